@@ -1,0 +1,28 @@
+# oitcheck: `make demo` and `make test` set everything up from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint eval bench clean setup
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/oitcheck demo --out reports/demo
+
+test: $(STAMP)
+	$(BIN)/ruff check oitcheck tests
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check oitcheck tests
+
+clean:
+	rm -rf $(VENV) reports/demo .pytest_cache

@@ -1,0 +1,3 @@
+from oitcheck.cli import main
+
+raise SystemExit(main())

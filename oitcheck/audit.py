@@ -1,0 +1,104 @@
+"""One agency audit end to end: validate the input, crawl, judge the items, write the reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from oitcheck.checks.checklist import Checklist, load
+from oitcheck.checks.engine import evaluate
+from oitcheck.crawl import CrawlOptions, CrawlResult, run_crawl
+from oitcheck.errors import BadInput, SiteUnreachable
+from oitcheck.extract.dates import fiscal_year
+from oitcheck.net import normalise_start_url, private_address_of
+from oitcheck.report.model import build_report
+from oitcheck.report.schema import validate_report
+from oitcheck.report.writers import check_writable, write_reports
+
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+
+
+@dataclass
+class AuditRequest:
+    url: str
+    out: Path
+    name: str | None = None
+    checklist: str = "ita-2568"
+    year: int | None = None
+    as_of: date | None = None
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
+
+
+@dataclass
+class Prepared:
+    """A request whose every input was checked before any network traffic."""
+
+    url: str
+    out: Path
+    name: str
+    checklist: Checklist
+    year: int
+    as_of: date
+    crawl: CrawlOptions
+
+
+def today() -> date:
+    return datetime.now(BANGKOK).date()
+
+
+def prepare(request: AuditRequest) -> Prepared:
+    """Validate every input (exit 2 on any problem) so a bad option never costs a crawl."""
+    url = normalise_start_url(request.url)
+    checklist = load(request.checklist)
+    as_of = request.as_of or today()
+    year = request.year or fiscal_year(as_of)
+    if not 2500 <= year <= 2700:
+        raise BadInput(f"--year {year} is not a Buddhist-Era fiscal year like 2568")
+    if request.crawl.max_pages < 1:
+        raise BadInput("--max-pages must be at least 1")
+    host = urlsplit(url).hostname or ""
+    if not request.crawl.allow_private and (address := private_address_of(host)):
+        raise BadInput(f"{host} is a private address ({address}); use --allow-private to audit it")
+    try:
+        check_writable(request.out)
+    except OSError as exc:
+        raise BadInput(f"cannot write to output folder {request.out}: {exc.strerror or exc}") from None
+    return Prepared(url=url, out=request.out, name=request.name or urlsplit(url).hostname or url,
+                    checklist=checklist, year=year, as_of=as_of, crawl=request.crawl)
+
+
+def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Run a whole audit; returns the report and the written paths. Call once per process."""
+    prepared = prepare(request)
+    started = datetime.now(BANGKOK)
+    crawl = run_crawl(prepared.url, prepared.crawl)
+    ensure_crawled(crawl)
+    report = build(prepared, crawl, started)
+    return report, write_reports(report, prepared.out)
+
+
+def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str, Any]:
+    outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of)
+    report = build_report(outcome, crawl, name=prepared.name, url=prepared.url, as_of=prepared.as_of,
+                          started_at=started, finished_at=datetime.now(BANGKOK))
+    validate_report(report)
+    return report
+
+
+def ensure_crawled(crawl: CrawlResult) -> None:
+    """Raise SiteUnreachable (exit 3) when not even the homepage could be read."""
+    home = crawl.homepage
+    if crawl.pages and home is not None and "links" in home:
+        return
+    if home is None:
+        raise SiteUnreachable(f"{crawl.start_url}: no response from the site")
+    reason = home.get("error") or f"HTTP {home.get('status')}"
+    detail = home.get("error_detail") or ""
+    message = {"dns": "host name does not resolve", "refused": "connection refused", "timeout": "timed out",
+               "robots": "robots.txt forbids crawling the homepage", "redirect_loop": "redirect loop",
+               "private_address": "redirects to a private address (use --allow-private)"}.get(reason, reason)
+    raise SiteUnreachable(f"{crawl.start_url}: cannot crawl the site: {message}"
+                          + (f" ({detail})" if detail and reason == "error" else ""))

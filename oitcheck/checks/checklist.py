@@ -1,0 +1,222 @@
+"""The checklist loader: one ITA layout per YAML file in ``checklists/``, validated on load.
+
+Layouts change almost every year (O1-O43 until 2567, O1-O28 in 2568, 26 items in the 2569 draft), so
+items, keywords, components, year rules and all Thai wording live in data. A broken file must fail
+with a message that names the file and the field, not with a KeyError deep in an audit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oitcheck.errors import BadInput
+from oitcheck.extract.thai import normalise
+
+CHECKS = {"keywords", "elements", "news", "eit", "machine_readable"}
+YEAR_RULES = {None, "current", "previous", "range", "current_or_previous", "current_or_range"}
+ELEMENTS = {"name", "position", "photo", "contact", "address", "phone", "email", "map", "two_way"}
+_DIR = Path(__file__).resolve().parent.parent.parent / "checklists"
+_ID = re.compile(r"^o\d{1,2}$")
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    title: str
+    check: str
+    keywords: tuple[str, ...]
+    year: str | None
+    elements: tuple[str, ...] = ()
+    info_elements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    steps: tuple[str, ...]
+    owner: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    number: int
+    sub: str
+    title: str
+    year: str | None
+    keywords: tuple[str, ...]
+    weak: tuple[str, ...]
+    exclude: tuple[str, ...]
+    components: tuple[Component, ...]
+    recommendation: str
+    measure: Measure
+
+    @property
+    def indicator(self) -> str:
+        return self.sub.split(".")[0]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    draft: bool
+    pass_mark: float
+    news_max_age_days: int
+    indicators: dict[str, str]
+    subs: dict[str, str]
+    items: tuple[Item, ...]
+    messages: dict[str, Any] = field(default_factory=dict)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+
+def checklist_dir() -> Path:
+    return _DIR
+
+
+def available() -> list[str]:
+    """Names of the bundled checklists (file stems), for ``--checklist`` help and errors."""
+    return sorted(p.stem for p in _DIR.glob("*.yaml") if p.stem != "messages.th")
+
+
+def load(name_or_path: str) -> Checklist:
+    """Load a checklist by bundled name (``ita-2568``) or by path to a YAML file."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = _DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        raise BadInput(f"unknown checklist {name_or_path!r}: choose one of {', '.join(available())} "
+                       "or give a path to a .yaml file")
+    return _load_path(str(path.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_path(path: str) -> Checklist:
+    data = _read_yaml(Path(path))
+    messages = _read_yaml(_DIR / "messages.th.yaml")
+    return parse(data, messages, source=Path(path).name)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path.name}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" line {where.line + 1}" if where else ""
+        raise BadInput(f"{path.name}:{line} is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path.name}: expected a mapping at the top level")
+    return data
+
+
+class _Reader:
+    """Typed access to one mapping with errors that name the file and the field path."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise BadInput(f"{where}: expected a mapping")
+        self.data, self.where = data, where
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., ) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if default is ...:
+                raise BadInput(f"{self.where}: missing field {key!r}")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise BadInput(f"{self.where}.{key}: expected {names}, got {type(value).__name__}")
+        return value
+
+    def phrases(self, key: str) -> tuple[str, ...]:
+        values = self.get(key, list, [])
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise BadInput(f"{self.where}.{key}: expected a list of non-empty strings")
+        return tuple(normalise(v).replace(" ", "") for v in values)  # compared space-free
+
+
+def parse(data: dict[str, Any], messages: dict[str, Any], source: str = "checklist") -> Checklist:
+    top = _Reader(data, source)
+    subs = {str(k): str(v) for k, v in top.get("subs", dict).items()}
+    indicators = {str(k): str(v) for k, v in top.get("indicators", dict).items()}
+    raw_items = top.get("items", list)
+    if not raw_items:
+        raise BadInput(f"{source}: 'items' is empty")
+    items: list[Item] = []
+    for position, raw in enumerate(raw_items):
+        items.append(_item(raw, f"{source}: items[{position}]", subs))
+    ids = [i.id for i in items]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise BadInput(f"{source}: duplicate item ids {', '.join(duplicates)}")
+    for item in items:
+        if item.indicator not in indicators:
+            raise BadInput(f"{source}: item {item.id}: indicator {item.indicator!r} is not in 'indicators'")
+    return Checklist(
+        id=top.get("id", str), title=top.get("title", str), draft=bool(top.get("draft", bool, False)),
+        pass_mark=float(top.get("pass_mark", (int, float), 85)),
+        news_max_age_days=int(top.get("news_max_age_days", int, 60)),
+        indicators=indicators, subs=subs, items=tuple(items), messages=messages,
+    )
+
+
+def _item(raw: Any, where: str, subs: dict[str, str]) -> Item:
+    r = _Reader(raw, where)
+    item_id = r.get("id", str).strip().lower()
+    if not _ID.match(item_id):
+        raise BadInput(f"{where}.id: {item_id!r} is not an item id like o12")
+    where = f"{where.rsplit(':', 1)[0]}: item {item_id}"
+    r.where = where
+    sub = str(r.get("sub", (str, int, float)))
+    if sub not in subs:
+        raise BadInput(f"{where}.sub: {sub!r} is not in 'subs'")
+    year = r.get("year", str, None)
+    if year not in YEAR_RULES:
+        raise BadInput(f"{where}.year: {year!r} is not one of {sorted(y for y in YEAR_RULES if y)}")
+    keywords = r.phrases("keywords")
+    if not keywords:
+        raise BadInput(f"{where}.keywords: at least one keyword is needed to find the item")
+    components = tuple(_component(c, f"{where}.components[{n}]", year)
+                       for n, c in enumerate(r.get("components", list)))
+    if not components:
+        raise BadInput(f"{where}.components: at least one component is needed")
+    measure = _Reader(r.get("measure", dict), f"{where}.measure")
+    return Item(
+        id=item_id, number=int(item_id[1:]), sub=sub, title=r.get("title", str), year=year,
+        keywords=keywords, weak=r.phrases("weak"), exclude=r.phrases("exclude"), components=components,
+        recommendation=r.get("recommendation", str).strip(),
+        measure=Measure(name=measure.get("name", str), steps=tuple(str(s) for s in measure.get("steps", list)),
+                        owner=measure.get("owner", str)),
+    )
+
+
+def _component(raw: Any, where: str, item_year: str | None) -> Component:
+    r = _Reader(raw, where)
+    check = r.get("check", str, "keywords")
+    if check not in CHECKS:
+        raise BadInput(f"{where}.check: {check!r} is not one of {sorted(CHECKS)}")
+    year = r.data.get("year", item_year)  # an explicit null switches the rule off
+    if year not in YEAR_RULES:
+        raise BadInput(f"{where}.year: {year!r} is not a year rule")
+    elements = tuple(r.get("elements", list, []))
+    info = tuple(r.get("info_elements", list, []))
+    unknown = sorted(set(elements + info) - ELEMENTS)
+    if unknown:
+        raise BadInput(f"{where}.elements: unknown elements {', '.join(unknown)}")
+    if check == "elements" and not elements:
+        raise BadInput(f"{where}: check 'elements' needs an 'elements' list")
+    return Component(id=r.get("id", str), title=r.get("title", str), check=check,
+                     keywords=r.phrases("keywords"), year=year, elements=elements, info_elements=info)

@@ -1,0 +1,80 @@
+"""Required elements inside an evidence page: o2 executives (name, position, photo, contact) and
+o3 contact details (address, phone, e-mail; map and a two-way channel reported as info)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
+from oitcheck.checks.checklist import Component, Item
+from oitcheck.checks.keywords import judge, relevant
+from oitcheck.extract.thai import thai_digits_to_arabic
+
+PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+NAME = re.compile(r"(นาย|นางสาว|นาง|น\.ส\.|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พ\.ต\.|พล\.|ร\.ต\.|จ\.ส\.|mr\.|mrs\.|ms\.)"
+                  r"\s*[\u0e01-\u0e2e]", re.I)
+POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยการ|ผอ\.|หัวหน้า|ผู้ว่าราชการ|ประธาน|อธิการ|ผู้บริหาร|ผู้บังคับ|"
+                      r"รองนายก|เลขานุการ|ผู้กำกับ|สาธารณสุข|นายอำเภอ|กำนัน|director|chief")
+ADDRESS = re.compile(r"(หมู่|ม\.|ถนน|ถ\.|ตำบล|ต\.|แขวง|อำเภอ|อ\.|เขต|จังหวัด|จ\.)")
+POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")
+MAP = re.compile(r"แผนที่|google\.[a-z.]+/maps|maps\.google|goo\.gl/maps|map", re.I)
+TWO_WAY = re.compile(r"ถาม[\s-]*ตอบ|q\s*&\s*a|webboard|เว็บบอร์ด|กระดาน|แชท|chat|messenger|line\s*(oa|official)|"
+                     r"แบบฟอร์มติดต่อ|ติดต่อสอบถาม|แสดงความคิดเห็น|รับฟังความคิดเห็น|contact form", re.I)
+_NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
+
+
+def present_elements(record: dict[str, Any], text: str) -> set[str]:
+    """Which of the known elements an evidence page (or document text) shows."""
+    text = thai_digits_to_arabic(text)
+    links = record.get("links", []) if record else []
+    hrefs = " ".join(link["url"] for link in links)
+    found: set[str] = set()
+    if NAME.search(text):
+        found.add("name")
+    if POSITION.search(text.lower()):
+        found.add("position")
+    photos = [i for i in (record or {}).get("images", []) if not i.get("chrome") and not _NOT_PHOTO.search(i["url"])]
+    if photos:
+        found.add("photo")
+    if PHONE.search(text) or "tel:" in hrefs:
+        found.add("phone")
+    if EMAIL.search(text) or "mailto:" in hrefs:
+        found.add("email")
+    if found & {"phone", "email"} or re.search(r"line\s*(id)?\s*[:：@]", text, re.I):
+        found.add("contact")
+    if len(ADDRESS.findall(text)) >= 2 and POSTCODE.search(text):
+        found.add("address")
+    if MAP.search(text) or MAP.search(hrefs):
+        found.add("map")
+    if TWO_WAY.search(text) or (record or {}).get("forms"):
+        found.add("two_way")
+    return found
+
+
+class ElementsCheck(ComponentCheck):
+    """The evidence page must show every required element; a missing one makes the item partial."""
+
+    name = "elements"
+
+    def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
+        result = judge(ctx, item, component, relevant(ctx, item, component))
+        if result.state != "ok":
+            return result
+        best = result.evidence[0]
+        record = ctx.record(best.url) or {}
+        title, body = ctx.target_texts(best.url)
+        found = present_elements(record, f"{title} {body}")
+        missing = [e for e in component.elements if e not in found]
+        if missing:
+            result.state = "partial"
+            result.findings.append(Finding("missing_element", ctx.message(
+                "missing_element", component=component.title, elements=ctx.element_names(missing)),
+                url=best.url, extra={"elements": missing}))
+        info_missing = [e for e in component.info_elements if e not in found]
+        if info_missing:
+            result.findings.append(Finding("missing_element", ctx.message(
+                "missing_element", component=component.title, elements=ctx.element_names(info_missing)),
+                url=best.url, severity="info", extra={"elements": info_missing}))
+        return result

@@ -1,0 +1,168 @@
+"""Evidence candidates: every place in the crawl that names a checklist item.
+
+Sources, in the four layouts real sites use: links (by link text, table row, file name, or the
+heading above a generic "คลิก" link), pages (title and headings), and documents (their own title
+and opening text). Each candidate keeps where it was found, its click depth and the texts around it,
+so the component checks can read years and keywords, and the report can say where the tool looked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from oitcheck.checks.matching import Match, Matcher
+from oitcheck.crawl import CrawlResult, key
+from oitcheck.extract.dates import find_years
+from oitcheck.extract.thai import clean_space, normalise
+
+ITA_SECTION = re.compile(r"\b(ita|oit)\b|คุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.I)
+
+
+@dataclass
+class Candidate:
+    """One place that names an item, and the evidence URL it points to."""
+
+    item_id: str
+    url: str
+    via: str
+    text: str
+    score: int
+    depth: int | None
+    found_on: str | None = None
+    link_texts: list[str] = field(default_factory=list)  # link text, row, heading, file name
+    chrome: bool = False
+    other_section: int | None = None  # the ITA year of the section it was found in, when not AY
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        return (0 if self.other_section is None else 1, -self.score, self.depth if self.depth is not None else 99)
+
+
+def file_name(url: str) -> str:
+    """The decoded last path segment, with separators turned into spaces for matching."""
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    name = re.sub(r"\.[a-z0-9]{2,5}$", "", name, flags=re.I)
+    return re.sub(r"[_+.]+|(?<!\d)-|-(?!\d)", " ", name).strip()
+
+
+def section_year(page: dict[str, Any], ay: int) -> int | None:
+    """The ITA year of an ITA section page when it is not ``ay`` (None: current or not a section)."""
+    headings = " ".join(h["text"] for h in page.get("headings", [])[:6])
+    path = unquote(urlsplit(page.get("final_url") or page["url"]).path)
+    label = f"{page.get('title', '')} {headings} {path}"
+    if not ITA_SECTION.search(label):
+        return None
+    years = find_years(f"{page.get('title', '')} {headings}") | find_years(path.replace("/", " "))
+    if not years or ay in years:
+        return None
+    return max(years)
+
+
+def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Candidate]]:
+    """All candidates per item id, best first, one per evidence URL."""
+    best: dict[tuple[str, str], Candidate] = {}
+
+    def offer(candidate: Candidate) -> None:
+        """Keep one candidate per (item, URL): the best-placed link, with the best score and depth seen."""
+        slot = (candidate.item_id, key(candidate.url))
+        current = best.get(slot)
+        if current is None:
+            best[slot] = candidate
+            return
+        keep, other = (candidate, current) if _placement_rank(candidate) < _placement_rank(current) else (
+            current, candidate)
+        keep.score = max(keep.score, other.score)
+        depths = [d for d in (keep.depth, other.depth) if d is not None]
+        keep.depth = min(depths) if depths else None
+        best[slot] = keep
+
+    for page in crawl.pages:
+        if page.get("external"):
+            continue
+        section = section_year(page, ay)
+        depth = (page.get("depth") or 0) + 1
+        for link in page.get("links", []):
+            found = _identify_link(link, matcher)
+            if found is None:
+                continue
+            match, via, text = found
+            offer(Candidate(
+                item_id=match.item.id, url=link["url"], via=via, text=text, score=match.score, depth=depth,
+                found_on=page["url"], chrome=link.get("chrome", False), other_section=section,
+                link_texts=[link.get("text", ""), "" if link.get("chrome") else link.get("row", ""),
+                            file_name(link["url"])],
+            ))
+    for page in crawl.pages:
+        found = _page_item(page, matcher)
+        if found:
+            match, via, text = found
+            offer(Candidate(item_id=match.item.id, url=page["url"], via=via, text=text, score=match.score,
+                            depth=page.get("depth")))
+    for resource in crawl.resources:
+        doc = resource.get("doc") or {}
+        title = doc.get("title") or ""
+        opening = clean_space((doc.get("text") or "")[:300])
+        for text in (title, opening):
+            match = matcher.identify(text, allow_weak=False) if text else None
+            if match:
+                offer(Candidate(item_id=match.item.id, url=resource["url"], via="document title", text=text[:200],
+                                score=match.score, depth=resource.get("depth")))
+                break
+    per_item: dict[str, list[Candidate]] = {}
+    for candidate in best.values():
+        per_item.setdefault(candidate.item_id, []).append(candidate)
+    for candidates in per_item.values():
+        candidates.sort(key=lambda c: c.rank)
+    return per_item
+
+
+def _placement_rank(candidate: Candidate) -> tuple[int, int, int]:
+    """Which of two sightings of the same evidence to keep: this year's section, then a link (it
+    carries link text, row and page), then the higher score."""
+    return (0 if candidate.other_section is None else 1, 0 if candidate.found_on else 1, -candidate.score)
+
+
+def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, str] | None:
+    """The item a link names, with how it was named; chrome links count only by their own text."""
+    text = link.get("text", "")
+    by_text = matcher.identify(text) if text else None
+    if link.get("chrome"):
+        return (by_text, "link text", text) if by_text else None
+    row = link.get("row", "")
+    by_row = matcher.identify(row) if row and row != text else None
+    if by_row and by_row.labelled and (by_text is None or by_text.item is not by_row.item):
+        return by_row, "table row", row
+    if by_text:
+        return by_text, "link text", text
+    if by_row:
+        return by_row, "table row", row
+    name = file_name(link["url"])
+    by_name = matcher.identify(name) if name else None
+    if by_name:
+        return by_name, "file name", name
+    heading = link.get("heading", "")
+    if heading and len(normalise(text)) <= 40:
+        by_heading = matcher.identify(heading)
+        if by_heading:
+            return by_heading, "heading", heading
+    return None
+
+
+def _page_item(page: dict[str, Any], matcher: Matcher) -> tuple[Match, str, str] | None:
+    """The item a page is about, by its title or top headings. A page whose headings name several
+    items is an index of them (a category listing, an ITA table page), not the evidence of one."""
+    headings = [h["text"] for h in page.get("headings", []) if h["level"] <= 2][:12]
+    named = [(matcher.identify(text), text) for text in headings]
+    named = [(m, t) for m, t in named if m]
+    if len({m.item.id for m, _ in named}) > 1:
+        named = []
+    title = page.get("title") or ""
+    by_title = matcher.identify(title) if title else None
+    if by_title and (not named or named[0][0].item is by_title.item):
+        return by_title, "page title", title
+    if named and not by_title:
+        return named[0][0], "page heading", named[0][1]
+    return None

@@ -1,0 +1,139 @@
+"""The ``oitcheck`` command line (see the contract in report-contract.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from oitcheck import __version__
+from oitcheck.crawl import CrawlOptions
+from oitcheck.errors import BadInput, OitcheckError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-15") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--checklist", default="ita-2568", help="checklist layout name or YAML path")
+    parser.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
+    parser.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
+    parser.add_argument("--max-pages", type=_positive, default=2000, help="page cap (default 2000)")
+    parser.add_argument("--max-depth", type=_positive, default=8, help="click-depth cap (default 8)")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow private, loopback and link-local addresses (tests, intranets)")
+    parser.add_argument("--fail-under", type=_score, help="exit 1 when the OIT score is below this")
+    parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt (own site only)")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress line on stderr (default: when stderr is a terminal)")
+    parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oitcheck", description="Audit a Thai agency website against the ITA OIT "
+                                     "checklist and write a Thai gap report.")
+    parser.add_argument("--version", action="version", version=f"oitcheck {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    audit = commands.add_parser("audit", help="audit one agency website")
+    audit.add_argument("url")
+    audit.add_argument("--name", help="agency name shown in the report")
+    audit.add_argument("--out", type=Path, default=None, help="output folder (default reports/<host>)")
+    _common(audit)
+    demo = commands.add_parser("demo", help="serve the bundled sample agency site on 127.0.0.1 and audit it")
+    demo.add_argument("--out", type=Path, default=Path("reports/demo"))
+    inspect = commands.add_parser("inspect", help="show what the checker sees in one page or file (JSON)")
+    inspect.add_argument("source")
+    inspect.add_argument("--as-of", type=_date)
+    inspect.add_argument("--year", type=int)
+    inspect.add_argument("--checklist", default="ita-2568")
+    inspect.add_argument("--allow-private", action="store_true")
+    return parser
+
+
+def crawl_options(args: argparse.Namespace) -> CrawlOptions:
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    return CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, allow_private=args.allow_private,
+                        progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "audit":
+            return run_audit(args)
+        if args.command == "demo":
+            from oitcheck.demo.run import run_demo
+
+            return run_demo(args.out)
+        if args.command == "inspect":
+            from oitcheck.inspect import run_inspect
+
+            return run_inspect(args)
+    except OitcheckError as exc:
+        print(f"oitcheck: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("oitcheck: interrupted; no report written", file=sys.stderr)
+        return 130
+    return 2
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from oitcheck.audit import AuditRequest, audit
+    from oitcheck.net import normalise_start_url
+
+    url = normalise_start_url(args.url)
+    out = args.out or Path("reports") / _folder_name(url)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"output folder {out} is a file")
+    report, paths = audit(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, year=args.year,
+                                       as_of=args.as_of, crawl=crawl_options(args)))
+    print_summary(report, paths)
+    oit = report["scores"]["oit"]
+    if args.fail_under is not None and (oit is None or oit < args.fail_under):
+        return 1
+    return 0
+
+
+def _folder_name(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.hostname or "site") + (f"_{parts.port}" if parts.port else "")
+
+
+def print_summary(report: dict, paths: dict[str, Path]) -> None:
+    counts = {s: sum(1 for i in report["items"] if i["status"] == s) for s in ("pass", "partial", "fail", "unknown")}
+    oit = report["scores"]["oit"]
+    crawl = report["crawl"]
+    print(f"{report['agency']['name']}: OIT {'-' if oit is None else f'{oit:.2f}'} "
+          f"(pass {counts['pass']}, partial {counts['partial']}, fail {counts['fail']}, unknown {counts['unknown']}); "
+          f"{crawl['pages']} pages, {crawl['documents']} documents in {crawl['duration_s']}s; "
+          f"{len(report['links']['broken'])} broken links")
+    for path in paths.values():
+        print(path)

@@ -1,0 +1,118 @@
+"""Run the Scrapy crawl of one site in-process and collect its record.
+
+Twisted's reactor starts once per process, so one process crawls one site; ``audit-many``
+runs each agency in a child process.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from w3lib.url import canonicalize_url
+
+from oitcheck import settings as default_settings
+from oitcheck.items import PageItem
+from oitcheck.spiders.site import SiteSpider
+
+
+@dataclass
+class CrawlOptions:
+    max_pages: int = 2000
+    max_depth: int = 8
+    allow_private: bool = False
+    progress: bool = False
+    obey_robots: bool = True
+    timeout: float = 20.0
+    max_document_bytes: int = 30 * 1024 * 1024
+    verbose: bool = False
+
+
+@dataclass
+class CrawlResult:
+    """Everything the crawl saw: parsed pages and every other fetch, keyed by canonical URL."""
+
+    start_url: str
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    duration_s: float = 0.0
+    finish_reason: str = ""
+
+    def __post_init__(self) -> None:
+        self._index: dict[str, dict[str, Any]] | None = None
+
+    def add(self, record: dict[str, Any], is_page: bool) -> None:
+        (self.pages if is_page else self.resources).append(record)
+        self._index = None
+
+    @property
+    def index(self) -> dict[str, dict[str, Any]]:
+        """Canonical URL (as linked, and after redirects) -> the record of its fetch."""
+        if self._index is None:
+            index: dict[str, dict[str, Any]] = {}
+            for record in [*self.resources, *self.pages]:  # pages win over resources
+                for url in (record["url"], record.get("final_url")):
+                    if url:
+                        index[key(url)] = record
+            self._index = index
+        return self._index
+
+    def lookup(self, url: str) -> dict[str, Any] | None:
+        return self.index.get(key(url))
+
+    @property
+    def homepage(self) -> dict[str, Any] | None:
+        return self.lookup(self.start_url)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.resources if r.get("error") or (r.get("status") or 0) >= 400)
+
+
+def key(url: str) -> str:
+    """The form URLs are compared in (Scrapy's own canonical form, without fragments)."""
+    try:
+        return canonicalize_url(url)
+    except ValueError:
+        return url
+
+
+def build_settings(options: CrawlOptions) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update({
+        "OITCHECK_MAX_PAGES": options.max_pages,
+        "DEPTH_LIMIT": options.max_depth,
+        "OITCHECK_ALLOW_PRIVATE": options.allow_private,
+        "OITCHECK_PROGRESS": options.progress,
+        "ROBOTSTXT_OBEY": options.obey_robots,
+        "DOWNLOAD_TIMEOUT": options.timeout,
+        "DOWNLOAD_MAXSIZE": options.max_document_bytes,
+        "LOG_LEVEL": "INFO" if options.verbose else "CRITICAL",
+    }, priority="cmdline")
+    return settings
+
+
+def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
+    """Crawl ``start_url`` and return the record. Blocks; call once per process."""
+    result = CrawlResult(start_url=start_url)
+
+    def collect(item: Any, response: Any = None, spider: Any = None) -> None:
+        result.add(dict(item), isinstance(item, PageItem))
+
+    def closed(spider: Any, reason: str) -> None:
+        result.finish_reason = reason
+
+    process = CrawlerProcess(build_settings(options))
+    crawler = process.create_crawler(SiteSpider)
+    crawler.signals.connect(collect, signal=signals.item_scraped)
+    crawler.signals.connect(closed, signal=signals.spider_closed)
+    started = time.monotonic()
+    process.crawl(crawler, start_url=start_url)
+    process.start()
+    result.duration_s = round(time.monotonic() - started, 2)
+    return result

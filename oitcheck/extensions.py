@@ -1,0 +1,56 @@
+"""Crawl extensions: a progress line on stderr for long crawls."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+
+class ProgressLine:
+    """Prints ``crawling: N pages, M documents, E errors`` to stderr at most every few seconds.
+
+    Nightly cron runs keep stderr quiet (the CLI enables this only on a terminal or when asked).
+    """
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.pages = self.documents = self.errors = 0
+        self.last = 0.0
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
+        if not crawler.settings.getbool("OITCHECK_PROGRESS"):
+            raise NotConfigured
+        ext = cls(crawler.settings.getfloat("OITCHECK_PROGRESS_INTERVAL"))
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def item_scraped(self, item: object, response: Response | None = None, spider: object = None) -> None:
+        kind = type(item).__name__
+        if kind == "PageItem":
+            self.pages += 1
+        elif getattr(item, "get", None) and item.get("error"):  # type: ignore[union-attr]
+            self.errors += 1
+        else:
+            self.documents += 1
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            self._write("\r")
+
+    def spider_closed(self, spider: object, reason: str) -> None:
+        self._write("\r")
+        sys.stderr.write("\n")
+
+    def _write(self, prefix: str) -> None:
+        elapsed = time.monotonic() - self.started
+        sys.stderr.write(f"{prefix}crawling: {self.pages} pages, {self.documents} documents, "
+                         f"{self.errors} errors, {elapsed:.0f}s ")
+        sys.stderr.flush()

@@ -1,0 +1,1 @@
+"""Extraction: turn fetched bytes (HTML, documents, images) into text, links, years and QR data."""

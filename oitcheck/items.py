@@ -1,0 +1,54 @@
+"""Scrapy Items: what the crawl records about each fetched URL.
+
+Two kinds leave the spider: a parsed HTML page (``PageItem``) and any other fetch (``ResourceItem``:
+documents, images, external links, and failures of any kind). Together they are the crawl's
+whole record; the checks never touch the network.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+
+class PageItem(scrapy.Item):
+    """An HTML page that was fetched and parsed."""
+
+    url = scrapy.Field()  # the URL as linked (before redirects)
+    final_url = scrapy.Field()
+    redirects = scrapy.Field()  # list of URLs in the redirect chain, [] when none
+    status = scrapy.Field()
+    depth = scrapy.Field()  # clicks from the homepage
+    external = scrapy.Field()  # True when on another host than the audited site
+    content_type = scrapy.Field()
+    encoding = scrapy.Field()
+    last_modified = scrapy.Field()
+    title = scrapy.Field()
+    headings = scrapy.Field()  # [{"level": 1, "text": ...}]
+    text = scrapy.Field()  # visible text of the whole page
+    main_text = scrapy.Field()  # visible text without navigation, sidebars and footers
+    links = scrapy.Field()  # [{"url", "text", "row", "heading", "chrome", "tag"}]
+    images = scrapy.Field()  # [{"url", "alt", "chrome"}]
+    meta = scrapy.Field()  # selected <meta> values (article:modified_time, description, ...)
+    forms = scrapy.Field()  # number of <form> elements with inputs
+    tables = scrapy.Field()  # number of data tables (rows x columns >= 2 x 2)
+    qr = scrapy.Field()  # QR codes decoded from this page's images: [{"image", "data"}]
+
+
+class ResourceItem(scrapy.Item):
+    """Anything fetched that is not a parsed HTML page, including every failed fetch."""
+
+    url = scrapy.Field()
+    final_url = scrapy.Field()
+    redirects = scrapy.Field()
+    status = scrapy.Field()  # HTTP status, or None when no response came
+    error = scrapy.Field()  # None, or a short code: dns, timeout, refused, private_address, ...
+    error_detail = scrapy.Field()
+    depth = scrapy.Field()
+    external = scrapy.Field()
+    kind = scrapy.Field()  # pdf, docx, xlsx, csv, image, html, other
+    content_type = scrapy.Field()
+    size = scrapy.Field()
+    last_modified = scrapy.Field()
+    body = scrapy.Field()  # raw bytes for documents; the document pipeline replaces them with text
+    doc = scrapy.Field()  # extracted document facts: {"text", "pages", "tables", "title", "quality"}
+    qr = scrapy.Field()  # for images: [{"image", "data"}]

@@ -1,0 +1,1 @@
+"""Reports: report.json (the contract), report.html (Thai, for agency staff) and report.csv."""

@@ -1,0 +1,110 @@
+"""Build the contract's report.json document (schema ``oitcheck.report/1``) from an audit outcome."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from oitcheck.checks.base import AuditContext
+from oitcheck.checks.engine import AuditOutcome, ItemResult
+from oitcheck.checks.news import newest_date
+from oitcheck.crawl import CrawlResult
+
+SCHEMA = "oitcheck.report/1"
+MAX_FOUND_ON = 20
+LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
+
+
+def build_report(outcome: AuditOutcome, crawl: CrawlResult, *, name: str, url: str, as_of: date,
+                 started_at: datetime, finished_at: datetime) -> dict[str, Any]:
+    ctx = outcome.context
+    checklist = ctx.checklist
+    homepage = crawl.homepage
+    return {
+        "schema": SCHEMA,
+        "agency": {"name": name, "url": url},
+        "checklist": checklist.id,
+        "checklist_title": checklist.title,
+        "draft": checklist.draft,
+        "year": ctx.year,
+        "as_of": as_of.isoformat(),
+        "pass_mark": checklist.pass_mark,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "crawl": {
+            "pages": len(crawl.pages),
+            "documents": sum(1 for r in crawl.resources if r.get("doc")),
+            "errors": crawl.errors,
+            "duration_s": crawl.duration_s,
+        },
+        "items": [_item(result) for result in outcome.items],
+        "scores": outcome.scores,
+        "subs": checklist.subs,
+        "indicators": checklist.indicators,
+        "links": links_summary(ctx),
+        "homepage": {
+            "eit": outcome.eit,
+            "newest_date": _iso(newest_date((homepage or {}).get("main_text") or "", as_of)),
+        },
+        "measures": measures(outcome.items, ctx.year),
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _item(result: ItemResult) -> dict[str, Any]:
+    item = result.item
+    return {
+        "id": item.id,
+        "title": item.title,
+        "sub": item.sub,
+        "status": result.status,
+        "score": result.score,
+        "components": [{"id": c.component.id, "title": c.component.title, "status": c.state}
+                       for c in result.components],
+        "evidence": [{"url": c.url, "depth": c.depth, "via": c.via, "text": c.text[:200], "found_on": c.found_on}
+                     for c in result.evidence[:5]],
+        "findings": [f.to_json() for f in result.findings],
+        "recommendation": item.recommendation if result.status in ("fail", "partial") else None,
+    }
+
+
+def links_summary(ctx: AuditContext) -> dict[str, Any]:
+    """Every link on the site's own pages with its fate; the broken ones listed with where they are."""
+    found_on: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for page in ctx.crawl.pages:
+        if page.get("external"):
+            continue
+        for link in page.get("links", []):
+            url = link["url"]
+            if not url.startswith(("http://", "https://")) or link.get("tag") not in LINK_TAGS:
+                continue
+            pages = found_on.setdefault(url, [])
+            if page["url"] not in pages and len(pages) < MAX_FOUND_ON:
+                pages.append(page["url"])
+            if not texts.get(url):
+                texts[url] = link.get("text", "")
+    broken = []
+    checked = 0
+    for url, pages in found_on.items():
+        record = ctx.record(url)
+        if record is None:
+            continue
+        checked += 1
+        state, _ = ctx.link_state(url)
+        if state == "broken":
+            broken.append({"url": url, "status": record.get("status"), "error": record.get("error"),
+                           "found_on": pages, "text": texts.get(url, "")[:200]})
+    broken.sort(key=lambda b: b["url"])
+    return {"checked": checked, "broken": broken}
+
+
+def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:
+    """Draft measures for the next fiscal year, one per failed or partial item (seeds' columns)."""
+    period = f"1 ต.ค. {year} - 30 ก.ย. {year + 1}"
+    return [{"item": r.item.id, "measure": r.item.measure.name, "steps": list(r.item.measure.steps),
+             "owner": r.item.measure.owner, "period": period}
+            for r in results if r.status in ("fail", "partial")]

@@ -1,0 +1,101 @@
+"""Write report.json, report.html and report.csv atomically: a crash never leaves half a report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from oitcheck.checks.checklist import load
+
+STATUS_TH = {"pass": "ผ่าน", "partial": "ผ่านบางส่วน", "fail": "ไม่ผ่าน", "unknown": "ตรวจสอบไม่ได้"}
+CSV_COLUMNS = ["id", "sub", "title", "status", "status_th", "score", "evidence_url", "evidence_via", "depth",
+               "findings", "messages", "recommendation"]
+
+
+def safe_href(url: Any) -> str:
+    """Only http(s) URLs become links in the HTML report; anything else is rendered inert."""
+    text = str(url or "")
+    return text if urlsplit(text).scheme in ("http", "https") else "#"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("oitcheck.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["href"] = safe_href
+    env.globals["STATUS_TH"] = STATUS_TH
+    return env
+
+
+def render_html(report: dict[str, Any]) -> str:
+    messages = _messages(report.get("checklist", ""))
+    return environment().get_template("report.html.j2").render(r=report, status_th=messages.get("status", STATUS_TH))
+
+
+def _messages(checklist_id: str) -> dict[str, Any]:
+    try:
+        return load(checklist_id).messages
+    except Exception:  # noqa: BLE001 - a report renders with built-in labels when the layout file is gone
+        return {}
+
+
+def render_csv(report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for item in report["items"]:
+        best = item["evidence"][0] if item["evidence"] else {}
+        writer.writerow({
+            "id": item["id"].upper(), "sub": item["sub"], "title": item["title"], "status": item["status"],
+            "status_th": STATUS_TH.get(item["status"], item["status"]),
+            "score": "" if item["score"] is None else item["score"],
+            "evidence_url": best.get("url", ""), "evidence_via": best.get("via", ""),
+            "depth": "" if best.get("depth") is None else best.get("depth"),
+            "findings": " ".join(f["code"] for f in item["findings"]),
+            "messages": " / ".join(f.get("message", "") for f in item["findings"]),
+            "recommendation": item.get("recommendation") or "",
+        })
+    return "\ufeff" + out.getvalue()
+
+
+def check_writable(folder: Path) -> None:
+    """Raise OSError early when ``folder`` cannot be created or written (before a long crawl)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".oitcheck-probe-"):
+        pass
+
+
+def write_reports(report: dict[str, Any], folder: Path) -> dict[str, Path]:
+    """Render all three formats first, then move each into place; returns their paths."""
+    contents = {
+        "report.json": json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+        "report.html": render_html(report),
+        "report.csv": render_csv(report),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, text in contents.items():
+        paths[name] = atomic_write(folder / name, text)
+    return paths
+
+
+def atomic_write(path: Path, text: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,63 @@
+"""Scrapy settings for oitcheck's crawl (the ``scrapy.cfg`` default settings module).
+
+Polite by default: one agency server is often a small shared host, so robots.txt is obeyed,
+AutoThrottle adapts to the server, and concurrency per site is low. Per-run values (page cap,
+private-address permission, limits) are layered on top by ``oitcheck.crawl``.
+"""
+
+BOT_NAME = "oitcheck"
+SPIDER_MODULES = ["oitcheck.spiders"]
+NEWSPIDER_MODULE = "oitcheck.spiders"
+
+USER_AGENT = "oitcheck/0.1 (+https://github.com/oitcheck/oitcheck; ITA OIT self-audit)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 20
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+DNS_TIMEOUT = 10
+
+# Breadth-first, so click depth is the shortest path and a page cap keeps the shallow pages.
+DEPTH_LIMIT = 8
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+DOWNLOADER_MIDDLEWARES = {
+    "oitcheck.middlewares.PrivateAddressMiddleware": 50,
+    "oitcheck.middlewares.ThaiEncodingMiddleware": 585,  # after HttpCompression (590) decompressed
+}
+ITEM_PIPELINES = {
+    "oitcheck.pipelines.DocumentPipeline": 300,
+}
+EXTENSIONS = {
+    "oitcheck.extensions.ProgressLine": 500,
+}
+
+LOG_LEVEL = "ERROR"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# oitcheck's own settings (overridden per run by oitcheck.crawl)
+OITCHECK_ALLOW_PRIVATE = False
+OITCHECK_MAX_PAGES = 2000
+OITCHECK_MAX_DOCUMENTS = 1000
+OITCHECK_PAGE_MAXSIZE = 5 * 1024 * 1024
+# URLs judged by their target, never fetched: the EIT/IIT survey opens only in the assessment window.
+OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
+OITCHECK_PROGRESS = False
+OITCHECK_PROGRESS_INTERVAL = 2.0

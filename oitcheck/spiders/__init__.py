@@ -1,0 +1,1 @@
+"""Spiders: the crawl of one agency website."""

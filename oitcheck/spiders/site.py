@@ -1,0 +1,204 @@
+"""The agency-site spider: a breadth-first crawl of one agency's main website.
+
+It records every page it parses and every other URL it fetches (documents, homepage images,
+external links, failures), so the item rules and the broken-link report work from one record.
+Links to other hosts are fetched once for their status and content but never followed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
+from scrapy.http import Response, TextResponse
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+
+from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
+from oitcheck.extract.html import parse_page
+from oitcheck.items import PageItem, ResourceItem
+from oitcheck.middlewares import PrivateAddressRefused
+from oitcheck.net import site_of
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawls one site from its homepage; see the module docstring."""
+
+    name = "site"
+
+    def __init__(self, start_url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_url = start_url
+        self.sites = {site_of(start_url)}
+        self.seen: set[str] = set()
+        self.pages_scheduled = 0
+        self.documents_scheduled = 0
+        self.max_pages = 2000
+        self.max_documents = 1000
+        self.page_maxsize = 5 * 1024 * 1024
+        self.never_fetch: list[re.Pattern[str]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_pages = settings.getint("OITCHECK_MAX_PAGES")
+        spider.max_documents = settings.getint("OITCHECK_MAX_DOCUMENTS")
+        spider.page_maxsize = settings.getint("OITCHECK_PAGE_MAXSIZE")
+        spider.never_fetch = [re.compile(p, re.I) for p in settings.getlist("OITCHECK_NEVER_FETCH")]
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.seen.add(self.start_url)
+        self.pages_scheduled = 1
+        yield self._request(self.start_url, "page", depth=0, homepage=True)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _request(self, url: str, role: str, depth: int | None = None, homepage: bool = False) -> scrapy.Request:
+        meta: dict[str, Any] = {"oit_role": role, "oit_homepage": homepage}
+        if depth is not None:
+            meta["depth"] = depth
+        if role in ("page", "external"):
+            meta["download_maxsize"] = self.page_maxsize
+        # Documents first within a depth level: they are the evidence, pages only lead to it.
+        priority = 1 if role == "document" else 0
+        # The spider's own ``seen`` set dedupes; Scrapy's dupefilter would silently drop a redirect back
+        # to an already-seen URL, hiding redirect loops that should be reported.
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta,
+                              priority=priority, dont_filter=True)
+
+    def is_internal(self, url: str) -> bool:
+        return url.startswith(("http://", "https://")) and site_of(url) in self.sites
+
+    def follow(self, links: list[dict[str, Any]], images: list[dict[str, Any]],
+               homepage: bool) -> Iterator[scrapy.Request]:
+        """Requests for the links of an internal page, within the page and document caps."""
+        for link in links:
+            url = link["url"]
+            if not url.startswith(("http://", "https://")) or url in self.seen:
+                continue
+            if any(p.search(url) for p in self.never_fetch):
+                continue
+            kind = kind_from_url(url)
+            if kind in DOCUMENT_KINDS or kind in IMAGE_KINDS:
+                if self.documents_scheduled >= self.max_documents:
+                    continue
+                self.documents_scheduled += 1
+                role = "document"
+            elif self.is_internal(url):
+                if self.pages_scheduled >= self.max_pages:
+                    continue
+                self.pages_scheduled += 1
+                role = "page"
+            else:
+                role = "external"
+            self.seen.add(url)
+            yield self._request(url, role)
+        if homepage:  # homepage images may carry the EIT QR code
+            for image in images:
+                if image["url"].startswith(("http://", "https://")) and image["url"] not in self.seen:
+                    self.seen.add(image["url"])
+                    yield self._request(image["url"], "image")
+
+    # -- callbacks ------------------------------------------------------------------------------
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        role = meta.get("oit_role", "page")
+        homepage = meta.get("oit_homepage", False)
+        if homepage:
+            self.sites.add(site_of(response.url))
+        url = response.request.url if response.request else response.url
+        redirects = list(meta.get("redirect_urls", []))
+        original = redirects[0] if redirects else url
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        external = not self.is_internal(original) and not homepage
+        base: dict[str, Any] = {
+            "url": original, "final_url": response.url, "redirects": redirects, "status": response.status,
+            "depth": meta.get("depth", 0), "external": external, "content_type": content_type,
+            "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
+        }
+        is_html = isinstance(response, TextResponse) and (
+            content_type.split(";")[0].strip().lower() in HTML_TYPES or
+            (not content_type and sniff_kind(response.body[:512], response.url) == "html"))
+        if is_html and role in ("page", "external") and response.status < 400:
+            try:
+                facts = parse_page(response.text, response.url)
+            except Exception as exc:  # noqa: BLE001 - hostile markup must not end the crawl
+                self.logger.warning("cannot parse %s: %s", response.url, exc)
+                yield ResourceItem(**base, error="unparseable", error_detail=str(exc)[:300], kind="html",
+                                   size=len(response.body), body=None, doc=None, qr=[])
+                return
+            yield PageItem(**base, encoding=response.encoding, **facts)
+            if not external and self.is_internal(response.url):
+                yield from self.follow(facts["links"], facts["images"], homepage)
+            return
+        body = response.body
+        kind = (kind_from_url(response.url) or "html") if response.status >= 400 else sniff_kind(
+            body, response.url, content_type)
+        keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS)
+        yield ResourceItem(**base, error=None, error_detail=None, kind=kind, size=len(body),
+                           body=body if keep else None, doc=None, qr=[])
+
+    def on_error(self, failure: Failure) -> Iterator[ResourceItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        code, detail = classify_failure(failure)
+        redirects = list(request.meta.get("redirect_urls", []))
+        original = redirects[0] if redirects else request.url
+        yield ResourceItem(
+            url=original, final_url=request.url, redirects=redirects, status=None, error=code,
+            error_detail=detail, depth=request.meta.get("depth", 0),
+            external=not self.is_internal(original) and not request.meta.get("oit_homepage"),
+            kind=kind_from_url(request.url) or "html", content_type=None, size=None, last_modified=None,
+            body=None, doc=None, qr=[],
+        )
+
+
+def classify_failure(failure: Failure) -> tuple[str, str]:
+    """A short error code and a one-line detail for a failed request."""
+    detail = str(failure.value).splitlines()[0][:300] if str(failure.value) else type(failure.value).__name__
+    if failure.check(PrivateAddressRefused):
+        return "private_address", detail
+    if failure.check(DNSLookupError, CannotResolveHostError):
+        return "dns", detail
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+        return "timeout", detail
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
+        return "refused", detail
+    text = detail.lower()
+    if failure.check(DownloadCancelledError) and "max size" in text:
+        return "too_large", detail
+    if failure.check(ConnectionLost, ConnectError, DownloadFailedError, ResponseDataLossError):
+        return "tls" if "ssl" in text or "certificate" in text else "connection", detail
+    if "max redirections" in text:
+        return "redirect_loop", detail
+    if "robots.txt" in text:
+        return "robots", detail
+    if "larger than download max size" in text or "maxsize" in text:
+        return "too_large", detail
+    if "ssl" in text or "certificate" in text or "tls" in text:
+        return "tls", detail
+    if "timed out" in text or "timeout" in text:
+        return "timeout", detail
+    return "error", detail

@@ -1,0 +1,86 @@
+"""The real spider against fixture sites on 127.0.0.1: the four publishing layouts and their defects."""
+
+from __future__ import annotations
+
+from tests.conftest import codes, items
+
+
+def test_index_table_site_matches_through_table_rows(audited):
+    _, report, _ = audited("index_table")
+    found = items(report)
+    # O1: two generic "คลิก" links in the row named by the O-label and title.
+    assert found["o1"]["evidence"] and found["o1"]["evidence"][0]["via"] == "table row"
+    # O5: a plan covering 2566-2570 satisfies the range rule for 2568.
+    assert found["o5"]["status"] == "pass"
+    # O7 needs the 2567 report; the linked one names only 2565.
+    assert found["o7"]["status"] == "fail" and "wrong_year" in codes(found["o7"])
+    # "012" (zero for O) and a PDF-only procurement list.
+    assert found["o12"]["status"] == "partial" and "not_machine_readable" in codes(found["o12"])
+
+
+def test_broken_evidence_link_fails_its_item(audited):
+    _, report, _ = audited("index_table")
+    o15 = items(report)["o15"]
+    assert o15["status"] == "fail"
+    assert "broken_link" in codes(o15, "fail")
+    broken = {b["url"].rsplit("/", 1)[-1]: b for b in report["links"]["broken"]}
+    assert broken["missing-hr-2567.pdf"]["status"] == 404
+    assert broken["missing-hr-2567.pdf"]["found_on"][0].endswith("/ita/index.html")
+    assert broken["missing-hr-2567.pdf"]["text"] == "เปิดข้อมูล"
+
+
+def test_eit_link_is_judged_not_fetched(audited):
+    _, report, _ = audited("index_table")
+    assert report["homepage"]["eit"] == {"found": True, "url": "https://itas.nacc.go.th/go/eit/ab12cd", "via": "link"}
+    assert not any("itas.nacc.go.th" in b["url"] for b in report["links"]["broken"])
+
+
+def test_per_item_pages(audited):
+    _, report, _ = audited("per_item")
+    found = items(report)
+    assert found["o2"]["status"] == "pass"
+    assert found["o17"]["status"] == "pass"
+    # Address and phone but no e-mail: partial, naming what is missing.
+    assert found["o3"]["status"] == "partial"
+    element = next(f for f in found["o3"]["findings"] if f["code"] == "missing_element")
+    assert element["elements"] == ["email"]
+    # The O8 page only links to a manual that is gone: the item fails on the broken link.
+    assert found["o8"]["status"] == "fail" and "broken_link" in codes(found["o8"])
+    # Current news on the homepage, but no EIT QR code anywhere.
+    assert found["o4"]["status"] == "partial" and "qr_missing" in codes(found["o4"])
+
+
+def test_plain_menu_pages_without_o_numbers(audited):
+    _, report, _ = audited("menu_pages")
+    found = items(report)
+    assert found["o1"]["status"] == "pass"
+    assert {e["url"].rsplit("/", 1)[-1] for e in found["o1"]["evidence"]} >= {"structure.html", "duties.html"}
+    assert found["o2"]["status"] == "pass"
+    assert found["o3"]["status"] == "pass"
+    # Newest news is 15 Dec 2024: older than 60 days on 2025-03-15.
+    assert "stale" in codes(found["o4"])
+    stale = next(f for f in found["o4"]["findings"] if f["code"] == "stale")
+    assert stale["newest"] == "2024-12-15"
+
+
+def test_cp874_page_without_charset_is_read_as_thai(audited):
+    _, report, _ = audited("legacy_cp874")
+    o2 = items(report)["o2"]
+    assert o2["status"] == "pass"
+    assert o2["evidence"][0]["text"] == "ข้อมูลผู้บริหาร"
+    # Thai-digit dates on the homepage are read too.
+    assert report["homepage"]["newest_date"] == "2025-03-12"
+
+
+def test_hostile_site_is_escaped_and_survives(audited):
+    result, report, out = audited("hostile")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html or "&lt;script&gt;" in html
+    assert "<img src=x" not in html
+    found = items(report)
+    # Evidence on a dead host (connection refused) fails its item as a broken link.
+    assert found["o5"]["status"] == "fail" and "broken_link" in codes(found["o5"])
+    broken = {b["url"]: b for b in report["links"]["broken"]}
+    assert broken["http://127.0.0.2:9/plan.pdf"]["error"] == "refused"
+    assert any(b["error"] == "redirect_loop" for b in broken.values())
