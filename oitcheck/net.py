@@ -7,6 +7,7 @@ trailing junk; a crawler pointed at an intranet address must refuse unless told 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
@@ -20,6 +21,9 @@ def normalise_start_url(raw: str) -> str:
     if not text:
         raise BadInput("no URL given")
     if "://" not in text:
+        scheme = re.match(r"^([a-z][a-z0-9+.-]*):(?!\d)", text, re.I)
+        if scheme:
+            raise BadInput(f"unsupported URL scheme {scheme.group(1)!r}: use http or https")
         text = "http://" + text
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):

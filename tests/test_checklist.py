@@ -1,0 +1,60 @@
+"""The checklist data: complete, valid, and failing loudly when broken."""
+
+from __future__ import annotations
+
+import pytest
+
+from oitcheck.checks.checklist import CHECKS, load, parse
+from oitcheck.errors import BadInput
+
+
+def test_ita_2568_has_all_28_items_in_order():
+    checklist = load("ita-2568")
+    assert [item.id for item in checklist.items] == [f"o{n}" for n in range(1, 29)]
+    assert checklist.pass_mark == 85
+    assert set(checklist.subs) == {"9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2"}
+    for item in checklist.items:
+        assert item.keywords and item.recommendation and item.measure.steps
+        assert all(c.check in CHECKS for c in item.components)
+
+
+def test_two_component_items_match_the_spec():
+    checklist = load("ita-2568")
+    two = {item.id for item in checklist.items if len(item.components) == 2}
+    assert two == {"o1", "o4", "o6", "o12", "o16", "o21"}
+    o4 = checklist.item("o4")
+    assert [c.check for c in o4.components] == ["news", "eit"]
+    assert o4.components[1].year is None  # an explicit null switches the item's year rule off
+
+
+def test_messages_cover_every_finding_code():
+    messages = load("ita-2568").messages["findings"]
+    for code in ("missing", "broken_link", "wrong_year", "stale", "missing_element", "not_machine_readable",
+                 "qr_missing", "qr_wrong_target", "soft_404", "deep_link", "unreadable_document", "external_host"):
+        assert messages[code].strip()
+
+
+def _minimal(**item):
+    base = {"id": "o1", "sub": "9.1", "title": "t", "keywords": ["k"], "recommendation": "r",
+            "components": [{"id": "a", "title": "a"}], "measure": {"name": "m", "steps": ["s"], "owner": "o"}}
+    base.update(item)
+    return {"id": "x", "title": "x", "indicators": {"9": "i"}, "subs": {"9.1": "s"}, "items": [base]}
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"id": "q1"}, "not an item id"),
+    ({"sub": "9.7"}, "not in 'subs'"),
+    ({"year": "soon"}, "year"),
+    ({"keywords": []}, "keywords"),
+    ({"components": [{"id": "a", "title": "a", "check": "magic"}]}, "check"),
+    ({"components": [{"id": "a", "title": "a", "check": "elements"}]}, "elements"),
+    ({"measure": "x"}, "measure"),
+])
+def test_broken_checklists_name_the_field(change, words):
+    with pytest.raises(BadInput, match=words):
+        parse(_minimal(**change), {}, source="mine.yaml")
+
+
+def test_unknown_checklist_lists_the_choices():
+    with pytest.raises(BadInput, match="ita-2568"):
+        load("ita-1999")
