@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--name", help="agency name shown in the report")
     audit.add_argument("--out", type=Path, default=None, help="output folder (default reports/<host>)")
     _common(audit)
+    many = commands.add_parser("audit-many", help="audit every agency in a CSV (name,url[,province,type])")
+    many.add_argument("csv", type=Path)
+    many.add_argument("--out", type=Path, default=Path("reports/many"))
+    many.add_argument("--jobs", type=_positive, default=2, help="agencies audited at once (default 2)")
+    _common(many)
     demo = commands.add_parser("demo", help="serve the bundled sample agency site on 127.0.0.1 and audit it")
     demo.add_argument("--out", type=Path, default=Path("reports/demo"))
     inspect = commands.add_parser("inspect", help="show what the checker sees in one page or file (JSON)")
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "audit":
             return run_audit(args)
+        if args.command == "audit-many":
+            return run_many_command(args)
         if args.command == "demo":
             from oitcheck.demo.run import run_demo
 
@@ -118,6 +125,25 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.fail_under is not None and (oit is None or oit < args.fail_under):
         return 1
     return 0
+
+
+def run_many_command(args: argparse.Namespace) -> int:
+    from oitcheck.checks.checklist import load
+    from oitcheck.many import run_many
+
+    load(args.checklist)  # a bad layout is one error, not one per agency
+    options = ["--checklist", args.checklist, "--max-pages", str(args.max_pages), "--max-depth", str(args.max_depth)]
+    for flag, value in (("--year", args.year), ("--as-of", args.as_of)):
+        if value is not None:
+            options += [flag, str(value)]
+    for flag, on in (("--allow-private", args.allow_private), ("--ignore-robots", args.ignore_robots)):
+        if on:
+            options.append(flag)
+    summary, status = run_many(args.csv, args.out, args.jobs, options, args.checklist, args.fail_under)
+    print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
+          f"{summary['pass_mark']:g}; mean OIT {summary['mean_oit']}")
+    print(args.out / "summary.html")
+    return status
 
 
 def _folder_name(url: str) -> str:

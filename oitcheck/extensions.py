@@ -18,7 +18,8 @@ class ProgressLine:
     """
 
     def __init__(self, interval: float) -> None:
-        self.interval = interval
+        self.tty = sys.stderr.isatty()
+        self.interval = interval if self.tty else max(interval, 10.0)  # logs get a line every 10 s
         self.pages = self.documents = self.errors = 0
         self.last = 0.0
         self.started = time.monotonic()
@@ -43,10 +44,12 @@ class ProgressLine:
         now = time.monotonic()
         if now - self.last >= self.interval:
             self.last = now
-            self._write("\r")
+            self._write("\r" if self.tty else "")
+            if not self.tty:
+                sys.stderr.write("\n")
 
     def spider_closed(self, spider: object, reason: str) -> None:
-        self._write("\r")
+        self._write("\r" if self.tty else "")
         sys.stderr.write("\n")
 
     def _write(self, prefix: str) -> None:

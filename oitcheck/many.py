@@ -1,0 +1,142 @@
+"""``oitcheck audit-many``: audit every agency of a CSV and write a province summary.
+
+Each agency is audited in its own child process (one Twisted reactor per process), ``--jobs`` at a
+time; one agency's failure never stops the others. The summary ranks agencies, counts the gaps they
+share and drafts the measures a provincial office would coordinate.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oitcheck.checks.checklist import load
+from oitcheck.errors import BadInput, SiteUnreachable
+from oitcheck.report.writers import atomic_write, check_writable, environment
+
+SUMMARY_SCHEMA = "oitcheck.summary/1"
+MAX_ROWS = 10_000
+
+
+@dataclass
+class Agency:
+    row: int
+    name: str
+    url: str
+    province: str = ""
+    type: str = ""
+
+    @property
+    def folder(self) -> str:
+        host = re.sub(r"^https?://", "", self.url).split("/")[0].split(":")[0]
+        slug = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip("-") or "agency"
+        return f"{self.row:03d}-{slug}"
+
+
+def read_agencies(path: Path) -> list[Agency]:
+    """Agencies from a CSV with columns name,url[,province,type] (UTF-8, BOM from Excel allowed)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BadInput(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        try:
+            text = path.read_bytes().decode("cp874")
+        except UnicodeDecodeError:
+            raise BadInput(f"{path}: not a UTF-8 or Thai (cp874) text file") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+    reader = csv.DictReader(text.splitlines())
+    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    if not {"name", "url"} <= columns:
+        raise BadInput(f"{path}: needs a header row with columns name,url[,province,type]")
+    agencies = []
+    for number, row in enumerate(reader, start=1):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not row.get("url") and not row.get("name"):
+            continue
+        if number > MAX_ROWS:
+            raise BadInput(f"{path}: more than {MAX_ROWS} agencies")
+        agencies.append(Agency(number, row.get("name") or row.get("url", ""), row.get("url", ""),
+                               row.get("province", ""), row.get("type", "")))
+    if not agencies:
+        raise BadInput(f"{path}: no agencies listed")
+    return agencies
+
+
+def audit_one(agency: Agency, out: Path, options: list[str]) -> dict[str, Any]:
+    """Run ``oitcheck audit`` for one agency in a child process; summarise its outcome."""
+    folder = out / agency.folder
+    command = [sys.executable, "-m", "oitcheck", "audit", agency.url, "--name", agency.name, "--out", str(folder),
+               "--no-progress", *options]
+    entry: dict[str, Any] = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
+                             "type": agency.type, "folder": agency.folder}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        return {**entry, "status": "error", "exit": None, "error": str(exc)}
+    error = (done.stderr.strip().splitlines() or [""])[-1].removeprefix("oitcheck: error: ")
+    report_path = folder / "report.json"
+    if done.returncode in (0, 1) and report_path.exists():
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        statuses = [i["status"] for i in report["items"]]
+        counts = {s: statuses.count(s) for s in ("pass", "partial", "fail", "unknown")}
+        failing = [{"id": i["id"], "title": i["title"], "status": i["status"]}
+                   for i in report["items"] if i["status"] in ("fail", "partial")]
+        return {**entry, "status": "done", "exit": done.returncode, "oit": report["scores"]["oit"], "counts": counts,
+                "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None}
+    status = {2: "bad_input", 3: "unreachable"}.get(done.returncode, "error")
+    return {**entry, "status": status, "exit": done.returncode, "oit": None, "error": error}
+
+
+def run_many(csv_path: Path, out: Path, jobs: int, options: list[str], checklist: str,
+             fail_under: float | None) -> tuple[dict[str, Any], int]:
+    agencies = read_agencies(csv_path)
+    try:
+        check_writable(out)
+    except OSError as exc:
+        raise BadInput(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
+    results: list[dict[str, Any]] = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for number, result in enumerate(pool.map(lambda a: audit_one(a, out, options), agencies), start=1):
+            results.append(result)
+            score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
+            print(f"[{number}/{len(agencies)}] {result['name']}: {result['status']} {score}", file=sys.stderr)
+    summary = summarise(results, checklist)
+    atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    atomic_write(out / "summary.html", environment().get_template("summary.html.j2").render(s=summary))
+    done = [r for r in results if r["status"] == "done"]
+    if not done:
+        raise SiteUnreachable("no agency could be audited; see " + str(out / "summary.html"))
+    below = fail_under is not None and any(r["oit"] is None or r["oit"] < fail_under for r in done)
+    return summary, 1 if below else 0
+
+
+def summarise(results: list[dict[str, Any]], checklist_id: str) -> dict[str, Any]:
+    checklist = load(checklist_id)
+    done = [r for r in results if r["status"] == "done"]
+    gaps = []
+    for item in checklist.items:
+        names = [r["name"] for r in done if any(f["id"] == item.id for f in r["failing"])]
+        if names:
+            gaps.append({"item": item.id, "title": item.title, "agencies": len(names), "names": names,
+                         "measure": item.measure.name, "steps": list(item.measure.steps), "owner": item.measure.owner})
+    gaps.sort(key=lambda g: -g["agencies"])
+    scores = [r["oit"] for r in done if r["oit"] is not None]
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "checklist": checklist.id,
+        "pass_mark": checklist.pass_mark,
+        "agencies": sorted(results, key=lambda r: (r.get("oit") is None, -(r.get("oit") or 0))),
+        "audited": len(done),
+        "passed": sum(1 for s in scores if s >= checklist.pass_mark),
+        "mean_oit": round(sum(scores) / len(scores), 2) if scores else None,
+        "common_gaps": gaps,
+    }
