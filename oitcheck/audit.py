@@ -75,6 +75,8 @@ def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
     prepared = prepare(request)
     started = datetime.now(BANGKOK)
     crawl = run_crawl(prepared.url, prepared.crawl)
+    if crawl.finish_reason == "shutdown":  # Ctrl-C or SIGTERM: a partial crawl must not pass for a report
+        raise KeyboardInterrupt
     ensure_crawled(crawl)
     report = build(prepared, crawl, started)
     return report, write_reports(report, prepared.out)

@@ -95,3 +95,28 @@ def test_summary_on_stdout_names_the_files(serve, tmp_path):
     lines = result.stdout.strip().splitlines()
     assert "OIT" in lines[0]
     assert {Path(line).name for line in lines[1:]} == {"report.json", "report.html", "report.csv"}
+
+
+def test_interrupted_audit_writes_nothing(tmp_path):
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from oitcheck.demo.server import SiteServer
+
+    site = tmp_path / "slow"
+    site.mkdir()
+    (site / "index.html").write_text("".join(f'<a href="/p{i}.html">p{i}</a>' for i in range(20)), encoding="utf-8")
+    routes = {f"/p{i}.html": {"body": "<title>x</title>", "delay": 1.5} for i in range(20)}
+    (site / "_routes.json").write_text(json.dumps(routes), encoding="utf-8")
+    out = tmp_path / "out"
+    with SiteServer(site) as server:
+        child = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit", server.url, "--allow-private", "--out",
+                                  str(out), "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2.5)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130 and "interrupted" in stderr
+    assert not (out / "report.json").exists()
