@@ -120,9 +120,10 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
 
 
 def _placement_rank(candidate: Candidate) -> tuple[int, int, int]:
-    """Which of two sightings of the same evidence to keep: this year's section, then a link (it
-    carries link text, row and page), then the higher score."""
-    return (0 if candidate.other_section is None else 1, 0 if candidate.found_on else 1, -candidate.score)
+    """Which of two sightings of the same evidence to keep: a link (it carries link text, row, page and
+    the ITA section it sits in), then this year's section, then the higher score. A document that is
+    linked only from another year's ITA section stays in that section whatever its own title says."""
+    return (0 if candidate.found_on else 1, 0 if candidate.other_section is None else 1, -candidate.score)
 
 
 def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, str] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.keywords import judge, relevant
+from oitcheck.extract.dates import year_rule_satisfied
 
 MACHINE_READABLE_KINDS = {"xlsx", "xls", "csv", "ods"}
 
@@ -20,6 +21,9 @@ class MachineReadableCheck(ComponentCheck):
             return judged
         for candidate in judged.evidence:
             if ctx.link_state(candidate.url)[0] != "ok" or candidate.other_section is not None:
+                continue
+            years, _ = ctx.evidence_years(candidate)
+            if year_rule_satisfied(component.year, years, ctx.year) is False:
                 continue
             record = ctx.record(candidate.url) or {}
             is_page = "links" in record
