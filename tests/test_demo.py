@@ -1,0 +1,46 @@
+"""``oitcheck demo``: the bundled sample site, audited end to end, matches its ground truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from oitcheck.report.schema import validate_report
+from tests.conftest import codes, items, run_cli
+
+EXPECTED = json.loads((Path(__file__).parent.parent / "oitcheck/demo/expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = run_cli("demo", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return result, json.loads((out / "report.json").read_text(encoding="utf-8")), out
+
+
+def test_demo_writes_three_reports_with_all_items(demo):
+    result, report, out = demo
+    assert {p.name for p in out.iterdir()} >= {"report.json", "report.html", "report.csv"}
+    assert str(out / "report.html") in result.stdout
+    validate_report(report)
+    assert len(report["items"]) == 28 and report["as_of"] == EXPECTED["as_of"]
+
+
+@pytest.mark.parametrize("item_id", sorted(EXPECTED["items"], key=lambda i: int(i[1:])))
+def test_demo_items_match_ground_truth(demo, item_id):
+    _, report, _ = demo
+    expected = EXPECTED["items"][item_id]
+    found = items(report)[item_id]
+    assert found["status"] == expected["status"], expected["reason"]
+    assert set(expected["findings"]) <= codes(found, "fail")
+
+
+def test_demo_eit_qr_and_broken_links(demo):
+    _, report, _ = demo
+    assert report["homepage"]["eit"]["url"] == EXPECTED["eit"]["url"]
+    assert report["homepage"]["eit"]["via"] == EXPECTED["eit"]["via"]
+    broken = sorted("/" + b["url"].split("/", 3)[3] for b in report["links"]["broken"])
+    assert broken == sorted(EXPECTED["broken_links"])
