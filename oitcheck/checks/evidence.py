@@ -79,12 +79,14 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
         keep.depth = min(depths) if depths else None
         best[slot] = keep
 
+    linked_from: dict[str, set[int | None]] = {}  # URL -> the ITA sections of the pages that link it
     for page in crawl.pages:
         if page.get("external"):
             continue
         section = section_year(page, ay)
         depth = (page.get("depth") or 0) + 1
         for link in page.get("links", []):
+            linked_from.setdefault(key(link["url"]), set()).add(section)
             found = _identify_link(link, matcher)
             if found is None:
                 continue
@@ -100,7 +102,7 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
         if found:
             match, via, text = found
             offer(Candidate(item_id=match.item.id, url=page["url"], via=via, text=text, score=match.score,
-                            depth=page.get("depth")))
+                            depth=page.get("depth"), other_section=_only_other(linked_from, page["url"])))
     for resource in crawl.resources:
         doc = resource.get("doc") or {}
         title = doc.get("title") or ""
@@ -109,7 +111,8 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
             match = matcher.identify(text, allow_weak=False) if text else None
             if match:
                 offer(Candidate(item_id=match.item.id, url=resource["url"], via="document title", text=text[:200],
-                                score=match.score, depth=resource.get("depth")))
+                                score=match.score, depth=resource.get("depth"),
+                                other_section=_only_other(linked_from, resource["url"])))
                 break
     per_item: dict[str, list[Candidate]] = {}
     for candidate in best.values():
@@ -117,6 +120,12 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
     for candidates in per_item.values():
         candidates.sort(key=lambda c: c.rank)
     return per_item
+
+
+def _only_other(linked_from: dict[str, set[int | None]], url: str) -> int | None:
+    """The other year's ITA section a page or document belongs to, when every link to it is from one."""
+    sections = linked_from.get(key(url), {None})
+    return None if None in sections else max(s for s in sections if s is not None)
 
 
 def _placement_rank(candidate: Candidate) -> tuple[int, int, int]:

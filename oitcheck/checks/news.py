@@ -8,7 +8,7 @@ from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, 
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.keywords import judge, relevant
-from oitcheck.extract.dates import find_dates, fiscal_year
+from oitcheck.extract.dates import find_dates, fiscal_year, format_thai_date
 
 FUTURE_SLACK = timedelta(days=1)
 
@@ -53,6 +53,6 @@ class NewsCheck(ComponentCheck):
         elif fiscal_year(newest) != ctx.year or (ctx.as_of - newest).days > max_age:
             result.state = "fail"
             result.findings.append(Finding("stale", ctx.message(
-                "stale", component=component.title, newest=newest.isoformat(), max_age_days=max_age), url=url,
+                "stale", component=component.title, newest=format_thai_date(newest), max_age_days=max_age), url=url,
                 extra={"newest": newest.isoformat()}))
         return result

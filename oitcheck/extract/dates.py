@@ -43,6 +43,14 @@ _SHORT_FY = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|พ\.
 _CE_IN_PATH = re.compile(r"(?:ita|oit)[-_ ]?(?:online[-_ ]?)?(20[12]\d)(?!\d)", re.I)
 
 
+SHORT_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+
+
+def format_thai_date(day: date) -> str:
+    """``15 มี.ค. 2568``: how Thai staff read dates (BE year, abbreviated month)."""
+    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year + BE_OFFSET}"
+
+
 @dataclass(frozen=True)
 class FoundDate:
     text: str

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import tempfile
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from oitcheck.checks.checklist import load
+from oitcheck.extract.dates import format_thai_date
 
 STATUS_TH = {"pass": "ผ่าน", "partial": "ผ่านบางส่วน", "fail": "ไม่ผ่าน", "unknown": "ตรวจสอบไม่ได้"}
 CSV_COLUMNS = ["id", "sub", "title", "status", "status_th", "score", "evidence_url", "evidence_via", "depth",
@@ -33,8 +35,17 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["href"] = safe_href
+    env.filters["thai_date"] = _thai_date
     env.globals["STATUS_TH"] = STATUS_TH
     return env
+
+
+def _thai_date(value: Any) -> str:
+    """ISO date (or date-time) -> ``15 มี.ค. 2568``; anything else unchanged."""
+    try:
+        return format_thai_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value or "")
 
 
 def render_html(report: dict[str, Any]) -> str:
