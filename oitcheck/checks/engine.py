@@ -44,13 +44,6 @@ class AuditOutcome:
     context: AuditContext
 
 
-def check_for(component_check: str) -> ComponentCheck:
-    for check in CHECKS:
-        if check.name == component_check:
-            return check
-    raise KeyError(component_check)
-
-
 def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -> AuditOutcome:
     matcher = Matcher(checklist)
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,

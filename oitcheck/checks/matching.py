@@ -37,8 +37,18 @@ class Matcher:
 
     def __init__(self, checklist: Checklist) -> None:
         self.items = checklist.items
+        self._cache: dict[tuple[str, bool], Match | None] = {}
 
     def identify(self, text: str, allow_weak: bool = True) -> Match | None:
+        """Cached: menus repeat the same link texts on every page of a site."""
+        slot = (text, allow_weak)
+        if slot not in self._cache:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[slot] = self._identify(text, allow_weak)
+        return self._cache[slot]
+
+    def _identify(self, text: str, allow_weak: bool) -> Match | None:
         normalised = normalise(text)
         if not normalised:
             return None

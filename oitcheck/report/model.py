@@ -62,7 +62,8 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "sub": item.sub,
         "status": result.status,
         "score": result.score,
-        "components": [{"id": c.component.id, "title": c.component.title, "status": c.state}
+        "components": [{"id": c.component.id, "title": c.component.title, "status": c.state,
+                        "evidence": c.evidence[0].url if c.evidence and c.state != "fail" else None}
                        for c in result.components],
         "evidence": [{"url": c.url, "depth": c.depth, "via": c.via, "text": c.text[:200], "found_on": c.found_on}
                      for c in result.evidence[:5]],
