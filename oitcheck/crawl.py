@@ -13,10 +13,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from w3lib.url import canonicalize_url
 
 from oitcheck import settings as default_settings
 from oitcheck.items import PageItem
+from oitcheck.net import canonical
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -73,12 +73,7 @@ class CrawlResult:
         return sum(1 for r in self.resources if r.get("error") or (r.get("status") or 0) >= 400)
 
 
-def key(url: str) -> str:
-    """The form URLs are compared in (Scrapy's own canonical form, without fragments)."""
-    try:
-        return canonicalize_url(url)
-    except ValueError:
-        return url
+key = canonical  # the crawl record is keyed by canonical URL
 
 
 def build_settings(options: CrawlOptions) -> Settings:

@@ -12,6 +12,8 @@ import socket
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
+from w3lib.url import canonicalize_url
+
 from oitcheck.errors import BadInput
 
 
@@ -41,6 +43,14 @@ def normalise_start_url(raw: str) -> str:
     if port:
         netloc = f"{netloc}:{port}"
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def canonical(url: str) -> str:
+    """The form URLs are compared in (Scrapy's canonical form: sorted query, no fragment)."""
+    try:
+        return canonicalize_url(url)
+    except ValueError:
+        return url
 
 
 def site_of(url: str) -> str:

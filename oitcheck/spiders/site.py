@@ -36,7 +36,7 @@ from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_ur
 from oitcheck.extract.html import parse_page
 from oitcheck.items import PageItem, ResourceItem
 from oitcheck.middlewares import PrivateAddressRefused
-from oitcheck.net import site_of
+from oitcheck.net import canonical, site_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -69,7 +69,7 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.seen.add(self.start_url)
+        self.seen.add(canonical(self.start_url))
         self.pages_scheduled = 1
         yield self._request(self.start_url, "page", depth=0, homepage=True)
 
@@ -96,7 +96,10 @@ class SiteSpider(scrapy.Spider):
         """Requests for the links of an internal page, within the page and document caps."""
         for link in links:
             url = link["url"]
-            if not url.startswith(("http://", "https://")) or url in self.seen:
+            if not url.startswith(("http://", "https://")):
+                continue
+            canon = canonical(url)
+            if canon in self.seen:
                 continue
             if any(p.search(url) for p in self.never_fetch):
                 continue
@@ -113,12 +116,13 @@ class SiteSpider(scrapy.Spider):
                 role = "page"
             else:
                 role = "external"
-            self.seen.add(url)
+            self.seen.add(canon)
             yield self._request(url, role)
         if homepage:  # homepage images may carry the EIT QR code
             for image in images:
-                if image["url"].startswith(("http://", "https://")) and image["url"] not in self.seen:
-                    self.seen.add(image["url"])
+                canon = canonical(image["url"])
+                if image["url"].startswith(("http://", "https://")) and canon not in self.seen:
+                    self.seen.add(canon)
                     yield self._request(image["url"], "image")
 
     # -- callbacks ------------------------------------------------------------------------------
