@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
+from oitcheck.checks.base import AuditContext, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
-from oitcheck.checks.keywords import judge, relevant
+from oitcheck.checks.keywords import KeywordsCheck
 from oitcheck.extract.thai import thai_digits_to_arabic
 
 PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
@@ -53,13 +53,13 @@ def present_elements(record: dict[str, Any], text: str) -> set[str]:
     return found
 
 
-class ElementsCheck(ComponentCheck):
+class ElementsCheck(KeywordsCheck):
     """The evidence page must show every required element; a missing one makes the item partial."""
 
     name = "elements"
 
     def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
-        result = judge(ctx, item, component, relevant(ctx, item, component))
+        result = super().check(ctx, item, component)
         if result.state != "ok":
             return result
         best = result.evidence[0]

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
+from oitcheck.checks.base import AuditContext, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
-from oitcheck.checks.keywords import judge, relevant
+from oitcheck.checks.keywords import KeywordsCheck
 from oitcheck.extract.dates import year_rule_satisfied
 
 MACHINE_READABLE_KINDS = {"xlsx", "xls", "csv", "ods"}
 
 
-class MachineReadableCheck(ComponentCheck):
+class MachineReadableCheck(KeywordsCheck):
     """Among the item's working, current evidence, one must be a spreadsheet, CSV or HTML data table."""
 
     name = "machine_readable"
 
     def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
-        judged = judge(ctx, item, component, relevant(ctx, item, component))
+        judged = super().check(ctx, item, component)
         if judged.state != "ok":
             return judged
         for candidate in judged.evidence:

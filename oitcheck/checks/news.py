@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
+from oitcheck.checks.base import AuditContext, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.evidence import Candidate
-from oitcheck.checks.keywords import judge, relevant
+from oitcheck.checks.keywords import KeywordsCheck
 from oitcheck.extract.dates import find_dates, fiscal_year, format_thai_date
 
 FUTURE_SLACK = timedelta(days=1)
@@ -19,13 +19,13 @@ def newest_date(text: str, as_of: date) -> date | None:
     return max(dates, default=None)
 
 
-class NewsCheck(ComponentCheck):
+class NewsCheck(KeywordsCheck):
     """News must be current: the homepage or the news list shows a date within the allowed age."""
 
     name = "news"
 
     def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
-        result = judge(ctx, item, component, relevant(ctx, item, component))
+        result = super().check(ctx, item, component)
         homepage = ctx.crawl.homepage
         if result.state != "ok" and homepage and not homepage.get("error"):
             # News shown on the homepage itself is the news list assessors see first.
