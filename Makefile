@@ -21,6 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff check oitcheck tests
 	$(BIN)/pytest -q
 
+# Benchmarks (traffic to 127.0.0.1 only): oitcheck against LinkChecker on a synthetic 2000-page agency site.
+bench: $(STAMP)
+	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
+	$(BIN)/python bench/run.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check oitcheck tests
 
