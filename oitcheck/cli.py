@@ -161,5 +161,8 @@ def print_summary(report: dict, paths: dict[str, Path]) -> None:
           f"(pass {counts['pass']}, partial {counts['partial']}, fail {counts['fail']}, unknown {counts['unknown']}); "
           f"{crawl['pages']} pages, {crawl['documents']} documents in {crawl['duration_s']}s; "
           f"{len(report['links']['broken'])} broken links")
+    if crawl.get("truncated"):
+        print(f"note: page cap reached: {crawl['beyond_cap']} more pages only checked, {crawl['not_fetched']} links "
+              "not fetched; raise --max-pages for a complete audit", file=sys.stderr)
     for path in paths.values():
         print(path)

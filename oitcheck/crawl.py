@@ -41,6 +41,8 @@ class CrawlResult:
     resources: list[dict[str, Any]] = field(default_factory=list)
     duration_s: float = 0.0
     finish_reason: str = ""
+    beyond_cap: int = 0  # internal pages past --max-pages: status checked, not parsed or followed
+    not_fetched: int = 0  # links past every cap: not even checked
 
     def __post_init__(self) -> None:
         self._index: dict[str, dict[str, Any]] | None = None
@@ -101,6 +103,8 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
 
     def closed(spider: Any, reason: str) -> None:
         result.finish_reason = reason
+        result.beyond_cap = getattr(spider, "checks_scheduled", 0)
+        result.not_fetched = getattr(spider, "not_fetched", 0)
 
     process = CrawlerProcess(build_settings(options))
     crawler = process.create_crawler(SiteSpider)

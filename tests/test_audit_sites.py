@@ -84,3 +84,15 @@ def test_hostile_site_is_escaped_and_survives(audited):
     broken = {b["url"]: b for b in report["links"]["broken"]}
     assert broken["http://127.0.0.2:9/plan.pdf"]["error"] == "refused"
     assert any(b["error"] == "redirect_loop" for b in broken.values())
+
+
+def test_page_cap_still_checks_links_and_says_so(serve, tmp_path):
+    from tests.conftest import SITES, audit
+
+    server = serve(SITES / "menu_pages")
+    result, report = audit(server.url, tmp_path, "--max-pages", "2")
+    assert result.returncode == 0
+    assert report["crawl"]["pages"] == 2 and report["crawl"]["truncated"] is True
+    assert report["crawl"]["beyond_cap"] >= 3
+    assert "page cap reached" in result.stderr
+    assert "--max-pages" in (tmp_path / "report.html").read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ class Candidate:
     score: int
     depth: int | None
     found_on: str | None = None
+    found_on_key: str | None = None  # canonical form of found_on, computed once
     link_texts: list[str] = field(default_factory=list)  # link text, row, heading, file name
     chrome: bool = False
     other_section: int | None = None  # the ITA year of the section it was found in, when not AY
@@ -85,6 +86,7 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
             continue
         section = section_year(page, ay)
         depth = (page.get("depth") or 0) + 1
+        page_key = key(page["url"])
         for link in page.get("links", []):
             linked_from.setdefault(key(link["url"]), set()).add(section)
             found = _identify_link(link, matcher)
@@ -93,7 +95,7 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
             match, via, text = found
             offer(Candidate(
                 item_id=match.item.id, url=link["url"], via=via, text=text, score=match.score, depth=depth,
-                found_on=page["url"], chrome=link.get("chrome", False), other_section=section,
+                found_on=page["url"], found_on_key=page_key, chrome=link.get("chrome", False), other_section=section,
                 link_texts=[link.get("text", ""), "" if link.get("chrome") else link.get("row", ""),
                             file_name(link["url"])],
             ))

@@ -43,9 +43,8 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     record = ctx.record(candidate.url) or {}
     if state != "ok" or "links" not in record:
         return state, detail
-    page = key(record.get("final_url") or candidate.url)
-    children = [c for c in siblings if c.found_on and key(c.found_on) in (page, key(candidate.url))
-                and c.url != candidate.url]
+    pages = {key(candidate.url), key(record.get("final_url") or candidate.url)}
+    children = [c for c in siblings if c.found_on_key in pages and c.url != candidate.url]
     if not children:
         return state, detail
     states = [ctx.link_state(c.url) for c in children]

@@ -55,6 +55,9 @@ class SiteSpider(scrapy.Spider):
         self.documents_scheduled = 0
         self.max_pages = 2000
         self.max_documents = 1000
+        self.max_checks = 10000
+        self.checks_scheduled = 0
+        self.not_fetched = 0
         self.page_maxsize = 5 * 1024 * 1024
         self.never_fetch: list[re.Pattern[str]] = []
 
@@ -64,6 +67,7 @@ class SiteSpider(scrapy.Spider):
         settings = crawler.settings
         spider.max_pages = settings.getint("OITCHECK_MAX_PAGES")
         spider.max_documents = settings.getint("OITCHECK_MAX_DOCUMENTS")
+        spider.max_checks = settings.getint("OITCHECK_MAX_CHECKS")
         spider.page_maxsize = settings.getint("OITCHECK_PAGE_MAXSIZE")
         spider.never_fetch = [re.compile(p, re.I) for p in settings.getlist("OITCHECK_NEVER_FETCH")]
         return spider
@@ -79,7 +83,7 @@ class SiteSpider(scrapy.Spider):
         meta: dict[str, Any] = {"oit_role": role, "oit_homepage": homepage}
         if depth is not None:
             meta["depth"] = depth
-        if role in ("page", "external"):
+        if role in ("page", "external", "check"):
             meta["download_maxsize"] = self.page_maxsize
         # Documents first within a depth level: they are the evidence, pages only lead to it.
         priority = 1 if role == "document" else 0
@@ -110,10 +114,15 @@ class SiteSpider(scrapy.Spider):
                 self.documents_scheduled += 1
                 role = "document"
             elif self.is_internal(url):
-                if self.pages_scheduled >= self.max_pages:
+                if self.pages_scheduled < self.max_pages:
+                    self.pages_scheduled += 1
+                    role = "page"
+                elif self.checks_scheduled < self.max_checks:
+                    self.checks_scheduled += 1  # past the cap: its status still counts for broken links
+                    role = "check"
+                else:
+                    self.not_fetched += 1
                     continue
-                self.pages_scheduled += 1
-                role = "page"
             else:
                 role = "external"
             self.seen.add(canon)
