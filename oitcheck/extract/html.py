@@ -23,6 +23,8 @@ _CHROME_WORDS = re.compile(r"(^|[-_ ])(nav|navbar|menu|sidebar|footer|header|bre
                            re.I)
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HEADING_LIKE = {"summary", "dt", "caption", "legend"}
+_HEADING_REACH = 60  # elements after a heading that still count as under it
+_LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
 _HEADING_CLASS = re.compile(r"(title|heading|header|accordion|panel-head|card-head|topic)", re.I)
 _ROW_TAGS = ("tr", "li", "dd", "p")
 _SKIP_SCHEMES = ("javascript:", "data:", "about:", "#")
@@ -32,7 +34,11 @@ _META_KEYS = ("description", "article:modified_time", "article:published_time", 
 
 
 def parse_page(html: str, base_url: str) -> dict[str, Any]:
-    """Parse one HTML document into title, headings, text, links, images, meta, forms and tables."""
+    """Parse one HTML document into title, headings, text, links, images, meta, forms and tables.
+
+    One pass over the elements in document order collects links, images and headings, carrying the
+    last heading seen, so the cost stays linear in the page size (bench/: thousands of pages).
+    """
     soup = BeautifulSoup(html, "lxml")
     base = _base_href(soup, base_url)
     meta = _meta(soup)
@@ -43,36 +49,51 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
         soup.head.decompose()
     body = soup.body or soup
     row_text = _table_row_texts(body)
+    chrome_roots = [t for t in body.find_all(True) if _is_chrome_root(t)]
+    in_chrome = {id(d) for root in chrome_roots for d in root.descendants} | {id(r) for r in chrome_roots}
     links: list[dict[str, Any]] = []
-    for element in body.find_all(["a", "area", "iframe", "frame", "embed", "object"]):
-        href = element.get("href") or element.get("src") or element.get("data")
-        if not isinstance(href, str):
+    images: list[dict[str, Any]] = []
+    headings: list[dict[str, Any]] = []
+    heading, since_heading = "", 0
+    forms = tables = 0
+    for element in body.descendants:
+        if not isinstance(element, Tag):
             continue
-        url = absolute_url(base, href)
-        if url is None:
-            continue
-        text = _link_text(element)
-        links.append({
-            "url": url,
-            "text": text,
-            "row": _row_text(element, row_text),
-            "heading": _heading_before(element),
-            "chrome": _in_chrome(element),
-            "tag": element.name,
-        })
-    images = []
-    for img in body.find_all("img"):
-        src = img.get("src") or img.get("data-src")
-        url = absolute_url(base, src) if isinstance(src, str) else None
-        if url:
-            images.append({"url": url, "alt": clean_space(img.get("alt") or ""), "chrome": _in_chrome(img)})
-    headings = [{"level": int(h.name[1]), "text": clean_space(h.get_text(" "))}
-                for h in body.find_all(list(_HEADING_TAGS))]
-    headings = [h for h in headings if h["text"]]
+        since_heading += 1
+        name = element.name
+        if _is_heading(element):
+            text = clean_space(element.get_text(" "))
+            if text:
+                heading, since_heading = text[:MAX_ROW_CHARS], 0
+                if name in _HEADING_TAGS:
+                    headings.append({"level": int(name[1]), "text": text})
+        if name in _LINK_TAGS:
+            href = element.get("href") or element.get("src") or element.get("data")
+            url = absolute_url(base, href) if isinstance(href, str) else None
+            if url is not None:
+                links.append({
+                    "url": url,
+                    "text": _link_text(element),
+                    "row": _row_text(element, row_text),
+                    "heading": heading if since_heading <= _HEADING_REACH else "",
+                    "chrome": id(element) in in_chrome,
+                    "tag": name,
+                })
+        elif name == "img":
+            src = element.get("src") or element.get("data-src")
+            url = absolute_url(base, src) if isinstance(src, str) else None
+            if url:
+                images.append({"url": url, "alt": clean_space(element.get("alt") or ""),
+                               "chrome": id(element) in in_chrome})
+        elif name == "form" and element.find(["input", "textarea", "select"]):
+            forms += 1
+        elif name == "table" and _is_data_table(element):
+            tables += 1
     text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
-    forms = sum(1 for f in body.find_all("form") if f.find(["input", "textarea", "select"]))
-    tables = sum(1 for t in body.find_all("table") if _is_data_table(t))
-    main_text = _main_text(body)
+    for root in chrome_roots:
+        if not root.decomposed:
+            root.decompose()
+    main_text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
     return {
         "title": title,
         "headings": headings,
@@ -124,16 +145,12 @@ def _link_text(element: Tag) -> str:
     return clean_space(" ".join(p for p in parts if isinstance(p, str)))[:MAX_ROW_CHARS]
 
 
-def _in_chrome(element: Tag) -> bool:
-    for parent in element.parents:
-        if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
-            break
-        if parent.name in _CHROME_TAGS:
-            return True
-        marks = " ".join([*(parent.get("class") or []), parent.get("id") or "", parent.get("role") or ""])
-        if marks and _CHROME_WORDS.search(marks):
-            return True
-    return False
+def _is_chrome_root(tag: Tag) -> bool:
+    """Menus, sidebars, headers and footers: by element name, or by class/id/role words."""
+    if tag.name in _CHROME_TAGS:
+        return True
+    marks = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
+    return bool(marks) and bool(_CHROME_WORDS.search(marks))
 
 
 def _table_row_texts(body: Tag) -> dict[int, str]:
@@ -203,29 +220,6 @@ def _is_heading(tag: Tag) -> bool:
         return True
     classes = " ".join(tag.get("class") or [])
     return bool(classes) and bool(_HEADING_CLASS.search(classes)) and len(tag.get_text(strip=True)) < 200
-
-
-def _heading_before(element: Tag, limit: int = 60) -> str:
-    """The nearest heading-like element before ``element`` in document order (bounded search)."""
-    for count, previous in enumerate(element.find_all_previous(True)):
-        if count >= limit:
-            break
-        if isinstance(previous, Tag) and _is_heading(previous):
-            text = clean_space(previous.get_text(" "))
-            if text:
-                return text[:MAX_ROW_CHARS]
-    return ""
-
-
-def _main_text(body: Tag) -> str:
-    """Visible text without chrome. Destructive: call last, after links were read."""
-    for tag in body.find_all(True):
-        if tag.decomposed:
-            continue
-        marks = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
-        if tag.name in _CHROME_TAGS or (marks and _CHROME_WORDS.search(marks)):
-            tag.decompose()
-    return clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
 
 
 def _is_data_table(table: Tag) -> bool:
