@@ -10,6 +10,7 @@ from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.evidence import Candidate
 from oitcheck.crawl import CrawlResult
 from oitcheck.extract.dates import find_years
+from oitcheck.extract.thai import normalise
 
 BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable"}
 UNDECIDED_ERRORS = {"robots", "private_address"}
@@ -53,6 +54,7 @@ class AuditContext:
     year: int
     as_of: date
     candidates: dict[str, list[Candidate]]
+    _normalised: dict[str, str] = field(default_factory=dict, repr=False)
 
     def message(self, code: str, **values: Any) -> str:
         template = self.checklist.messages.get("findings", {}).get(code, code)
@@ -90,6 +92,13 @@ class AuditContext:
         if status is not None and status >= 400:
             return "broken", str(status)
         return "ok", str(status)
+
+    def target_normalised(self, url: str) -> str:
+        """Title and the first 20,000 characters of an evidence URL's text, normalised (cached)."""
+        if url not in self._normalised:
+            title, body = self.target_texts(url)
+            self._normalised[url] = normalise(f"{title} {body[:20000]}")
+        return self._normalised[url]
 
     def target_texts(self, url: str) -> tuple[str, str]:
         """(title and headings, body text) of an evidence URL's fetched content."""

@@ -30,8 +30,7 @@ def relevant(ctx: AuditContext, item: Item, component: Component) -> list[Candid
         if contains_any(around, component.keywords):
             chosen.append(candidate)
             continue
-        title, body = ctx.target_texts(candidate.url)
-        if contains_any(normalise(f"{title} {body[:20000]}"), component.keywords):
+        if contains_any(ctx.target_normalised(candidate.url), component.keywords):
             chosen.append(candidate)
     return chosen
 
@@ -65,7 +64,12 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
         state, detail = evidence_state(ctx, candidate, siblings)
         {"ok": working, "broken": broken, "unknown": undecided}[state].append((candidate, detail))
     current = [c for c, _ in working if c.other_section is None]
+    broken = [(c, d) for c, d in broken if c.other_section is None]  # another year's dead links are not this year's
+    undecided = [(c, d) for c, d in undecided if c.other_section is None]
     if not current:
+        if not working and not broken and not undecided:  # only dead links in another year's section
+            result.findings.append(Finding("missing", ctx.message("missing", component=component.title)))
+            return result
         if broken:
             candidate, detail = broken[0]
             result.evidence.append(candidate)
