@@ -8,7 +8,7 @@ from oitcheck.checks.checklist import load
 from oitcheck.checks.engine import evaluate
 from oitcheck.crawl import CrawlResult
 
-HOME = "http://x.go.th/"
+HOME = "http://127.0.0.1:1/"
 
 
 def page(url: str, title: str, links: list[tuple[str, str, str]], depth: int = 1, headings=()) -> dict:
@@ -35,48 +35,48 @@ def run(pages: list[dict], resources: list[dict]):
 
 
 def test_dead_link_in_last_years_section_is_missing_not_broken():
-    old = page("http://x.go.th/ita-2567/", "ITA ประจำปี 2567",
-               [("http://x.go.th/old/o15.pdf", "คลิก", "O15 | รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี")])
-    found = run([old], [resource("http://x.go.th/old/o15.pdf", 404)])
+    old = page("http://127.0.0.1:1/ita-2567/", "ITA ประจำปี 2567",
+               [("http://127.0.0.1:1/old/o15.pdf", "คลิก", "O15 | รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี")])
+    found = run([old], [resource("http://127.0.0.1:1/old/o15.pdf", 404)])
     codes = {f.code for f in found["o15"].findings}
     assert found["o15"].status == "fail" and "missing" in codes and "broken_link" not in codes
 
 
 def test_working_evidence_only_in_last_years_section_is_wrong_year():
-    old = page("http://x.go.th/ita-2567/", "ITA ประจำปี 2567",
-               [("http://x.go.th/old/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต")])
-    found = run([old], [resource("http://x.go.th/old/o23.pdf", 200, text="การประเมินความเสี่ยงการทุจริต")])
+    old = page("http://127.0.0.1:1/ita-2567/", "ITA ประจำปี 2567",
+               [("http://127.0.0.1:1/old/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต")])
+    found = run([old], [resource("http://127.0.0.1:1/old/o23.pdf", 200, text="การประเมินความเสี่ยงการทุจริต")])
     assert found["o23"].status == "fail"
     assert [f.code for f in found["o23"].findings] == ["wrong_year"]
 
 
 def test_this_years_dead_link_beats_last_years_working_one():
-    new = page("http://x.go.th/ita-2568/", "ITA ประจำปี 2568",
-               [("http://x.go.th/new/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต 2568")])
-    old = page("http://x.go.th/ita-2567/", "ITA ประจำปี 2567",
-               [("http://x.go.th/old/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต 2567")])
-    found = run([new, old], [resource("http://x.go.th/new/o23.pdf", 500),
-                             resource("http://x.go.th/old/o23.pdf", 200, text="การประเมินความเสี่ยง 2567")])
+    new = page("http://127.0.0.1:1/ita-2568/", "ITA ประจำปี 2568",
+               [("http://127.0.0.1:1/new/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต 2568")])
+    old = page("http://127.0.0.1:1/ita-2567/", "ITA ประจำปี 2567",
+               [("http://127.0.0.1:1/old/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต 2567")])
+    found = run([new, old], [resource("http://127.0.0.1:1/new/o23.pdf", 500),
+                             resource("http://127.0.0.1:1/old/o23.pdf", 200, text="การประเมินความเสี่ยง 2567")])
     assert found["o23"].status == "fail"
     broken = next(f for f in found["o23"].findings if f.code == "broken_link")
-    assert broken.url == "http://x.go.th/new/o23.pdf"
+    assert broken.url == "http://127.0.0.1:1/new/o23.pdf"
 
 
 def test_a_working_alternate_rescues_a_broken_best_link():
-    new = page("http://x.go.th/ita-2568/", "ITA ประจำปี 2568",
-               [("http://x.go.th/a.pdf", "O25 แผนปฏิบัติการป้องกันการทุจริต 2568", ""),
-                ("http://x.go.th/b.pdf", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "")])
-    found = run([new], [resource("http://x.go.th/a.pdf", 404), resource("http://x.go.th/b.pdf", 200)])
+    new = page("http://127.0.0.1:1/ita-2568/", "ITA ประจำปี 2568",
+               [("http://127.0.0.1:1/a.pdf", "O25 แผนปฏิบัติการป้องกันการทุจริต 2568", ""),
+                ("http://127.0.0.1:1/b.pdf", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "")])
+    found = run([new], [resource("http://127.0.0.1:1/a.pdf", 404), resource("http://127.0.0.1:1/b.pdf", 200)])
     assert found["o25"].status == "pass"
-    assert found["o25"].evidence[0].url == "http://x.go.th/b.pdf"
+    assert found["o25"].evidence[0].url == "http://127.0.0.1:1/b.pdf"
     assert {(f.code, f.severity) for f in found["o25"].findings} == {("broken_link", "info")}
 
 
 def test_timeouts_and_dns_errors_are_broken_but_robots_is_unknown():
-    new = page("http://x.go.th/ita-2568/", "ITA 2568",
-               [("http://x.go.th/a.pdf", "O25 แผนปฏิบัติการป้องกันการทุจริต 2568", ""),
-                ("http://files.example.org/b.pdf", "O8 คู่มือการปฏิบัติงาน", "")])
-    found = run([new], [resource("http://x.go.th/a.pdf", None, "timeout"),
-                        resource("http://files.example.org/b.pdf", None, "robots")])
+    new = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+               [("http://127.0.0.1:1/a.pdf", "O25 แผนปฏิบัติการป้องกันการทุจริต 2568", ""),
+                ("http://127.0.0.2:1/b.pdf", "O8 คู่มือการปฏิบัติงาน", "")])
+    found = run([new], [resource("http://127.0.0.1:1/a.pdf", None, "timeout"),
+                        resource("http://127.0.0.2:1/b.pdf", None, "robots")])
     assert found["o25"].status == "fail" and found["o25"].findings[0].code == "broken_link"
     assert found["o8"].status == "unknown" and found["o8"].score is None
