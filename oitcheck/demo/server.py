@@ -1,7 +1,18 @@
-"""A small static site server for the demo, the tests and the benchmarks (127.0.0.x only).
+"""A small static site server for the demo, the tests, the test bed and the benchmarks (127.0.0.x only).
 
-Serves a folder, plus per-path behaviours from ``_routes.json`` in it: a status code, a redirect,
-a delay, a body, headers — enough to stand in for the broken, slow and odd servers agencies run.
+Serves a folder, plus per-path behaviours from ``_routes.json`` in it, enough to stand in for the
+broken, slow and odd servers agencies run:
+
+- ``{"/x": {"status": 500}}``, ``{"location": "/y", "status": 302}``, ``{"delay": 3}``, ``{"body": "..."}``,
+  ``{"file": "a.html"}``, ``{"content_type": "text/html"}`` (no charset), ``{"headers": {...}}``;
+- ``{"prefix": true}`` makes a route match every path below it;
+- ``{"zeros": 52428800}`` streams that many bytes without storing them (huge-file traps);
+- ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps).
+
+``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
+``"soft"`` (200 with a Thai "page not found" text) or ``"home"`` (302 to the homepage), the soft 404s
+real agency CMSs produce. Both files are re-read when they change, so a site may be written after its
+server started (the test bed needs the server's port to write cross-host links).
 """
 
 from __future__ import annotations
@@ -14,13 +25,54 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 ROUTES_FILE = "_routes.json"
+SITE_FILE = "_site.json"
+SOFT_404 = ("<html><head><meta charset='utf-8'><title>ไม่พบหน้าที่ต้องการ</title></head>"
+            "<body><h1>ขออภัย ไม่พบหน้าที่คุณต้องการ</h1><p>Page not found</p><a href='/'>กลับหน้าแรก</a></body></html>")
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+
+
+class _JsonFile:
+    """A JSON file re-read when its modification time changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.stamp, self.data = path, None, {}
+        self.lock = threading.Lock()
+
+    def get(self) -> dict[str, Any]:
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return {}
+        with self.lock:
+            if stamp != self.stamp:
+                self.data, self.stamp = json.loads(self.path.read_text(encoding="utf-8")), stamp
+            return self.data
+
+
+class _Zeros(io.RawIOBase):
+    """``size`` zero bytes, produced as they are read."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), self.left)
+        buffer[:count] = bytes(count)
+        self.left -= count
+        return count
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    routes: dict[str, dict[str, Any]] = {}
+    routes_file: _JsonFile
+    site_file: _JsonFile
+    extra_routes: dict[str, dict[str, Any]] = {}
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".html": "text/html; charset=utf-8",
                       ".csv": "text/csv; charset=utf-8", ".json": "application/json",
                       ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -30,39 +82,76 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
     def _route(self) -> dict[str, Any] | None:
+        routes = {**self.routes_file.get(), **self.extra_routes}
         parts = urlsplit(self.path)
         for key in (self.path, parts.path, unquote(parts.path)):
-            if key in self.routes:
-                return self.routes[key]
+            if key in routes:
+                return routes[key]
+        for key, route in routes.items():
+            if route.get("prefix") and unquote(parts.path).startswith(key):
+                return route
         return None
 
     def send_head(self):  # type: ignore[no-untyped-def]
         route = self._route()
-        if route is None:
-            path = Path(self.translate_path(self.path))
-            if path.is_dir() and not (path / "index.html").exists():
-                self.send_error(404, "Not Found")
-                return None
-            if path.name == ROUTES_FILE:
-                self.send_error(404, "Not Found")
-                return None
-            return super().send_head()
+        if route is not None:
+            return self._send_route(route)
+        path = Path(self.translate_path(self.path))
+        hidden = path.name in (ROUTES_FILE, SITE_FILE)
+        if hidden or not path.exists() or (path.is_dir() and not (path / "index.html").exists()):
+            return self._not_found()
+        return super().send_head()
+
+    def _not_found(self):  # type: ignore[no-untyped-def]
+        mode = self.site_file.get().get("not_found", "plain")
+        if mode == "soft":
+            return self._send_route({"body": SOFT_404})
+        if mode == "home":
+            return self._send_route({"status": 302, "location": "/"})
+        self.send_error(404, "Not Found")
+        return None
+
+    def _send_route(self, route: dict[str, Any]):  # type: ignore[no-untyped-def]
         if route.get("delay"):
             time.sleep(float(route["delay"]))
-        status = int(route.get("status", 200))
-        body = route.get("body", "")
-        data = body.encode(route.get("encoding", "utf-8")) if isinstance(body, str) else bytes(body)
-        if route.get("file"):
+        if route.get("zeros"):
+            return self._send(int(route.get("status", 200)), route, _Zeros(int(route["zeros"])), int(route["zeros"]))
+        if route.get("generate") == "calendar":
+            data = self._calendar().encode("utf-8")
+        elif route.get("file"):
             data = (Path(self.directory) / route["file"]).read_bytes()
+        else:
+            body = route.get("body", "")
+            data = body.encode(route.get("encoding", "utf-8")) if isinstance(body, str) else bytes(body)
+        return self._send(int(route.get("status", 200)), route, io.BytesIO(data), len(data))
+
+    def _send(self, status: int, route: dict[str, Any], stream: Any, length: int):  # type: ignore[no-untyped-def]
         self.send_response(status)
         if route.get("location"):
             self.send_header("Location", route["location"])
         headers = {"Content-Type": route.get("content_type", "text/html; charset=utf-8"), **route.get("headers", {})}
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(length))
         self.end_headers()
-        return io.BytesIO(data)
+        return stream
+
+    def _calendar(self) -> str:
+        """One month of an events calendar linking to the months before and after, forever."""
+        query = parse_qs(urlsplit(self.path).query)
+        try:
+            year, month = (int(v) for v in query.get("ym", ["2568-3"])[0].split("-"))
+        except ValueError:
+            year, month = 2568, 3
+        month = min(max(month, 1), 12)
+        before = (year - 1, 12) if month == 1 else (year, month - 1)
+        after = (year + 1, 1) if month == 12 else (year, month + 1)
+        path = urlsplit(self.path).path
+        days = "".join(f"<td>{d}</td>" for d in range(1, 29))
+        return (f"<html><head><meta charset='utf-8'><title>ปฏิทินกิจกรรม {THAI_MONTHS[month - 1]} {year}</title></head>"
+                f"<body><h1>ปฏิทินกิจกรรม เดือน{THAI_MONTHS[month - 1]} {year}</h1><table><tr>{days}</tr></table>"
+                f"<a href='{path}?ym={before[0]}-{before[1]}'>เดือนก่อน</a> "
+                f"<a href='{path}?ym={after[0]}-{after[1]}'>เดือนถัดไป</a></body></html>")
 
 
 class SiteServer:
@@ -71,11 +160,11 @@ class SiteServer:
     def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0,
                  routes: dict[str, dict[str, Any]] | None = None) -> None:
         self.root = Path(root)
-        all_routes = dict(routes or {})
-        routes_file = self.root / ROUTES_FILE
-        if routes_file.exists():
-            all_routes = {**json.loads(routes_file.read_text(encoding="utf-8")), **all_routes}
-        handler = type("Handler", (_Handler,), {"routes": all_routes})
+        handler = type("Handler", (_Handler,), {
+            "routes_file": _JsonFile(self.root / ROUTES_FILE),
+            "site_file": _JsonFile(self.root / SITE_FILE),
+            "extra_routes": dict(routes or {}),
+        })
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.root)))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
