@@ -1,0 +1,1 @@
+"""The labelled test bed: realistic Thai agency sites with ground truth, and ``make eval``."""
