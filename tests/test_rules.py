@@ -80,3 +80,18 @@ def test_timeouts_and_dns_errors_are_broken_but_robots_is_unknown():
                         resource("http://127.0.0.2:1/b.pdf", None, "robots")])
     assert found["o25"].status == "fail" and found["o25"].findings[0].code == "broken_link"
     assert found["o8"].status == "unknown" and found["o8"].score is None
+
+
+def test_soft_404_pages_do_not_count_as_evidence():
+    from oitcheck.checks.base import soft_404
+
+    gone = page("http://127.0.0.1:1/o14/", "ไม่พบหน้าที่คุณต้องการ", [])
+    assert soft_404(gone, HOME) == "the page says it was not found"
+    home_again = {**page(HOME, "หน้าแรก", []), "url": "http://127.0.0.1:1/old.pdf", "redirects": ["x"]}
+    assert soft_404(home_again, HOME) == "redirected to the homepage"
+    no_complaints = page("http://127.0.0.1:1/o19/", "สถิติเรื่องร้องเรียน ปี 2568: ไม่พบเรื่องร้องเรียนการทุจริต", [])
+    assert soft_404(no_complaints, HOME) == ""
+    new = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+               [("http://127.0.0.1:1/o14/", "O14 แผนการบริหารและพัฒนาทรัพยากรบุคคล 2568", "")])
+    found = run([new, gone], [])
+    assert found["o14"].status == "fail" and [f.code for f in found["o14"].findings] == ["soft_404"]

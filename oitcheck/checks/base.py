@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.evidence import Candidate
 from oitcheck.crawl import CrawlResult
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import normalise
+from oitcheck.net import canonical
 
 BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable"}
 UNDECIDED_ERRORS = {"robots", "private_address"}
@@ -75,10 +78,13 @@ class AuditContext:
         return self.crawl.lookup(url)
 
     def link_state(self, url: str) -> tuple[str, str]:
-        """(ok | broken | unknown, detail): is this evidence URL working?"""
+        """(ok | broken | soft_404 | unknown, detail): is this evidence URL working?"""
         record = self.record(url)
         if record is None:
             return "unknown", "not fetched"
+        soft = soft_404(record, self.crawl.start_url)
+        if soft:
+            return "soft_404", soft
         error = record.get("error")
         if error in BROKEN_ERRORS:
             return "broken", error
@@ -127,6 +133,29 @@ class AuditContext:
             return years, "title"
         years = find_years(body[:3000], fiscal=True)
         return years, ("text" if years else "")
+
+
+NOT_FOUND = re.compile(r"ไม่พบหน้า|ไม่พบเพจ|หน้าที่คุณ(ค้นหา|ต้องการ)ไม่|page not found|\bnot found\b|"
+                       r"\b404\b.{0,20}(not found|ไม่พบ)|(error|ข้อผิดพลาด)\s*404|ไม่มีหน้านี้|ไม่พบไฟล์", re.I)
+
+
+def soft_404(record: dict[str, Any], homepage: str) -> str:
+    """Why a 200 answer is really "not found" ('' when it is not): an unknown URL sent to the homepage,
+    or a page whose title, main heading or (short) text says the page does not exist."""
+    if (record.get("status") or 0) >= 400 or record.get("error"):
+        return ""
+    final, original = record.get("final_url") or record["url"], record["url"]
+    if record.get("redirects") and canonical(final) == canonical(homepage) and canonical(original) != canonical(
+            homepage) and urlsplit(original).path not in ("", "/"):
+        return "redirected to the homepage"
+    if "links" not in record:
+        return ""
+    heading = next((h["text"] for h in record.get("headings", []) if h["level"] <= 2), "")
+    main = record.get("main_text") or ""
+    for text in (record.get("title") or "", heading, main if len(main) < 400 else ""):
+        if text and NOT_FOUND.search(text):
+            return "the page says it was not found"
+    return ""
 
 
 class ComponentCheck:

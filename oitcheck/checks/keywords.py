@@ -15,6 +15,8 @@ from oitcheck.extract.dates import year_rule_satisfied
 from oitcheck.extract.thai import normalise
 from oitcheck.net import site_of
 
+DEAD = ("broken", "soft_404")
+
 
 def relevant(ctx: AuditContext, item: Item, component: Component) -> list[Candidate]:
     """The item's candidates that show this component (all of them when it names no keywords)."""
@@ -47,8 +49,8 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     if not children:
         return state, detail
     states = [ctx.link_state(c.url) for c in children]
-    if all(s == "broken" for s, _ in states):
-        return "broken", f"{states[0][1]} ({children[0].url})"
+    if all(s in DEAD for s, _ in states):
+        return states[0][0], f"{states[0][1]} ({children[0].url})"
     return state, detail
 
 
@@ -62,20 +64,21 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     siblings = ctx.candidates.get(item.id, [])
     for candidate in candidates:
         state, detail = evidence_state(ctx, candidate, siblings)
-        {"ok": working, "broken": broken, "unknown": undecided}[state].append((candidate, detail))
+        if state in DEAD:  # the finding names how it is dead: broken_link or soft_404
+            broken.append((candidate, detail, state))
+        else:
+            (working if state == "ok" else undecided).append((candidate, detail))
     current = [c for c, _ in working if c.other_section is None]
-    broken = [(c, d) for c, d in broken if c.other_section is None]  # another year's dead links are not this year's
+    broken = [b for b in broken if b[0].other_section is None]  # another year's dead links are not this year's
     undecided = [(c, d) for c, d in undecided if c.other_section is None]
     if not current:
         if not working and not broken and not undecided:  # only dead links in another year's section
             result.findings.append(Finding("missing", ctx.message("missing", component=component.title)))
             return result
         if broken:
-            candidate, detail = broken[0]
+            candidate, detail, state = broken[0]
             result.evidence.append(candidate)
-            result.findings.append(Finding("broken_link", ctx.message(
-                "broken_link", component=component.title, url=candidate.url, status=detail),
-                url=candidate.url, extra={"status": detail, "found_on": candidate.found_on}))
+            result.findings.append(_dead(ctx, component, candidate, detail, state, "fail"))
             if undecided:
                 result.state = "unknown"
             return result
@@ -104,13 +107,19 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     result.state = "ok"
     result.evidence.append(chosen)
     result.evidence.extend(c for c in current if c is not chosen)
-    for candidate, detail in broken:
+    for candidate, detail, state in broken:
         if candidate.rank < chosen.rank:
-            result.findings.append(Finding("broken_link", ctx.message(
-                "broken_link", component=component.title, url=candidate.url, status=detail),
-                url=candidate.url, severity="info", extra={"status": detail, "found_on": candidate.found_on}))
+            result.findings.append(_dead(ctx, component, candidate, detail, state, "info"))
     _placement(ctx, chosen, result)
     return result
+
+
+def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail: str, state: str,
+          severity: str) -> Finding:
+    """The finding for dead evidence: ``broken_link`` (an error status) or ``soft_404``."""
+    return Finding(state if state == "soft_404" else "broken_link", ctx.message(
+        state if state == "soft_404" else "broken_link", component=component.title, url=candidate.url, status=detail),
+        url=candidate.url, severity=severity, extra={"status": detail, "found_on": candidate.found_on})
 
 
 def _by_year(ctx: AuditContext, component: Component, candidates: list[Candidate]

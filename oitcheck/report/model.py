@@ -91,19 +91,23 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
                 pages.append(page["url"])
             if not texts.get(url):
                 texts[url] = link.get("text", "")
-    broken = []
+    broken, soft = [], []
     checked = 0
     for url, pages in found_on.items():
         record = ctx.record(url)
         if record is None:
             continue
         checked += 1
-        state, _ = ctx.link_state(url)
+        state, detail = ctx.link_state(url)
+        entry = {"url": url, "status": record.get("status"), "error": record.get("error"), "found_on": pages,
+                 "text": texts.get(url, "")[:200]}
         if state == "broken":
-            broken.append({"url": url, "status": record.get("status"), "error": record.get("error"),
-                           "found_on": pages, "text": texts.get(url, "")[:200]})
+            broken.append(entry)
+        elif state == "soft_404":
+            soft.append({**entry, "reason": detail})
     broken.sort(key=lambda b: b["url"])
-    return {"checked": checked, "broken": broken}
+    soft.sort(key=lambda b: b["url"])
+    return {"checked": checked, "broken": broken, "soft_404": soft}
 
 
 def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:

@@ -155,7 +155,9 @@ class SiteSpider(scrapy.Spider):
         is_html = isinstance(response, TextResponse) and (
             content_type.split(";")[0].strip().lower() in HTML_TYPES or
             (not content_type and sniff_kind(response.body[:512], response.url) == "html"))
-        if is_html and role in ("page", "external") and response.status < 400:
+        # A "document" link that answers with an HTML page is parsed too: it may be a download page,
+        # or a CMS's "file not found" page (a soft 404) that must not pass for the document.
+        if is_html and role in ("page", "external", "document") and response.status < 400:
             try:
                 facts = parse_page(response.text, response.url)
             except Exception as exc:  # noqa: BLE001 - hostile markup must not end the crawl
@@ -164,7 +166,7 @@ class SiteSpider(scrapy.Spider):
                                    size=len(response.body), body=None, doc=None, qr=[])
                 return
             yield PageItem(**base, encoding=response.encoding, **facts)
-            if not external and self.is_internal(response.url):
+            if role == "page" and not external and self.is_internal(response.url):
                 yield from self.follow(facts["links"], facts["images"], homepage)
             return
         body = response.body
