@@ -26,6 +26,9 @@ bench: $(STAMP)
 	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
 	$(BIN)/python bench/run.py
 
+eval: $(STAMP)
+	$(BIN)/python -m tests.testbed.run --jobs 2
+
 lint: $(STAMP)
 	$(BIN)/ruff check oitcheck tests
 

@@ -40,6 +40,8 @@ class SiteResult:
     items: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, expected, found, reason
     broken_expected: set[str] = field(default_factory=set)
     broken_found: set[str] = field(default_factory=set)
+    soft_expected: set[str] = field(default_factory=set)
+    soft_found: set[str] = field(default_factory=set)
     eit_ok: bool | None = None
     error: str | None = None
     seconds: float = 0.0
@@ -95,6 +97,8 @@ def run_site(name: str, workdir: Path) -> SiteResult:
         result.items.append((item_id, expected["status"], found.get(item_id, "missing"), expected.get("reason", "")))
     result.broken_expected = set(truth.get("broken_links", []))
     result.broken_found = {host_key(b["url"], writers) for b in report["links"]["broken"]}
+    result.soft_expected = set(truth.get("soft_404_links", []))
+    result.soft_found = {host_key(b["url"], writers) for b in report["links"].get("soft_404", [])}
     if "eit" in truth:
         eit = report["homepage"]["eit"]
         result.eit_ok = eit["found"] == truth["eit"]["found"] and (
@@ -108,6 +112,8 @@ def summarise(results: list[SiteResult]) -> dict[str, Any]:
     expected_broken = {(r.name, u) for r in results for u in r.broken_expected}
     found_broken = {(r.name, u) for r in results for u in r.broken_found}
     hits = len(expected_broken & found_broken)
+    expected_soft = {(r.name, u) for r in results for u in r.soft_expected}
+    found_soft = {(r.name, u) for r in results for u in r.soft_found}
     return {
         "sites": [{"name": r.name, "style": r.style, "correct": r.correct, "n": len(r.items), "error": r.error,
                    "crawl_s": r.seconds, "eit_ok": r.eit_ok,
@@ -121,6 +127,10 @@ def summarise(results: list[SiteResult]) -> dict[str, Any]:
         "broken_precision": hits / len(found_broken) if found_broken else 1.0,
         "broken_missed": sorted(f"{s} {u}" for s, u in expected_broken - found_broken),
         "broken_extra": sorted(f"{s} {u}" for s, u in found_broken - expected_broken),
+        "soft_404_recall": len(expected_soft & found_soft) / len(expected_soft) if expected_soft else 1.0,
+        "soft_404_precision": len(expected_soft & found_soft) / len(found_soft) if found_soft else 1.0,
+        "soft_404_missed": sorted(f"{s} {u}" for s, u in expected_soft - found_soft),
+        "soft_404_extra": sorted(f"{s} {u}" for s, u in found_soft - expected_soft),
     }
 
 
@@ -148,6 +158,11 @@ def print_summary(summary: dict[str, Any]) -> None:
     for line in summary["broken_missed"]:
         print(f"  missed {line}")
     for line in summary["broken_extra"]:
+        print(f"  extra  {line}")
+    print(f"soft 404s: recall {summary['soft_404_recall']:.2f}, precision {summary['soft_404_precision']:.2f}")
+    for line in summary["soft_404_missed"]:
+        print(f"  missed {line}")
+    for line in summary["soft_404_extra"]:
         print(f"  extra  {line}")
     print(f"item accuracy: {summary['accuracy']:.2f} (n={summary['n']})")
 
