@@ -68,3 +68,9 @@ def test_absolute_url_skips_non_navigational_links():
 def test_malformed_html_still_parses():
     parsed = parse_page("<table><tr><td><a href=x>ไม่ปิด<td><p><b><i>ค้าง", "http://x.go.th/")
     assert parsed["links"][0]["url"] == "http://x.go.th/x"
+
+
+def test_caption_line_before_a_download_link():
+    parsed = parse_page("<div><p><strong>O5 แผนพัฒนาท้องถิ่น</strong></p><p><a href='a.pdf'>ดาวน์โหลด</a></p></div>",
+                        "http://x.go.th/")
+    assert parsed["links"][0]["label"] == "O5 แผนพัฒนาท้องถิ่น"

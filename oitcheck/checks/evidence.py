@@ -97,7 +97,7 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
                 item_id=match.item.id, url=link["url"], via=via, text=text, score=match.score, depth=depth,
                 found_on=page["url"], found_on_key=page_key, chrome=link.get("chrome", False), other_section=section,
                 link_texts=[link.get("text", ""), "" if link.get("chrome") else link.get("row", ""),
-                            file_name(link["url"])],
+                            file_name(link["url"]), text if via == "caption" else ""],
             ))
     for page in crawl.pages:
         found = _page_item(page, matcher)
@@ -155,6 +155,11 @@ def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, 
     by_name = matcher.identify(name) if name else None
     if by_name:
         return by_name, "file name", name
+    caption = link.get("label", "")
+    if caption and len(normalise(text)) <= 40:
+        by_caption = matcher.identify(caption)
+        if by_caption:
+            return by_caption, "caption", caption
     heading = link.get("heading", "")
     if heading and len(normalise(text)) <= 40:
         by_heading = matcher.identify(heading)

@@ -25,6 +25,9 @@ _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HEADING_LIKE = {"summary", "dt", "caption", "legend"}
 _HEADING_REACH = 60  # elements after a heading that still count as under it
 _LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
+_LABEL_TAGS = {"p", "strong", "b", "dt", "label", "font", "span"}
+_LABEL_REACH = 8  # elements after a caption line that still count as captioned by it
+MAX_LABEL_CHARS = 200
 _HEADING_CLASS = re.compile(r"(title|heading|header|accordion|panel-head|card-head|topic)", re.I)
 _ROW_TAGS = ("tr", "li", "dd", "p")
 _SKIP_SCHEMES = ("javascript:", "data:", "about:", "#")
@@ -55,12 +58,18 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
     images: list[dict[str, Any]] = []
     headings: list[dict[str, Any]] = []
     heading, since_heading = "", 0
+    label, since_label = "", 0  # the last short text block (a caption line before "ดาวน์โหลด" links)
     forms = tables = 0
     for element in body.descendants:
         if not isinstance(element, Tag):
             continue
         since_heading += 1
+        since_label += 1
         name = element.name
+        if name in _LABEL_TAGS and element.find(_LINK_TAGS) is None:
+            text = clean_space(element.get_text(" "))
+            if 2 <= len(text) <= MAX_LABEL_CHARS:
+                label, since_label = text, 0
         if _is_heading(element):
             text = clean_space(element.get_text(" "))
             if text:
@@ -76,6 +85,7 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
                     "text": _link_text(element),
                     "row": _row_text(element, row_text),
                     "heading": heading if since_heading <= _HEADING_REACH else "",
+                    "label": label if since_label <= _LABEL_REACH else "",
                     "chrome": id(element) in in_chrome,
                     "tag": name,
                 })
