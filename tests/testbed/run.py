@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from oitcheck.demo.server import SiteServer
 from tests.testbed.kit import SiteWriter
-from tests.testbed.sites import SITES, load_truth
+from tests.testbed.sites import SITES, load_truth, site_module
 
 CLASSES = ("pass", "partial", "fail")
 HOST_ADDRESSES = {"site": "127.0.0.1", "files": "127.0.0.2", "dead": "127.0.0.3"}
@@ -68,7 +68,15 @@ def host_key(url: str, writers: dict[str, SiteWriter]) -> str:
 
 
 def run_site(name: str, workdir: Path) -> SiteResult:
-    module = SITES[name]
+    """Generate, serve, audit and score one site; a broken generator is reported, not raised."""
+    try:
+        return _run_site(name, workdir)
+    except Exception as exc:  # noqa: BLE001 - one broken site must not hide the others' results
+        return SiteResult(name=name, style="", error=f"{type(exc).__name__}: {exc}")
+
+
+def _run_site(name: str, workdir: Path) -> SiteResult:
+    module = site_module(name)
     truth = load_truth(name)
     result = SiteResult(name=name, style=truth.get("style", ""))
     with ExitStack() as stack:
@@ -108,6 +116,7 @@ def run_site(name: str, workdir: Path) -> SiteResult:
 
 def summarise(results: list[SiteResult]) -> dict[str, Any]:
     rows = [row for r in results for row in r.items]
+    rows += [(f"o{n}", "site", "error", r.error or "") for r in results if r.error for n in range(1, 29)]
     confusion = Counter((expected, found) for _, expected, found, _ in rows)
     expected_broken = {(r.name, u) for r in results for u in r.broken_expected}
     found_broken = {(r.name, u) for r in results for u in r.broken_found}
@@ -169,12 +178,12 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", action="append", choices=sorted(SITES), help="only these sites")
+    parser.add_argument("--site", action="append", choices=SITES, help="only these sites")
     parser.add_argument("--jobs", type=int, default=2, help="sites audited at once")
     parser.add_argument("--json", type=Path, help="also write the summary as JSON")
     parser.add_argument("--keep", type=Path, help="keep the generated sites and reports in this folder")
     args = parser.parse_args(argv)
-    names = args.site or sorted(SITES)
+    names = args.site or SITES
     with tempfile.TemporaryDirectory(prefix="oitcheck-eval-") as tmp:
         workdir = args.keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)

@@ -17,17 +17,18 @@ from typing import Any
 HERE = Path(__file__).parent
 
 
-def _discover() -> dict[str, ModuleType]:
-    found = {}
-    for info in pkgutil.iter_modules([str(HERE)]):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "build") and (HERE / f"{info.name}.json").exists():
-            found[info.name] = module
-    return found
+def site_names() -> list[str]:
+    """Every site that has a generator and a ground truth beside it."""
+    return sorted(info.name for info in pkgutil.iter_modules([str(HERE)]) if (HERE / f"{info.name}.json").exists())
+
+
+def site_module(name: str) -> ModuleType:
+    """Import one site's generator (lazily: a site being written must not break the others)."""
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def load_truth(name: str) -> dict[str, Any]:
     return json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
 
 
-SITES = _discover()
+SITES = site_names()
