@@ -42,12 +42,13 @@ def test_dead_link_in_last_years_section_is_missing_not_broken():
     assert found["o15"].status == "fail" and "missing" in codes and "broken_link" not in codes
 
 
-def test_working_evidence_only_in_last_years_section_is_wrong_year():
+def test_working_evidence_only_in_last_years_section_is_missing_this_year():
     old = page("http://127.0.0.1:1/ita-2567/", "ITA ประจำปี 2567",
                [("http://127.0.0.1:1/old/o23.pdf", "คลิก", "O23 | การประเมินความเสี่ยงการทุจริต")])
     found = run([old], [resource("http://127.0.0.1:1/old/o23.pdf", 200, text="การประเมินความเสี่ยงการทุจริต")])
     assert found["o23"].status == "fail"
-    assert [f.code for f in found["o23"].findings] == ["wrong_year"]
+    assert [f.code for f in found["o23"].findings] == ["missing"]
+    assert "2567" in found["o23"].findings[0].message
 
 
 def test_this_years_dead_link_beats_last_years_working_one():

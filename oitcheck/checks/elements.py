@@ -22,6 +22,7 @@ POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")
 MAP = re.compile(r"แผนที่|google\.[a-z.]+/maps|maps\.google|goo\.gl/maps|map", re.I)
 TWO_WAY = re.compile(r"ถาม[\s-]*ตอบ|q\s*&\s*a|webboard|เว็บบอร์ด|กระดาน|แชท|chat|messenger|line\s*(oa|official)|"
                      r"แบบฟอร์มติดต่อ|ติดต่อสอบถาม|แสดงความคิดเห็น|รับฟังความคิดเห็น|contact form", re.I)
+MAX_PAGES_COMPARED = 6
 _NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
 
 
@@ -62,10 +63,16 @@ class ElementsCheck(KeywordsCheck):
         result = super().check(ctx, item, component)
         if result.state != "ok":
             return result
-        best = result.evidence[0]
-        record = ctx.record(best.url) or {}
-        title, body = ctx.target_texts(best.url)
-        found = present_elements(record, f"{title} {body}")
+        # The best-named page is often a signpost ("O3 ข้อมูลการติดต่อ" post linking to ติดต่อเรา):
+        # judge the working evidence that shows the most required elements.
+        scored = []
+        for rank, candidate in enumerate(result.evidence[:MAX_PAGES_COMPARED]):
+            title, body = ctx.target_texts(candidate.url)
+            found = present_elements(ctx.record(candidate.url) or {}, f"{title} {body}")
+            scored.append((-len(found & set(component.elements)), rank, candidate, found))
+        _, _, best, found = min(scored, key=lambda s: s[:2])
+        result.evidence.remove(best)
+        result.evidence.insert(0, best)
         missing = [e for e in component.elements if e not in found]
         if missing:
             result.state = "partial"

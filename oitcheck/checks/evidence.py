@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from oitcheck.checks.matching import Match, Matcher
 from oitcheck.crawl import CrawlResult, key
 from oitcheck.extract.dates import find_years
-from oitcheck.extract.thai import clean_space, normalise
+from oitcheck.extract.thai import clean_space
 
 ITA_SECTION = re.compile(r"\b(ita|oit)\b|คุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.I)
 
@@ -137,6 +137,17 @@ def _placement_rank(candidate: Candidate) -> tuple[int, int, int]:
     return (0 if candidate.found_on else 1, 0 if candidate.other_section is None else 1, -candidate.score)
 
 
+# Link texts that say nothing about their target; the item is named by the row, caption or heading.
+GENERIC_LINK = re.compile(r"คลิก(ที่นี่)?|ลิง[ค์ก์]|ข้อมูล|เปิด|ดู|รายละเอียด|ดาวน์โหลด|โหลด|อ่านต่อ|เพิ่มเติม|ไฟล์|เอกสาร|"
+                          r"แนบ|ที่นี่|download|view|more|link|url|click|here|file|pdf|xlsx?|docx?|[\W\d_]", re.I)
+MAX_CAPTION_CHARS = 120
+
+
+def is_generic(text: str) -> bool:
+    """True for link texts like "คลิกลิงค์ข้อมูล", "(คลิก)", "รายละเอียด 1", "Link url", or none at all."""
+    return len(GENERIC_LINK.sub("", text)) <= 2
+
+
 def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, str] | None:
     """The item a link names, with how it was named; chrome links count only by their own text."""
     text = link.get("text", "")
@@ -155,13 +166,15 @@ def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, 
     by_name = matcher.identify(name) if name else None
     if by_name:
         return by_name, "file name", name
+    if not is_generic(text):  # "กลับหน้ารวมข่าว" is about its own target, not the caption above it
+        return None
     caption = link.get("label", "")
-    if caption and len(normalise(text)) <= 40:
+    if caption and len(caption) <= MAX_CAPTION_CHARS:
         by_caption = matcher.identify(caption)
         if by_caption:
             return by_caption, "caption", caption
     heading = link.get("heading", "")
-    if heading and len(normalise(text)) <= 40:
+    if heading:
         by_heading = matcher.identify(heading)
         if by_heading:
             return by_heading, "heading", heading

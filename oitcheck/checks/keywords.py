@@ -6,6 +6,8 @@ year's ITA section beats another year's, and a year rule filters what remains.
 
 from __future__ import annotations
 
+import re
+
 from oitcheck.checks.base import DEEP_LINK_CLICKS, AuditContext, ComponentCheck, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.evidence import Candidate
@@ -23,18 +25,58 @@ def relevant(ctx: AuditContext, item: Item, component: Component) -> list[Candid
     candidates = ctx.candidates.get(item.id, [])
     if not component.keywords:
         return list(candidates)
+    titles = title_phrases(item)
     chosen = []
     for candidate in candidates:
-        # The item's own title names every component ("โครงสร้างและอำนาจหน้าที่"): it proves none of them.
-        around = normalise(" ".join([candidate.text, *candidate.link_texts])).replace(" ", "")
-        for keyword in item.keywords:
-            around = around.replace(keyword, " ")
-        if contains_any(around, component.keywords):
-            chosen.append(candidate)
-            continue
-        if contains_any(ctx.target_normalised(candidate.url), component.keywords):
-            chosen.append(candidate)
+        around = normalise(" ".join([candidate.text, *candidate.link_texts]))
+        for text in (around, ctx.target_normalised(candidate.url)):
+            if contains_any(_without(_PENDING.sub(" ", text), titles), component.keywords):
+                chosen.append(candidate)
+                break
     return chosen
+
+
+def title_phrases(item: Item) -> tuple[str, ...]:
+    """The item's keywords that name two or more of its components at once: its title and the like.
+
+    "ประมวลจริยธรรมและการขับเคลื่อนจริยธรรม" echoed in an index row or a post heading proves neither the
+    code nor the Dos & Don'ts; only words naming one component do.
+    """
+    if len(item.components) < 2:
+        return ()
+    return tuple(k for k in item.keywords
+                 if sum(1 for c in item.components if contains_any(k, c.keywords)) >= 2)
+
+
+def _without(text: str, phrases: tuple[str, ...]) -> str:
+    flat = text.replace(" ", "")
+    for phrase in phrases:
+        flat = flat.replace(phrase, " ")
+    return flat
+
+
+PLACEHOLDER = re.compile(r"อยู่ระหว่าง(การ)?(ปรับปรุง|จัดทำ|ดำเนินการ|รวบรวม|พัฒนา)|ยังไม่มีข้อมูล|coming soon|"
+                         r"under construction|รอการปรับปรุง", re.I)
+PLACEHOLDER_CHARS = 300
+# "รายงานความก้าวหน้า รอบ 6 เดือน อยู่ระหว่างรวบรวมข้อมูล": a promise names the component but is not it.
+_PENDING = re.compile(r".{0,60}" + PLACEHOLDER.pattern, re.I)
+
+
+def is_placeholder(record: dict) -> bool:
+    """A page that names the item but holds nothing yet ("อยู่ระหว่างปรับปรุง"): not evidence."""
+    content = record.get("main_text") or ""
+    for label in [record.get("title") or "", *(h["text"] for h in record.get("headings", []))]:
+        if label:
+            content = content.replace(label, " ")
+    content = content.strip()
+    if len(content) >= PLACEHOLDER_CHARS:
+        return False
+    if record.get("tables") or record.get("forms"):  # data or a working form is content
+        return False
+    if PLACEHOLDER.search(content):
+        return True
+    pictures = any(not i.get("chrome") for i in record.get("images", []))
+    return len(content) < 15 and not pictures  # a heading and nothing under it
 
 
 def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate]) -> tuple[str, str]:
@@ -47,7 +89,7 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     pages = {key(candidate.url), key(record.get("final_url") or candidate.url)}
     children = [c for c in siblings if c.found_on_key in pages and c.url != candidate.url]
     if not children:
-        return state, detail
+        return ("empty", "placeholder") if is_placeholder(record) else (state, detail)
     states = [ctx.link_state(c.url) for c in children]
     if all(s in DEAD for s, _ in states):
         return states[0][0], f"{states[0][1]} ({children[0].url})"
@@ -66,6 +108,8 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
         state, detail = evidence_state(ctx, candidate, siblings)
         if state in DEAD:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
+        elif state == "empty":
+            continue
         else:
             (working if state == "ok" else undecided).append((candidate, detail))
     current = [c for c, _ in working if c.other_section is None]
@@ -89,12 +133,11 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
             result.findings.append(Finding("unknown", ctx.message(
                 "unknown", component=component.title, reason=detail), url=candidate.url, severity="info"))
             return result
-        candidate = working[0][0]
+        candidate = working[0][0]  # found only in another year's ITA section: this year's is missing
         result.evidence.append(candidate)
-        result.findings.append(Finding("wrong_year", ctx.message(
-            "wrong_year", component=component.title, expected=ctx.expected_years(component.year or "current"),
-            years=str(candidate.other_section)), url=candidate.url,
-            extra={"years": [candidate.other_section], "section": True}))
+        result.findings.append(Finding("missing", ctx.message(
+            "missing_other_year", component=component.title, years=str(candidate.other_section)),
+            url=candidate.url, extra={"years": [candidate.other_section], "section": True}))
         return result
     chosen, wrong = _by_year(ctx, component, current)
     if chosen is None:

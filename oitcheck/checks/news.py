@@ -14,8 +14,9 @@ FUTURE_SLACK = timedelta(days=1)
 
 
 def newest_date(text: str, as_of: date) -> date | None:
-    """The newest date in ``text`` that is not after the as-of date (event notices name future days)."""
-    dates = [d.date for d in find_dates(text) if d.date <= as_of + FUTURE_SLACK]
+    """The newest date in ``text`` that is not after the as-of date and not one end of a period:
+    news lists date their posts, while excerpts name event days and application periods."""
+    dates = [d.date for d in find_dates(text) if d.date <= as_of + FUTURE_SLACK and not d.in_range]
     return max(dates, default=None)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import threading
 import time
 from functools import partial
@@ -154,6 +155,15 @@ class _Handler(SimpleHTTPRequestHandler):
                 f"<a href='{path}?ym={after[0]}-{after[1]}'>เดือนถัดไป</a></body></html>")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up mid-download (a crawler refusing a huge file) is normal here."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """Serve ``root`` on ``host`` (a loopback address) in a background thread; use as a context manager."""
 
@@ -165,8 +175,7 @@ class SiteServer:
             "site_file": _JsonFile(self.root / SITE_FILE),
             "extra_routes": dict(routes or {}),
         })
-        self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.root)))
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer((host, port), partial(handler, directory=str(self.root)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

@@ -37,6 +37,8 @@ _ISO = re.compile(r"(?<!\d)(?P<year>20\d{2}|25\d{2})-(?P<month>[01]\d)-(?P<day>[
 _NUMERIC = re.compile(r"(?<![\d/.])(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>25\d{2}|20\d{2})(?![\d/])")
 _WP_CE = re.compile(rf"{_MONTH}\s+(?P<day>[0-3]?\d),\s*(?P<year>20\d{{2}})")
 
+_RANGE_BEFORE = re.compile(r"(?:-|–|—|ถึง|จนถึง)\s*$")
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|ถึง|จนถึง)\s*\d")
 _YEAR_BE = re.compile(r"(?<!\d)(?<!\d[,.])(25[4-9]\d)(?![\d,])")
 _YEAR_RANGE = re.compile(r"(?<!\d)(?<!\d[,.])(25[4-9]\d)\s*(?:-|–|—|ถึง)\s*(25[4-9]\d|\d{2})(?![\d,])")
 _SHORT_FY = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|พ\.ศ\.?|ปี)\s*\.*\s*(\d{2})(?![\d])")
@@ -55,6 +57,9 @@ def format_thai_date(day: date) -> str:
 class FoundDate:
     text: str
     date: date
+    start: int = 0
+    end: int = 0
+    in_range: bool = False  # one end of a period ("1 ก.พ. - 30 เม.ย. 2568"), not a date something happened
 
 
 def be_year(value: int) -> int:
@@ -79,7 +84,12 @@ def find_dates(text: str) -> list[FoundDate]:
     """Full dates named in ``text`` (day, month, year), in order of appearance."""
     text = thai_digits_to_arabic(text or "")
     found = [m for m in _dated_mentions(text) if _is_full_date(text[m[0]:m[1]])]
-    return [FoundDate(text[start:end].strip(), day) for start, end, day in sorted(found)]
+    return [FoundDate(text[start:end].strip(), day, start, end, _in_range(text, start, end))
+            for start, end, day in sorted(found)]
+
+
+def _in_range(text: str, start: int, end: int) -> bool:
+    return bool(_RANGE_BEFORE.search(text[max(0, start - 30):start]) or _RANGE_AFTER.match(text[end:end + 30]))
 
 
 def _is_full_date(span: str) -> bool:
