@@ -96,3 +96,29 @@ def test_soft_404_pages_do_not_count_as_evidence():
                [("http://127.0.0.1:1/o14/", "O14 แผนการบริหารและพัฒนาทรัพยากรบุคคล 2568", "")])
     found = run([new, gone], [])
     assert found["o14"].status == "fail" and [f.code for f in found["o14"].findings] == ["soft_404"]
+
+
+def test_citizen_manual_web_page_must_show_every_field():
+    ita = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+               [("http://127.0.0.1:1/manual/", "O9 คู่มือสำหรับประชาชน", ""),
+                ("http://127.0.0.1:1/manual.pdf", "O9 คู่มือสำหรับประชาชน งานทะเบียนพาณิชย์", "")])
+    manual = page("http://127.0.0.1:1/manual/", "คู่มือสำหรับประชาชน: การขออนุญาตก่อสร้างอาคาร", [])
+    manual["main_text"] = ("คู่มือสำหรับประชาชน การขออนุญาตก่อสร้างอาคาร ขั้นตอนการให้บริการ 1. ยื่นคำขอ 2. ตรวจสอบ "
+                           "ระยะเวลา 45 วัน สถานที่ให้บริการ กองช่าง")
+    found = run([ita, manual], [])
+    assert found["o9"].status == "partial"
+    element = next(f for f in found["o9"].findings if f.code == "missing_element")
+    assert element.extra["elements"] == ["fee", "documents"]
+    only_pdf = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+                    [("http://127.0.0.1:1/manual.pdf", "O9 คู่มือสำหรับประชาชน งานทะเบียนพาณิชย์", "")])
+    found = run([only_pdf], [resource("http://127.0.0.1:1/manual.pdf", 200, text="คู่มือสำหรับประชาชน ทะเบียนพาณิชย์")])
+    assert found["o9"].status == "pass"
+
+
+def test_old_evidence_without_a_year_rule_is_flagged_stale_but_passes():
+    ita = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+               [("http://127.0.0.1:1/o8.pdf", "O8 คู่มือการปฏิบัติงาน ฉบับปี 2560", "")])
+    found = run([ita], [resource("http://127.0.0.1:1/o8.pdf", 200, text="คู่มือการปฏิบัติงาน")])
+    assert found["o8"].status == "pass"
+    stale = next(f for f in found["o8"].findings if f.code == "stale")
+    assert stale.severity == "info" and stale.extra["years"] == [2560]

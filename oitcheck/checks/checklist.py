@@ -20,7 +20,8 @@ from oitcheck.extract.thai import normalise
 
 CHECKS = {"keywords", "elements", "news", "eit", "machine_readable"}
 YEAR_RULES = {None, "current", "previous", "range", "current_or_previous", "current_or_range"}
-ELEMENTS = {"name", "position", "photo", "contact", "address", "phone", "email", "map", "two_way"}
+ELEMENTS = {"name", "position", "photo", "contact", "address", "phone", "email", "map", "two_way",
+            "steps", "duration", "fee", "documents", "channel"}
 _DIR = Path(__file__).resolve().parent.parent.parent / "checklists"
 _ID = re.compile(r"^o\d{1,2}$")
 
@@ -34,6 +35,7 @@ class Component:
     year: str | None
     elements: tuple[str, ...] = ()
     info_elements: tuple[str, ...] = ()
+    elements_on: str = "any"  # "html": required elements are checked only when the evidence is a web page
 
 
 @dataclass(frozen=True)
@@ -218,5 +220,9 @@ def _component(raw: Any, where: str, item_year: str | None) -> Component:
         raise BadInput(f"{where}.elements: unknown elements {', '.join(unknown)}")
     if check == "elements" and not elements:
         raise BadInput(f"{where}: check 'elements' needs an 'elements' list")
+    elements_on = r.get("elements_on", str, "any")
+    if elements_on not in ("any", "html"):
+        raise BadInput(f"{where}.elements_on: {elements_on!r} is not 'any' or 'html'")
     return Component(id=r.get("id", str), title=r.get("title", str), check=check,
-                     keywords=r.phrases("keywords"), year=year, elements=elements, info_elements=info)
+                     keywords=r.phrases("keywords"), year=year, elements=elements, info_elements=info,
+                     elements_on=elements_on)

@@ -22,6 +22,13 @@ POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")
 MAP = re.compile(r"แผนที่|google\.[a-z.]+/maps|maps\.google|goo\.gl/maps|map", re.I)
 TWO_WAY = re.compile(r"ถาม[\s-]*ตอบ|q\s*&\s*a|webboard|เว็บบอร์ด|กระดาน|แชท|chat|messenger|line\s*(oa|official)|"
                      r"แบบฟอร์มติดต่อ|ติดต่อสอบถาม|แสดงความคิดเห็น|รับฟังความคิดเห็น|contact form", re.I)
+SERVICE_FIELDS = {  # the fields of a citizen service manual (o9)
+    "steps": re.compile(r"ขั้นตอน"),
+    "duration": re.compile(r"ระยะเวลา"),
+    "fee": re.compile(r"ค่าธรรมเนียม|ค่าบริการ"),
+    "documents": re.compile(r"เอกสาร|หลักฐาน"),
+    "channel": re.compile(r"ช่องทาง|สถานที่|ติดต่อ"),
+}
 MAX_PAGES_COMPARED = 6
 _NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
 
@@ -51,6 +58,9 @@ def present_elements(record: dict[str, Any], text: str) -> set[str]:
         found.add("map")
     if TWO_WAY.search(text) or (record or {}).get("forms"):
         found.add("two_way")
+    for element, pattern in SERVICE_FIELDS.items():
+        if pattern.search(text):
+            found.add(element)
     return found
 
 
@@ -65,6 +75,8 @@ class ElementsCheck(KeywordsCheck):
             return result
         # The best-named page is often a signpost ("O3 ข้อมูลการติดต่อ" post linking to ติดต่อเรา):
         # judge the working evidence that shows the most required elements.
+        if component.elements_on == "html" and "links" not in (ctx.record(result.evidence[0].url) or {}):
+            return result  # a PDF or DOCX manual is judged as a document, not field by field
         scored = []
         for rank, candidate in enumerate(result.evidence[:MAX_PAGES_COMPARED]):
             title, body = ctx.target_texts(candidate.url)

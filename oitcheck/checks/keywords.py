@@ -154,7 +154,19 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
         if candidate.rank < chosen.rank:
             result.findings.append(_dead(ctx, component, candidate, detail, state, "info"))
     _placement(ctx, chosen, result)
+    _currency(ctx, component, chosen, result)
     return result
+
+
+def _currency(ctx: AuditContext, component: Component, chosen: Candidate, result: ComponentResult) -> None:
+    """Evidence without a year rule that names only years before AY-1 is flagged stale (info)."""
+    if component.year is not None:
+        return
+    years, source = ctx.evidence_years(chosen)
+    if source in ("link", "title") and years and max(years) < ctx.year - 1:
+        result.findings.append(Finding("stale", ctx.message(
+            "stale_year", component=component.title, years=", ".join(str(y) for y in sorted(years)),
+            prev=ctx.year - 1), url=chosen.url, severity="info", extra={"years": sorted(years)}))
 
 
 def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail: str, state: str,
