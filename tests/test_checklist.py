@@ -58,3 +58,10 @@ def test_broken_checklists_name_the_field(change, words):
 def test_unknown_checklist_lists_the_choices():
     with pytest.raises(BadInput, match="ita-2568"):
         load("ita-1999")
+
+
+def test_the_2569_draft_layout_loads_as_a_draft_with_26_items():
+    checklist = load("ita-2569-draft")
+    assert checklist.draft is True
+    assert [item.id for item in checklist.items] == [f"o{n}" for n in range(1, 27)]
+    assert any("การนำผลการประเมิน ITA" in item.title for item in checklist.items)
