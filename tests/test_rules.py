@@ -122,3 +122,16 @@ def test_old_evidence_without_a_year_rule_is_flagged_stale_but_passes():
     assert found["o8"].status == "pass"
     stale = next(f for f in found["o8"].findings if f.code == "stale")
     assert stale.severity == "info" and stale.extra["years"] == [2560]
+
+
+def test_unreadable_evidence_is_said_so():
+    ita = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+               [("http://127.0.0.1:1/o8.pdf", "O8 คู่มือการปฏิบัติงาน", ""),
+                ("http://127.0.0.1:1/o26.pdf", "O26 รายงานผลการดำเนินการป้องกันการทุจริตประจำปี 2567", "")])
+    scan = resource("http://127.0.0.1:1/o8.pdf", 200)
+    scan["doc"] = {"title": "", "text": "", "tables": 0, "quality": "empty"}
+    huge = {**resource("http://127.0.0.1:1/o26.pdf", None, "too_large")}
+    found = run([ita], [scan, huge])
+    for item_id in ("o8", "o26"):
+        assert found[item_id].status == "pass"
+        assert [(f.code, f.severity) for f in found[item_id].findings] == [("unreadable_document", "info")]

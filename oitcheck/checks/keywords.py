@@ -155,7 +155,19 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
             result.findings.append(_dead(ctx, component, candidate, detail, state, "info"))
     _placement(ctx, chosen, result)
     _currency(ctx, component, chosen, result)
+    _readability(ctx, chosen, result)
     return result
+
+
+def _readability(ctx: AuditContext, chosen: Candidate, result: ComponentResult) -> None:
+    """A chosen document the tool could not read (corrupt, too large, a scan without text) is said so:
+    its year and content were judged from the link alone."""
+    record = ctx.record(chosen.url) or {}
+    quality = (record.get("doc") or {}).get("quality")
+    if record.get("error") == "too_large" or quality in ("unreadable", "empty", "garbled"):
+        result.findings.append(Finding("unreadable_document", ctx.message("unreadable_document", url=chosen.url),
+                                       url=chosen.url, severity="info",
+                                       extra={"reason": record.get("error") or quality}))
 
 
 def _currency(ctx: AuditContext, component: Component, chosen: Candidate, result: ComponentResult) -> None:

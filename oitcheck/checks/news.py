@@ -28,8 +28,8 @@ class NewsCheck(KeywordsCheck):
     def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
         result = super().check(ctx, item, component)
         homepage = ctx.crawl.homepage
-        if result.state != "ok" and homepage and not homepage.get("error"):
-            # News shown on the homepage itself is the news list assessors see first.
+        if result.state != "ok" and homepage and newest_date(homepage.get("main_text") or "", ctx.as_of):
+            # Dated news on the homepage itself is the news list assessors see first.
             result = ComponentResult(component, "ok", [Candidate(item.id, homepage["url"], "page title",
                                                                   homepage.get("title", ""), 0, 0)])
         if result.state != "ok":
