@@ -75,15 +75,17 @@ def test_cp874_page_without_charset_is_read_as_thai(audited):
 def test_hostile_site_is_escaped_and_survives(audited):
     result, report, out = audited("hostile")
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in html
-    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html or "&lt;script&gt;" in html
-    assert "<img src=x" not in html
+    assert "<script>alert" not in html and "<img src=x" not in html
+    # The crawled anchor text and URL of a broken link are shown, escaped.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;ข่าวเก่า" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
     found = items(report)
     # Evidence on a dead host (connection refused) fails its item as a broken link.
     assert found["o5"]["status"] == "fail" and "broken_link" in codes(found["o5"])
     broken = {b["url"]: b for b in report["links"]["broken"]}
     assert broken["http://127.0.0.2:9/plan.pdf"]["error"] == "refused"
     assert any(b["error"] == "redirect_loop" for b in broken.values())
+    assert any(b["text"] == "<script>alert(1)</script>ข่าวเก่า" for b in broken.values())
 
 
 def test_page_cap_still_checks_links_and_says_so(serve, tmp_path):

@@ -85,3 +85,13 @@ def test_only_http_links_become_hrefs():
     assert safe_href("javascript:alert(1)") == "#"
     assert safe_href("data:text/html,<script>") == "#"
     assert safe_href(None) == "#"
+
+
+def test_csv_cells_never_start_a_formula():
+    from oitcheck.report.writers import render_csv
+
+    report = {"items": [{"id": "o1", "sub": "9.1", "title": "=HYPERLINK(\"http://evil\")", "status": "fail",
+                         "score": 0, "evidence": [{"url": "@SUM(1)", "via": "+x", "depth": 1}],
+                         "findings": [], "recommendation": "-1"}]}
+    row = list(csv.reader(io.StringIO(render_csv(report).lstrip("\ufeff"))))[1]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row)

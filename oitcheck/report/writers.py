@@ -60,13 +60,20 @@ def _messages(checklist_id: str) -> dict[str, Any]:
         return {}
 
 
+def _cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas: crawled text starting with = + - @ must not run in Excel."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def render_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for item in report["items"]:
         best = item["evidence"][0] if item["evidence"] else {}
-        writer.writerow({
+        writer.writerow({key: _cell(value) for key, value in {
             "id": item["id"].upper(), "sub": item["sub"], "title": item["title"], "status": item["status"],
             "status_th": STATUS_TH.get(item["status"], item["status"]),
             "score": "" if item["score"] is None else item["score"],
@@ -75,7 +82,7 @@ def render_csv(report: dict[str, Any]) -> str:
             "findings": " ".join(f["code"] for f in item["findings"]),
             "messages": " / ".join(f.get("message", "") for f in item["findings"]),
             "recommendation": item.get("recommendation") or "",
-        })
+        }.items()})
     return "\ufeff" + out.getvalue()
 
 
