@@ -98,3 +98,32 @@ def test_page_cap_still_checks_links_and_says_so(serve, tmp_path):
     assert report["crawl"]["beyond_cap"] >= 3
     assert "page cap reached" in result.stderr
     assert "--max-pages" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_external_host_and_unreadable_documents_through_the_spider(serve, tmp_path):
+    from tests.conftest import audit
+    from tests.testbed.kit import SiteWriter
+
+    site_dir, files_dir = tmp_path / "site", tmp_path / "files"
+    site_dir.mkdir()
+    files_dir.mkdir()
+    site_server, files_server = serve(site_dir), serve(files_dir, host="127.0.0.2")
+    site, files = SiteWriter(site_dir, site_server.url), SiteWriter(files_dir, files_server.url)
+    files.pdf("store/o13.pdf", ["รายงานผลการจัดซื้อจัดจ้างประจำปี พ.ศ. 2567"], ["เทศบาลตำบลทดสอบ"])
+    site.scanned_pdf("files/o8-scan.pdf", ["คู่มือการปฏิบัติงาน งานการเงิน"])
+    site.route("/files/o26-2567.pdf", zeros=40 * 1024 * 1024, content_type="application/pdf")
+    rows = [("O8", "คู่มือการปฏิบัติงาน", "/files/o8-scan.pdf"),
+            ("O13", "รายงานผลการจัดซื้อจัดจ้างประจำปี 2567", files.link("store/o13.pdf")),
+            ("O26", "รายงานผลการดำเนินการป้องกันการทุจริตประจำปี 2567", "/files/o26-2567.pdf")]
+    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
+                            f"<body><h1>ITA 2568</h1><table>{table}</table></body></html>")
+    site.finish()
+    result, report = audit(site_server.url, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    found = items(report)
+    assert found["o13"]["status"] == "pass" and "external_host" in codes(found["o13"], "info")
+    for item_id in ("o8", "o26"):
+        assert found[item_id]["status"] == "pass"
+        assert "unreadable_document" in codes(found[item_id], "info")
+    assert not report["links"]["broken"]
