@@ -86,8 +86,14 @@ class Doc(FPDF):
 
 def pdf(rel: str, title: list[str], blocks: list, *, subtitle: str = ORG, author: str = ORG,
         landscape: bool = False) -> None:
-    """Write a PDF: centred title lines, then blocks (str paragraph, ("h", text) heading,
-    ("table", widths, rows) with the first row as header, ("sign", lines) signature block)."""
+    write(rel, render_pdf(title, blocks, subtitle=subtitle, author=author, landscape=landscape))
+
+
+def render_pdf(title: list[str], blocks: list, *, subtitle: str = "", author: str = "",
+               landscape: bool = False) -> bytes:
+    """A PDF with extractable Thai text: centred title lines, then blocks (str paragraph, ("h", text)
+    heading, ("table", widths, rows) with the first row as header, ("sign", lines) signature block).
+    Also used by the test bed (tests/testbed/kit.py)."""
     doc = Doc()
     doc.set_title(" ".join(title))
     doc.set_author(author)
@@ -124,7 +130,7 @@ def pdf(rel: str, title: list[str], blocks: list, *, subtitle: str = ORG, author
             for line in block[1]:
                 doc.set_x(doc.w - 115)
                 doc.cell(95, 6.5, line, align="C", new_x="LMARGIN", new_y="NEXT")
-    write(rel, bytes(doc.output()))
+    return bytes(doc.output())
 
 
 # --------------------------------------------------------------------------- images

@@ -16,11 +16,10 @@ from typing import Any
 
 import segno
 from docx import Document
-from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from PIL import Image, ImageDraw, ImageFont
 
-from oitcheck.demo.build_site import FONT, Doc, fix_zip
+from oitcheck.demo.build_site import FONT, Doc, fix_zip, render_pdf
 
 EIT_PREFIX = "https://itas.nacc.go.th/go/eit/"
 
@@ -67,35 +66,7 @@ class SiteWriter:
     def pdf(self, rel: str, title: list[str], blocks: list[Any], org: str = "") -> None:
         """A PDF with extractable Thai text: title lines, then blocks: str paragraphs,
         ("h", heading), ("table", [widths], [rows, first is header])."""
-        doc = Doc()
-        doc.set_title(" ".join(title))
-        doc.set_author(org)
-        doc.add_page()
-        doc.set_font("Garuda", size=15)
-        for line in title:
-            doc.multi_cell(0, 8, line, align="C", new_x="LMARGIN", new_y="NEXT")
-        if org:
-            doc.set_font("Garuda", size=12)
-            doc.multi_cell(0, 7, org, align="C", new_x="LMARGIN", new_y="NEXT")
-        doc.ln(4)
-        for block in blocks:
-            if isinstance(block, str):
-                doc.set_font("Garuda", size=11)
-                doc.multi_cell(0, 6.5, block, new_x="LMARGIN", new_y="NEXT")
-                doc.ln(1.5)
-            elif block[0] == "h":
-                doc.set_font("Garuda", size=12.5)
-                doc.multi_cell(0, 7, block[1], new_x="LMARGIN", new_y="NEXT")
-            elif block[0] == "table":
-                _, widths, rows = block
-                doc.set_font("Garuda", size=9)
-                with doc.table(col_widths=widths, line_height=5.5, text_align="LEFT",
-                               headings_style=FontFace(emphasis="", fill_color=(225, 232, 240))) as table:
-                    for row in rows:
-                        cells = table.row()
-                        for cell in row:
-                            cells.cell(str(cell))
-        self.path(rel).write_bytes(bytes(doc.output()))
+        self.path(rel).write_bytes(render_pdf(title, blocks, subtitle=org, author=org))
 
     def scanned_pdf(self, rel: str, lines: list[str]) -> None:
         """A PDF that is only a picture of a page (a scan): no extractable text at all."""
