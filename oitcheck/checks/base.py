@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -99,11 +100,12 @@ class AuditContext:
             return "broken", str(status)
         return "ok", str(status)
 
-    def target_normalised(self, url: str) -> str:
-        """Title and the first 20,000 characters of an evidence URL's text, normalised (cached)."""
+    def target_normalised(self, url: str, clean: Callable[[str], str] = str) -> str:
+        """Title and the first 20,000 characters of an evidence URL's text, normalised and passed
+        through ``clean`` once (cached per URL: many components read the same documents)."""
         if url not in self._normalised:
             title, body = self.target_texts(url)
-            self._normalised[url] = normalise(f"{title} {body[:20000]}")
+            self._normalised[url] = clean(normalise(f"{title} {body[:20000]}"))
         return self._normalised[url]
 
     def target_texts(self, url: str) -> tuple[str, str]:

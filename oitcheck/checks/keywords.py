@@ -29,8 +29,8 @@ def relevant(ctx: AuditContext, item: Item, component: Component) -> list[Candid
     chosen = []
     for candidate in candidates:
         around = normalise(" ".join([candidate.text, *candidate.link_texts]))
-        for text in (around, ctx.target_normalised(candidate.url)):
-            if contains_any(_without(_PENDING.sub(" ", text), titles), component.keywords):
+        for text in (without_pending(around), ctx.target_normalised(candidate.url, without_pending)):
+            if contains_any(_without(text, titles), component.keywords):
                 chosen.append(candidate)
                 break
     return chosen
@@ -58,8 +58,16 @@ def _without(text: str, phrases: tuple[str, ...]) -> str:
 PLACEHOLDER = re.compile(r"อยู่ระหว่าง(การ)?(ปรับปรุง|จัดทำ|ดำเนินการ|รวบรวม|พัฒนา)|ยังไม่มีข้อมูล|coming soon|"
                          r"under construction|รอการปรับปรุง", re.I)
 PLACEHOLDER_CHARS = 300
-# "รายงานความก้าวหน้า รอบ 6 เดือน อยู่ระหว่างรวบรวมข้อมูล": a promise names the component but is not it.
-_PENDING = re.compile(r".{0,60}" + PLACEHOLDER.pattern, re.I)
+PENDING_REACH = 60
+
+
+def without_pending(text: str) -> str:
+    """Blank what stands just before "อยู่ระหว่างรวบรวมข้อมูล" and the like: a promise names the
+    component ("รายงานความก้าวหน้า รอบ 6 เดือน อยู่ระหว่างรวบรวมข้อมูล") but is not it."""
+    cuts = [(max(0, m.start() - PENDING_REACH), m.end()) for m in PLACEHOLDER.finditer(text)]
+    for start, end in reversed(cuts):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def is_placeholder(record: dict) -> bool:
