@@ -127,3 +127,29 @@ def test_external_host_and_unreadable_documents_through_the_spider(serve, tmp_pa
         assert found[item_id]["status"] == "pass"
         assert "unreadable_document" in codes(found[item_id], "info")
     assert not report["links"]["broken"]
+
+
+def test_every_executive_needs_a_photo(serve, tmp_path):
+    from tests.conftest import audit
+    from tests.testbed.kit import SiteWriter
+
+    (tmp_path / "site").mkdir()
+    server = serve(tmp_path / "site")
+    site = SiteWriter(tmp_path / "site", server.url)
+    cards = []
+    for n, (name, position) in enumerate([("นายสมชาย ใจดี", "นายกองค์การบริหารส่วนตำบล"),
+                                          ("นายมานะ ขยันยิ่ง", "รองนายกองค์การบริหารส่วนตำบล"),
+                                          ("นางสาวมาลี ศรีสุข", "ปลัดองค์การบริหารส่วนตำบล")]):
+        photo = f'<img src="/p{n}.png" alt="">' if n < 2 else ""  # the ปลัด has no photo
+        if photo:
+            site.portrait(f"p{n}.png", n)
+        cards.append(f'<div class="card">{photo}<p>{name}</p><p>{position}</p><p>โทร 081-000-000{n}</p></div>')
+    site.text("executives.html", "<html><head><meta charset='utf-8'><title>คณะผู้บริหาร</title></head><body>"
+                                 f"<h1>คณะผู้บริหาร</h1>{''.join(cards)}</body></html>")
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>อบต.ทดสอบ</title></head><body>"
+                            "<a href='/executives.html'>คณะผู้บริหาร</a></body></html>")
+    result, report = audit(server.url, tmp_path / "out")
+    o2 = items(report)["o2"]
+    assert o2["status"] == "partial"
+    finding = next(f for f in o2["findings"] if f["code"] == "missing_element")
+    assert finding["elements"] == ["photo"] and finding["without_photo"] == ["นางสาวมาลี ศรีสุข"]

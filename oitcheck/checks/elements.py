@@ -29,8 +29,29 @@ SERVICE_FIELDS = {  # the fields of a citizen service manual (o9)
     "documents": re.compile(r"เอกสาร|หลักฐาน"),
     "channel": re.compile(r"ช่องทาง|สถานที่|ติดต่อ"),
 }
+# A titled name followed closely by a position: "นายสมชาย ใจดี นายกเทศมนตรี".
+PERSON = re.compile(r"(?P<name>(?:นาย|นางสาว|นาง|ว่าที่ร้อยตรี|ว่าที่ ร\.ต\.|ดร\.)\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)"
+                    r"[^\u0e01-\u0e4e]{0,12}(?:ตำแหน่ง\s*)?(?:นายก|รองนายก|ปลัด|รองปลัด|ผู้อำนวยการ|หัวหน้าสำนัก"
+                    r"|ผู้ว่าราชการ|รองผู้ว่าราชการ|นายอำเภอ|ประธาน|ผอ\.)")
 MAX_PAGES_COMPARED = 6
 _NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
+
+
+def people_without_photo(record: dict[str, Any], text: str) -> list[str]:
+    """Executives named with a position in the page text but shown in no picture's caption card.
+
+    Only judged when the page has captioned pictures at all (a page with none lacks "photo" anyway).
+    """
+    captions = " ".join(f"{i.get('context', '')} {i.get('alt', '')}" for i in record.get("images", [])
+                        if not i.get("chrome") and not _NOT_PHOTO.search(i["url"]))
+    if not captions.strip():
+        return []
+    missing = []
+    for match in PERSON.finditer(text):
+        name = match.group("name").strip()
+        if name not in captions and name not in missing:
+            missing.append(name)
+    return missing
 
 
 def present_elements(record: dict[str, Any], text: str) -> set[str]:
@@ -86,11 +107,15 @@ class ElementsCheck(KeywordsCheck):
         result.evidence.remove(best)
         result.evidence.insert(0, best)
         missing = [e for e in component.elements if e not in found]
+        title, body = ctx.target_texts(best.url)
+        unpictured = people_without_photo(ctx.record(best.url) or {}, body) if "photo" in component.elements else []
+        if unpictured and "photo" not in missing:  # a photo per executive, not one for the page
+            missing.append("photo")
         if missing:
             result.state = "partial"
             result.findings.append(Finding("missing_element", ctx.message(
                 "missing_element", component=component.title, elements=ctx.element_names(missing)),
-                url=best.url, extra={"elements": missing}))
+                url=best.url, extra={"elements": missing, **({"without_photo": unpictured} if unpictured else {})}))
         info_missing = [e for e in component.info_elements if e not in found]
         if info_missing:
             result.findings.append(Finding("missing_element", ctx.message(

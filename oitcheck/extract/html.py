@@ -93,8 +93,9 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
             src = element.get("src") or element.get("data-src")
             url = absolute_url(base, src) if isinstance(src, str) else None
             if url:
-                images.append({"url": url, "alt": clean_space(element.get("alt") or ""),
-                               "chrome": id(element) in in_chrome})
+                chrome = id(element) in in_chrome
+                images.append({"url": url, "alt": clean_space(element.get("alt") or ""), "chrome": chrome,
+                               "context": "" if chrome else _image_context(element)})
         elif name == "form" and element.find(["input", "textarea", "select"]):
             forms += 1
         elif name == "table" and _is_data_table(element):
@@ -230,6 +231,19 @@ def _is_heading(tag: Tag) -> bool:
         return True
     classes = " ".join(tag.get("class") or [])
     return bool(classes) and bool(_HEADING_CLASS.search(classes)) and len(tag.get_text(strip=True)) < 200
+
+
+def _image_context(img: Tag) -> str:
+    """The caption block of a picture (an executive's card: name, position, phone), or ''."""
+    for level, parent in enumerate(img.parents):
+        if level >= 4 or not isinstance(parent, Tag) or parent.name in ("body", "html", "table", "ul", "ol"):
+            break
+        text = clean_space(parent.get_text(" "))
+        if len(text) > MAX_LABEL_CHARS * 2:
+            break
+        if len(text) >= 4:
+            return text
+    return ""
 
 
 def _is_data_table(table: Tag) -> bool:
