@@ -12,6 +12,9 @@ Variants (as of 2025-03-15, AY 2568):
   e-mail, O4 with a QR that decodes to another ITAS survey.
 - ``stale``: complete, but the newest news is 20 Dec 2567 (in AY 2568, 85 days before the as-of date).
 - ``deep``: complete, but O28's row has no link; its report sits 5 clicks from the homepage.
+- ``scans``: complete, but every PDF is a scanned image without text (read from its link only).
+- ``old``: complete, but the evidence of items without a year rule names only พ.ศ. 2560.
+- ``far``: complete, but the ITA page is reachable only through three menu pages (evidence 5 clicks deep).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 
 from tests.testbed.kit import EIT_PREFIX, SiteWriter
 
-VARIANTS = ("complete", "missing", "broken", "wrong_year", "soft_404", "half", "stale", "deep")
+VARIANTS = ("complete", "missing", "broken", "wrong_year", "soft_404", "half", "stale", "deep", "scans", "old",
+            "far")
 
 ORG = "เทศบาลตำบลห้วยทรายงาม"
 ADDRESS = "เลขที่ 99 หมู่ที่ 4 ตำบลห้วยทรายงาม อำเภอเมืองลำพูน จังหวัดลำพูน 51000"
@@ -120,8 +124,13 @@ DEEP_CHAIN = [("docs/index.html", "คลังเอกสาร"), ("docs/2567
 E = html.escape
 
 
-def page(w: SiteWriter, rel: str, title: str, body: str, deep: bool = False) -> None:
-    nav = '<li><a href="/">หน้าแรก</a></li><li><a href="/ita/index.html">ITA 2568</a></li>'
+FAR_CHAIN = [("about/index.html", "เกี่ยวกับเรา"), ("about/open-data.html", "ข้อมูลสาธารณะ"),
+             ("about/open-data/ita.html", "การประเมินคุณธรรมและความโปร่งใส")]
+
+
+def page(w: SiteWriter, rel: str, title: str, body: str, deep: bool = False, far: bool = False) -> None:
+    first = "/about/index.html" if far else "/ita/index.html"
+    nav = f'<li><a href="/">หน้าแรก</a></li><li><a href="{first}">{"เกี่ยวกับเรา" if far else "ITA 2568"}</a></li>'
     if deep:
         nav += '<li><a href="/docs/index.html">คลังเอกสาร</a></li>'
     w.text(rel, f"""<!DOCTYPE html>
@@ -140,6 +149,8 @@ def year_of(ev: Ev, variant: str) -> str | None:
 
 def text_of(ev: Ev, variant: str) -> str:
     year = year_of(ev, variant)
+    if variant == "old" and not year:
+        return f"{ev.name} (ปรับปรุงเมื่อ พ.ศ. 2560)"
     return f"{ev.name} {PHRASE[year]}" if year else ev.name
 
 
@@ -156,7 +167,9 @@ def news_list(variant: str) -> str:
 
 def write_evidence(w: SiteWriter, item: str, ev: Ev, variant: str) -> None:
     rel, title = href_of(item, ev, variant), text_of(ev, variant)
-    if ev.kind == "pdf":
+    if ev.kind == "pdf" and variant == "scans":
+        w.scanned_pdf(rel, [title])
+    elif ev.kind == "pdf":
         w.pdf(rel, [title], [ev.body or f"{ORG} เผยแพร่เอกสารนี้ต่อสาธารณะทางเว็บไซต์ของหน่วยงาน"], org=ORG)
     elif ev.kind == "xlsx":
         w.xlsx(rel, [["ลำดับ", "งานที่จัดซื้อหรือจัดจ้าง", "วงเงิน (บาท)", "วิธีซื้อหรือจ้าง", "ผู้ได้รับการคัดเลือก"],
@@ -196,7 +209,7 @@ def home(w: SiteWriter, variant: str) -> None:
         w.banner("images/eit.png", ["ร่วมประเมินคุณธรรมและความโปร่งใส ITA 2568", "สแกนเพื่อตอบแบบวัด EIT"], survey)
         parts.append('<p><img src="/images/eit.png" alt="ร่วมตอบแบบวัด EIT" width="1000" height="260"></p>')
         parts.append(f"<h2>ข่าวประชาสัมพันธ์</h2>\n{news_list(variant)}")
-    page(w, "index.html", "หน้าแรก", "\n".join(parts), deep=variant == "deep")
+    page(w, "index.html", "หน้าแรก", "\n".join(parts), deep=variant == "deep", far=variant == "far")
 
 
 def ita_index(w: SiteWriter, variant: str) -> None:
@@ -217,7 +230,7 @@ def ita_index(w: SiteWriter, variant: str) -> None:
          f"""<h1>การเปิดเผยข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. 2568</h1>
 <table><tr><th>ข้อ</th><th>ข้อมูล</th><th>ลิงก์</th></tr>
 {table}
-</table>""", deep=variant == "deep")
+</table>""", deep=variant == "deep", far=variant == "far")
 
 
 def deep_chain(w: SiteWriter) -> None:
@@ -238,6 +251,10 @@ def build(root: Path, variant: str) -> SiteWriter:
     ita_index(w, variant)
     if variant == "deep":
         deep_chain(w)
+    if variant == "far":  # home -> เกี่ยวกับเรา -> ข้อมูลสาธารณะ -> ITA menu page -> ITA table -> evidence
+        targets = [f"/{rel}" for rel, _ in FAR_CHAIN[1:]] + ["/ita/index.html"]
+        for (rel, title), target in zip(FAR_CHAIN, targets, strict=True):
+            page(w, rel, title, f'<h1>{title}</h1><p><a href="{target}">ไปยังหน้าถัดไป: {title}</a></p>', far=True)
     if variant == "soft_404":
         w.site["not_found"] = "soft"
     w.finish()
