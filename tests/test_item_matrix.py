@@ -62,6 +62,7 @@ EXPECTED: dict[str, dict[str, Expectation]] = {
         "o1": ("partial", ("missing",)),  # structure chart only, no duties and powers
         "o2": ("partial", ("missing_element",)),  # executives without photos
         "o3": ("partial", ("missing_element",)),  # address and phone, no e-mail
+        "o9": ("partial", ("missing_element",)),  # a web-page manual without fee and required documents
         "o4": ("partial", ("qr_wrong_target",)),  # current news; QR decodes to .../go/iit/abc123
         "o6": ("partial", ("missing",)),  # annual plan, no progress report
         "o12": ("partial", ("not_machine_readable",)),  # the list only as PDF

@@ -56,7 +56,7 @@ class Ev:
     slug: str
     name: str
     year: str | None = None  # "2568", "2567", "range" or None (no year rule)
-    kind: str = "pdf"  # pdf, xlsx, executives, contact, news, form
+    kind: str = "pdf"  # pdf, xlsx, executives, contact, news, form, manual_page
     body: str = ""
 
 
@@ -190,6 +190,10 @@ def write_evidence(w: SiteWriter, item: str, ev: Ev, variant: str) -> None:
         page(w, rel, title, f"""<h1>{title}</h1><p>ที่อยู่: {ADDRESS}</p><p>โทรศัพท์: {PHONE}</p>{email}
 <p>แผนที่ตั้ง: ถัดจากวัดห้วยทรายงาม 200 เมตร</p>
 <h2>ติดต่อสอบถาม</h2><form method="post"><input name="name"><textarea name="message"></textarea></form>""")
+    elif ev.kind == "manual_page":
+        page(w, rel, title, f"""<h1>{title}</h1><h2>ขั้นตอนการให้บริการ</h2>
+<ol><li>ยื่นคำขอพร้อมแบบแปลน</li><li>เจ้าหน้าที่ตรวจสอบสถานที่</li><li>นายกเทศมนตรีพิจารณาอนุญาต</li></ol>
+<p>ระยะเวลาการให้บริการ 45 วัน</p><p>สถานที่ให้บริการ กองช่าง สำนักงานเทศบาล</p>""")
     elif ev.kind == "news":
         page(w, rel, title, f"<h1>{title}</h1>\n{news_list(variant)}")
     elif ev.kind == "form":
@@ -220,6 +224,8 @@ def ita_index(w: SiteWriter, variant: str) -> None:
         for ev in evidence if linked else []:
             if variant == "half" and (ev.slug in HALF_DROP.get(item, ()) or (item == "o12" and ev.kind == "xlsx")):
                 continue
+            if variant == "half" and item == "o9":  # a web-page manual without fee and required documents
+                ev = Ev(ev.slug, ev.name, kind="manual_page")
             links.append(f'<a href="{href_of(item, ev, variant)}">{E(text_of(ev, variant))}</a>')
             if variant not in ("broken", "soft_404"):  # there, every evidence link points to a missing file
                 write_evidence(w, item, ev, variant)
