@@ -26,14 +26,17 @@ def relevant(ctx: AuditContext, item: Item, component: Component) -> list[Candid
     if not component.keywords:
         return list(candidates)
     titles = title_phrases(item)
-    chosen = []
+    tiers: tuple[list[Candidate], ...] = ([], [], [])  # named by the link itself, by its row, by its content
     for candidate in candidates:
-        around = normalise(" ".join([candidate.text, *candidate.link_texts]))
-        for text in (without_pending(around), ctx.target_normalised(candidate.url, without_pending)):
+        own = " ".join(t for n, t in enumerate(candidate.link_texts) if n != 1) or candidate.text
+        row = f"{candidate.link_texts[1] if len(candidate.link_texts) > 1 else ''} {candidate.text}"
+        texts = (without_pending(normalise(own)), without_pending(normalise(row)),
+                 ctx.target_normalised(candidate.url, without_pending))
+        for tier, text in zip(tiers, texts, strict=True):
             if contains_any(_without(text, titles), component.keywords):
-                chosen.append(candidate)
+                tier.append(candidate)
                 break
-    return chosen
+    return [c for tier in tiers for c in tier]
 
 
 def title_phrases(item: Item) -> tuple[str, ...]:
