@@ -42,6 +42,6 @@ def test_audit_many_writes_reports_and_a_summary(serve, tmp_path):
 
 def test_audit_many_rejects_a_csv_without_url_column(tmp_path):
     agencies = tmp_path / "a.csv"
-    agencies.write_text("ชื่อ,เว็บไซต์\nก,http://x.go.th/\n", encoding="utf-8")
+    agencies.write_text("ชื่อ,เว็บไซต์\nก,http://agency.example.org/\n", encoding="utf-8")
     result = run_cli("audit-many", str(agencies), "--out", str(tmp_path / "o"))
     assert result.returncode == 2 and "name,url" in result.stderr
