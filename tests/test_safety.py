@@ -45,7 +45,7 @@ def test_start_url_normalisation():
 
 
 def test_site_identity_ignores_www_and_scheme():
-    assert site_of("https://www.x.go.th/a") == site_of("http://x.go.th/b") == "x.go.th"
+    assert site_of("https://www.agency.example.org/a") == site_of("http://agency.example.org/b") == "agency.example.org"
     assert site_of("http://127.0.0.1:8001/") != site_of("http://127.0.0.1:8002/")
 
 
