@@ -12,7 +12,7 @@ from oitcheck.checks.checklist import Checklist, load
 from oitcheck.checks.engine import evaluate
 from oitcheck.crawl import CrawlOptions, CrawlResult, run_crawl
 from oitcheck.errors import BadInput, SiteUnreachable
-from oitcheck.extract.dates import fiscal_year
+from oitcheck.fiscal import assessment_year
 from oitcheck.net import normalise_start_url, private_address_of
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
@@ -54,7 +54,7 @@ def prepare(request: AuditRequest) -> Prepared:
     url = normalise_start_url(request.url)
     checklist = load(request.checklist)
     as_of = request.as_of or today()
-    year = request.year or fiscal_year(as_of)
+    year = request.year or assessment_year(as_of)
     if not 2500 <= year <= 2700:
         raise BadInput(f"--year {year} is not a Buddhist-Era fiscal year like 2568")
     if request.crawl.max_pages < 1:

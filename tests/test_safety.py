@@ -10,7 +10,7 @@ from scrapy import Request
 
 from oitcheck.audit import today
 from oitcheck.errors import BadInput
-from oitcheck.extract.dates import fiscal_year
+from oitcheck.fiscal import fiscal_year
 from oitcheck.middlewares import PrivateAddressMiddleware, PrivateAddressRefused
 from oitcheck.net import is_private_ip, normalise_start_url, site_of
 

@@ -10,11 +10,12 @@ import re
 
 from oitcheck.checks.base import DEEP_LINK_CLICKS, AuditContext, ComponentCheck, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
+from oitcheck.checks.currency import older_than_previous_year
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.matching import contains_any
 from oitcheck.crawl import key
-from oitcheck.extract.dates import year_rule_satisfied
 from oitcheck.extract.thai import normalise
+from oitcheck.fiscal import year_rule_satisfied
 from oitcheck.net import site_of
 
 DEAD = ("broken", "soft_404")
@@ -182,14 +183,17 @@ def _readability(ctx: AuditContext, chosen: Candidate, result: ComponentResult) 
 
 
 def _currency(ctx: AuditContext, component: Component, chosen: Candidate, result: ComponentResult) -> None:
-    """Evidence without a year rule that names only years before AY-1 is flagged stale (info)."""
+    """Evidence without a year rule whose link, title or (for a document) text names only years before
+    AY-1 is flagged stale (info). A web page's body is left out: menus and archives name old years."""
     if component.year is not None:
         return
     years, source = ctx.evidence_years(chosen)
-    if source in ("link", "title") and years and max(years) < ctx.year - 1:
+    is_document = bool((ctx.record(chosen.url) or {}).get("doc"))
+    if (source in ("link", "title") or (source == "text" and is_document)) \
+            and older_than_previous_year(years, ctx.year):
         result.findings.append(Finding("stale", ctx.message(
             "stale_year", component=component.title, years=", ".join(str(y) for y in sorted(years)),
-            prev=ctx.year - 1), url=chosen.url, severity="info", extra={"years": sorted(years)}))
+            prev=ctx.year - 1), url=chosen.url, severity="info", extra={"years": sorted(years), "source": source}))
 
 
 def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail: str, state: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from oitcheck.checks.base import AuditContext, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.keywords import KeywordsCheck
-from oitcheck.extract.dates import year_rule_satisfied
+from oitcheck.fiscal import year_rule_satisfied
 
 MACHINE_READABLE_KINDS = {"xlsx", "xls", "csv", "ods"}
 

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from oitcheck.checks.base import AuditContext, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
+from oitcheck.checks.currency import metadata_date, newest_date
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.keywords import KeywordsCheck
-from oitcheck.extract.dates import find_dates, fiscal_year, format_thai_date
-
-FUTURE_SLACK = timedelta(days=1)
-
-
-def newest_date(text: str, as_of: date) -> date | None:
-    """The newest date in ``text`` that is not after the as-of date and not one end of a period:
-    news lists date their posts, while excerpts name event days and application periods."""
-    dates = [d.date for d in find_dates(text) if d.date <= as_of + FUTURE_SLACK and not d.in_range]
-    return max(dates, default=None)
+from oitcheck.extract.dates import format_thai_date
+from oitcheck.fiscal import fiscal_year
 
 
 class NewsCheck(KeywordsCheck):
@@ -34,16 +25,13 @@ class NewsCheck(KeywordsCheck):
                                                                   homepage.get("title", ""), 0, 0)])
         if result.state != "ok":
             return result
-        newest = None
-        for candidate in result.evidence[:3]:
-            _, body = ctx.target_texts(candidate.url)
-            found = newest_date(body, ctx.as_of)
-            if found and (newest is None or found > newest):
-                newest = found
-        if homepage:
-            found = newest_date(homepage.get("main_text") or "", ctx.as_of)
-            if found and (newest is None or found > newest):
-                newest = found
+        records = [ctx.record(c.url) or {} for c in result.evidence[:3]] + [homepage or {}]
+        shown = [newest_date(r.get("main_text") or ((r.get("doc") or {}).get("text") or ""), ctx.as_of)
+                 for r in records]
+        newest, source = max((d for d in shown if d), default=None), "text"
+        if newest is None:  # no dated post shown: the pages' metadata is the last resort
+            newest = max((d for r in records if (d := metadata_date(r, ctx.as_of))), default=None)
+            source = "metadata"
         max_age = ctx.checklist.news_max_age_days
         url = result.evidence[0].url
         if newest is None:
@@ -55,5 +43,5 @@ class NewsCheck(KeywordsCheck):
             result.state = "fail"
             result.findings.append(Finding("stale", ctx.message(
                 "stale", component=component.title, newest=format_thai_date(newest), max_age_days=max_age), url=url,
-                extra={"newest": newest.isoformat()}))
+                extra={"newest": newest.isoformat(), "date_source": source}))
         return result

@@ -1,186 +1,428 @@
-"""Thai dates and years in free text, and fiscal-year arithmetic.
+"""Thai dates and years in free text: full dates, month-years, fiscal-year labels, ranges.
 
-Years decide half the items (wrong fiscal year, stale news), and Thai pages write them in many
-ways: Buddhist-Era and CE years, Thai digits, two-digit years after a month or ``ปีงบ``, ranges.
-pythainlp's ``thai_strptime`` mis-reads numeric months 10-12 and Thai digits, so this is a small
-grammar of our own over normalised text.
+Years decide half the items (wrong fiscal year, stale news), and Thai pages write them in many ways:
+BE and CE years, Thai digits, two-digit years, abbreviated months with and without dots, weekday
+prefixes, WordPress's Thai month with a CE year, ISO timestamps, ranges of days, months and years.
+pythainlp's ``thai_strptime`` mis-reads numeric months 10-12 and Thai digits, so this is a small grammar
+of our own. It must also leave alone the numbers that only look like years: order numbers
+(``ครั้งที่ 1/2568`` names 2568 but no date), phone numbers, money, quantities and ISBNs.
+
+Every mention keeps its span in the original text (Thai digits map one to one onto Arabic ones).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from oitcheck.extract.thai import thai_digits_to_arabic
+from oitcheck.fiscal import MAX_BE, MIN_BE, be_year, calendar_year, fiscal_year, fiscal_years_between
 
-BE_OFFSET = 543
-MIN_BE, MAX_BE = 2540, 2600
-
-MONTHS = {
-    "มกราคม": 1, "ม.ค.": 1, "มค": 1, "กุมภาพันธ์": 2, "ก.พ.": 2, "กพ": 2, "มีนาคม": 3, "มี.ค.": 3, "มีค": 3,
-    "เมษายน": 4, "เม.ย.": 4, "เมย": 4, "พฤษภาคม": 5, "พ.ค.": 5, "พค": 5, "มิถุนายน": 6, "มิ.ย.": 6, "มิย": 6,
-    "กรกฎาคม": 7, "ก.ค.": 7, "กค": 7, "สิงหาคม": 8, "ส.ค.": 8, "สค": 8, "กันยายน": 9, "ก.ย.": 9, "กย": 9,
-    "ตุลาคม": 10, "ต.ค.": 10, "ตค": 10, "พฤศจิกายน": 11, "พ.ย.": 11, "พย": 11, "ธันวาคม": 12, "ธ.ค.": 12,
-    "ธค": 12,
+# --- vocabulary -------------------------------------------------------------------------------------
+THAI_MONTHS = {
+    1: ("มกราคม",), 2: ("กุมภาพันธ์", "กุมภาพันธุ์", "กุมภาพันธ"), 3: ("มีนาคม",), 4: ("เมษายน",),
+    5: ("พฤษภาคม",), 6: ("มิถุนายน",), 7: ("กรกฎาคม", "กรกฏาคม"), 8: ("สิงหาคม",), 9: ("กันยายน",),
+    10: ("ตุลาคม",), 11: ("พฤศจิกายน",), 12: ("ธันวาคม",),
 }
-# Abbreviations are also written without their final dot ("ม.ค 68") or with spaces ("ม. ค.").
-_MONTH_ALTS = sorted({re.escape(m) for m in MONTHS} | {re.escape(m.rstrip(".")) for m in MONTHS if "." in m},
-                     key=len, reverse=True)
-_MONTH = "(?P<month>" + "|".join(_MONTH_ALTS) + ")"
-_DAY = r"(?P<day>[0-3]?\d)"
-_YEAR = r"(?:พ\s*\.?\s*ศ\s*\.*\s*)?(?P<year>\d{4}|\d{2})(?!\d)"
-
-_THAI_DATE = re.compile(rf"(?<![\d./]){_DAY}\s*{_MONTH}\s*,?\s*{_YEAR}")
-_MONTH_YEAR = re.compile(rf"(?<![\u0e00-\u0e7f]){_MONTH}\s*{_YEAR}")
-_ISO = re.compile(r"(?<!\d)(?P<year>20\d{2}|25\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d])")
-_NUMERIC = re.compile(r"(?<![\d/.])(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>25\d{2}|20\d{2})(?![\d/])")
-_WP_CE = re.compile(rf"{_MONTH}\s+(?P<day>[0-3]?\d),\s*(?P<year>20\d{{2}})")
-
-_RANGE_BEFORE = re.compile(r"(?:-|–|—|ถึง|จนถึง)\s*$")
-_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|ถึง|จนถึง)\s*\d")
-_YEAR_BE = re.compile(r"(?<!\d)(?<!\d[,.])(25[4-9]\d)(?![\d,])")
-_YEAR_RANGE = re.compile(r"(?<!\d)(?<!\d[,.])(25[4-9]\d)\s*(?:-|–|—|ถึง)\s*(25[4-9]\d|\d{2})(?![\d,])")
-_SHORT_FY = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|พ\.ศ\.?|ปี)\s*\.*\s*(\d{2})(?![\d])")
-_CE_IN_PATH = re.compile(r"(?:ita|oit)[-_ ]?(?:online[-_ ]?)?(20[12]\d)(?!\d)", re.I)
-
-
 SHORT_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                  "october", "november", "december")
+
+_MONTH_KEYS: dict[str, int] = {}
+for _number, _names in THAI_MONTHS.items():
+    _MONTH_KEYS.update((name, _number) for name in _names)
+for _number, _abbr in enumerate(SHORT_MONTHS, 1):
+    _MONTH_KEYS[_abbr.replace(".", "")] = _number
+for _number, _name in enumerate(ENGLISH_MONTHS, 1):
+    _MONTH_KEYS[_name] = _number
+    _MONTH_KEYS[_name[:3]] = _number
+_MONTH_KEYS["sept"] = 9
 
 
-def format_thai_date(day: date) -> str:
-    """``15 มี.ค. 2568``: how Thai staff read dates (BE year, abbreviated month)."""
-    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year + BE_OFFSET}"
+def _abbr_pattern(abbr: str) -> str:
+    """``มี.ค.`` also written ``มี.ค``, ``มี. ค.``, ``มี .ค.``; the final dot is optional."""
+    parts = [p for p in abbr.split(".") if p]
+    return r"\s?\.\s?".join(parts) + r"\.?"
+
+
+_FULL = "|".join(sorted((n for names in THAI_MONTHS.values() for n in names), key=len, reverse=True))
+_ABBR = "|".join(_abbr_pattern(a) for a in sorted(SHORT_MONTHS, key=len, reverse=True))
+_BARE_ABBR = "|".join(a.replace(".", "") for a in sorted(SHORT_MONTHS, key=len, reverse=True))
+_ENGLISH = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True)) + "|sept|" + "|".join(m[:3] for m in ENGLISH_MONTHS)
+_THAI_LETTER = "\u0e01-\u0e4e"
+# A dotted abbreviation must not sit inside a longer abbreviation (ก.ค.ศ. is a commission, not July);
+# undotted ones (มีค) only stand alone before a number.
+_MONTH_FIRST = "".join(sorted({k[0] for k in _MONTH_KEYS} | {k[0].upper() for k in _MONTH_KEYS}))
+# Patterns open with a look-ahead on their first character: the engine then skips most positions at
+# once instead of trying every alternative there (3-5x faster on Thai text).
+# The look-ahead on the first letter lets the engine skip most positions at once (5x faster on Thai text).
+_MONTH = (rf"(?=[{_MONTH_FIRST}])(?:{_FULL}|(?<![{_THAI_LETTER}.])(?:{_ABBR})(?![{_THAI_LETTER}])"
+          rf"|(?<![{_THAI_LETTER}])(?:{_BARE_ABBR})(?=\s?\d)"
+          rf"|(?<![A-Za-z])(?i:{_ENGLISH})(?![A-Za-z]))\.?")
+_BE = r"(?:(?:ปี\s?)?(?:พุทธศักราช|(?<![\u0e01-\u0e2e]\.)(?:พ|ค)\s?\.?\s?ศ\s?\.{0,2})\s?|ปี\s?)"  # พ.ศ., ค.ศ. (CE), พ.ศ.., ปี
+_YEAR = r"(?:\d{4}|\d{2})(?![\d])(?![.,:/]\d)"
+_YSEP = r"(?:\s*,\s*|[_\-]|\s*)"  # between month and year: "ต.ค. 67", "ธันวาคม, 2568", "ธันวาคม-2566.pdf"
+MAX_SPAN = 20  # the longest plan is the 20-year national strategy (พ.ศ. 2561 - 2580)
+_SEP = r"(?:-|–|—|ถึง(?:วันที่)?|จนถึง(?:วันที่)?|to|until)"
+_UNITS = re.compile(r"\s?(?:บาท|ล้าน|คน|ราย(?!งาน|ละเอียด|การ|ชื่อ)|หน้า|แผ่น|เล่ม|ไร่|ตร\.|ตาราง|เมตร|กม\.|"
+                    r"กิโล|ครัวเรือน|หลังคา|ชิ้น|เครื่อง|ตัน|ลิตร|%|ครั้ง(?!ที่)|ชั่วโมง|นาที|คะแนน|อัตรา|"
+                    r"ตำแหน่ง|คัน|กก\.|บ\.|baht|thb|pages?\b|persons?\b)", re.I)
+_LAW = re.compile(r"(?:พระราชบัญญัติ|พ\s?\.\s?ร\s?\.\s?บ\s?\.|ระเบียบ(?!วาระ)|กฎกระทรวง|พระราชกฤษฎีกา|"
+                  r"พ\s?\.\s?ร\s?\.\s?ฎ\s?\.|รัฐธรรมนูญ|ประมวลกฎหมาย)[^\n]{0,120}$")
+_NOT_LAW = re.compile(r"ปีงบ|ประจำปี|วันที่|\d{1,2}\s?(?:" + _FULL + r")")
+
+# --- patterns, in the order they claim text ---------------------------------------------------------
+_ISO = re.compile(r"(?=[12])(?<![\d\-/.])(?P<y>(?:19|20|25)\d{2})-(?P<m>0?[1-9]|1[0-2])-(?P<d>0?[1-9]|[12]\d|3[01])"
+                  r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d\-])")
+# A day starts a number of its own (not 1.5 or 2566-10), and is not a form number glued to letters
+# (สขร.1 ม.ค. 68 is the form สขร.1 for January), except after ลว. (ลงวันที่).
+_DAY_START = r"(?=\d)(?<![\d])(?<!\d[./:\-])(?:(?<=ลว\.)|(?<![ก-ฮ]\.)(?<![ก-ฮ]))"
+_DAY_RANGE = re.compile(rf"{_DAY_START}(?P<d1>[0-3]?\d)\s*(?P<sep>{_SEP}|และ)\s*(?P<d>[0-3]?\d)\s*(?:เดือน\s*)?"
+                        rf"(?P<m>{_MONTH})\s*,?\s*{_BE}?\s*(?P<y>{_YEAR})")
+_WP_CE = re.compile(rf"(?P<m>{_MONTH})\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,\s*(?P<y>\d{{4}})(?!\d)")
+_DATE = re.compile(rf"{_DAY_START}(?P<d>[0-3]?\d)(?:st|nd|rd|th)?[\s_\-]*(?:เดือน\s*)?(?P<m>{_MONTH})"
+                   rf"(?:{_YSEP}{_BE}?\s*(?P<y>{_YEAR}))?")
+_COMPACT = re.compile(r"(?<=[_\-/])(?P<y>19[89]\d|20[0-3]\d|25[4-7]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?=[_\-./]|$)")
+_NUMERIC = re.compile(r"(?=\d)(?<![\d/.\-:])(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{4}|\d{2})"
+                      r"(?![\d/\-]|[.,]\d)")
+_NUMERIC_CUE = re.compile(r"(?:วันที่|ลงวันที่|ลว\.|เมื่อ|date|ณ)\s*:?\s*$", re.I)
+_MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH})(?:{_YSEP}{_BE}?\s*(?P<y>{_YEAR}))?")
+_PHONE = re.compile(r"(?=[0+])(?<![\d])(?:\+?66[\s\-]?\d{1,2}|0\d{1,2}|0)[\s\-]?\d{3,4}[\s\-]?\d{3,4}(?!\d)"
+                    r"(?:\s?(?:ต่อ|ext\.?)\s?\d{1,5})?", re.I)
+_ISBN = re.compile(r"ISBN(?:-1[03])?\s*:?\s*[\dXx][\d\s\-]{8,16}[\dXx]|(?<!\d)97[89]-\d{1,5}-\d{1,7}-\d{1,7}-[\dXx]",
+                   re.I)
+_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_LABELLED_YEAR = re.compile(
+    rf"(?P<label>ปีงบประมาณ|ปีงบ|งบประมาณ|ประจำปี|ปีการศึกษา|ปี)\s?\.?\s*(?:{_BE}\s*)?(?P<y>\d{{4}}|\d{{2}})"
+    rf"(?:\s*{_SEP}\s*(?:ปีงบประมาณ|ปี)?\s*(?:{_BE}\s*)?(?P<y2>\d{{4}}|\d{{2}}))?(?!\d)(?![.,]\d)")
+_BE_YEAR = re.compile(rf"(?=[ปพค])(?P<label>{_BE})\s*(?P<y>\d{{4}}|\d{{2}})"
+                      rf"(?:\s*{_SEP}\s*(?:{_BE}\s*)?(?P<y2>\d{{4}}|\d{{2}}))?(?!\d)(?![.,]\d)")
+_ORDER = re.compile(r"(?=\d)(?<![\d/.\-])\d{1,6}\s?/\s?(?P<y>25[4-9]\d)(?![\d/])(?![.,]\d)")
+_PLATE = re.compile(r"(?:ทะเบียน|หมายเลขทะเบียน)\s*\d?\s?[ก-ฮ]{1,3}\s?-?\s?\d{1,4}")
+_BARE_YEAR = re.compile(rf"(?=2)(?<![\d,.\-/:])(?<!ว)(?<!ว\s)(?P<y>25[4-9]\d)(?:\s*{_SEP}\s*(?P<y2>25[4-9]\d|\d{{2}}))?"
+                        r"(?!\d)(?![.,]\d)")
+_CE_IN_PATH = re.compile(r"(?:ita|oit)[-_ ]?(?:online[-_ ]?)?(?P<y>20[12]\d|25[4-9]\d)(?!\d)", re.I)
+_BETWEEN_RANGE = re.compile(rf"\s*{_SEP}\s*(?:วันที่)?\s*")
 
 
 @dataclass(frozen=True)
-class FoundDate:
+class Mention:
+    """One date, month or year named in a text, with its span.
+
+    ``value`` is a ``date`` for kinds ``date`` and ``month`` (a month is its first day) and a BE year for
+    kind ``year``. ``in_range`` marks one end of a period; ``label`` says how a year was written
+    (``fiscal`` for ปีงบประมาณ, ``be`` for พ.ศ., ``order`` for ครั้งที่ 1/2568, ``cited`` for the year of a
+    law, ``path`` for ita2023 in a URL, ``bare``).
+    """
+
+    kind: str
     text: str
-    date: date
-    start: int = 0
-    end: int = 0
-    in_range: bool = False  # one end of a period ("1 ก.พ. - 30 เม.ย. 2568"), not a date something happened
+    start: int
+    end: int
+    value: date | int
+    in_range: bool = False
+    label: str = ""
+    through: date | int | None = field(default=None, compare=False)  # the far end, for ranges
+
+    @property
+    def date(self) -> date:
+        assert isinstance(self.value, date)
+        return self.value
+
+    @property
+    def year(self) -> int:
+        """The BE calendar year named."""
+        return calendar_year(self.value) if isinstance(self.value, date) else self.value
+
+    @property
+    def fiscal_year(self) -> int:
+        """The fiscal year a date or month falls in; a year as written for kind ``year``."""
+        return fiscal_year(self.value) if isinstance(self.value, date) else self.value
 
 
-def be_year(value: int) -> int:
-    """A BE year from a 2- or 4-digit year as written (2-digit means 25xx; CE 4-digit converted)."""
-    if value < 100:
-        return 2500 + value
-    if value < 2400:
-        return value + BE_OFFSET
-    return value
+FoundDate = Mention  # older name, kept for callers
 
 
-def _valid(year_be: int, month: int, day: int) -> date | None:
-    if not MIN_BE <= year_be <= MAX_BE:
+class _Claims:
+    """Which characters a pattern already took: later, weaker patterns never re-read them."""
+
+    def __init__(self, size: int) -> None:
+        self.taken = bytearray(size)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.taken[start:end])
+
+    def take(self, start: int, end: int) -> None:
+        self.taken[start:end] = b"\x01" * (end - start)
+
+
+def scan(text: str) -> list[Mention]:
+    """Every date, month-year and year named in ``text``, in order of appearance."""
+    original = text or ""
+    text = thai_digits_to_arabic(original)
+    claims = _Claims(len(text))
+    found: list[Mention] = []
+    for window in _windows(text):
+        _scan_window(text, window, claims, found)
+    found.sort(key=lambda m: m.start)
+    mentions = _link_ranges(text, found)
+    if text is not original:  # show the span as written (๑๐ มี.ค. ๖๘), not as converted
+        mentions = [replace(m, text=original[m.start:m.end].strip()) for m in mentions]
+    return mentions
+
+
+_DIGITS = re.compile(r"\d+")
+_BEFORE, _AFTER = 60, 30  # the longest reach of a mention before and after its first and last digit
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` near digits: every mention holds a digit, and prose without any is most
+    of a page, so only these are scanned."""
+    windows: list[tuple[int, int]] = []
+    for m in _DIGITS.finditer(text):
+        start, end = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _scan_window(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    _iso_dates(text, window, claims, found)
+    _day_ranges(text, window, claims, found)
+    _written_dates(text, window, claims, found)
+    _numeric_dates(text, window, claims, found)
+    _month_years(text, window, claims, found)
+    for noise in (_PHONE, _ISBN, _MONEY, _PLATE):
+        for m in noise.finditer(text, *window):
+            if claims.free(m.start(), m.end()):
+                claims.take(m.start(), m.end())
+    _years(text, window, claims, found)
+
+
+def _mention(text: str, kind: str, start: int, end: int, value: date | int, **extra: object) -> Mention:
+    return Mention(kind, text[start:end].strip(), start, end, value, **extra)  # type: ignore[arg-type]
+
+
+def month_number(token: str) -> int | None:
+    key = re.sub(r"[\s.]", "", token).lower()
+    return _MONTH_KEYS.get(key)
+
+
+def _day(year_be: int | None, month: int | None, day: int) -> date | None:
+    if year_be is None or month is None or not MIN_BE <= year_be <= MAX_BE:
         return None
     try:
-        return date(year_be - BE_OFFSET, month, day)
+        return date(year_be - 543, month, day)
     except ValueError:
         return None
 
 
-def find_dates(text: str) -> list[FoundDate]:
-    """Full dates named in ``text`` (day, month, year), in order of appearance."""
-    text = thai_digits_to_arabic(text or "")
-    found = [m for m in _dated_mentions(text) if _is_full_date(text[m[0]:m[1]])]
-    return [FoundDate(text[start:end].strip(), day, start, end, _in_range(text, start, end))
-            for start, end, day in sorted(found)]
+def _year_of(written: str | None) -> int | None:
+    """A BE year from a written year; two-digit years are taken for 2540-2579 only."""
+    if not written:
+        return None
+    value = int(written)
+    if len(written) == 2 and not 40 <= value <= 79:
+        return None
+    if len(written) == 3:
+        return None
+    year = be_year(value)
+    return year if MIN_BE <= year <= MAX_BE else None
 
 
-def _in_range(text: str, start: int, end: int) -> bool:
-    return bool(_RANGE_BEFORE.search(text[max(0, start - 30):start]) or _RANGE_AFTER.match(text[end:end + 30]))
+def _iso_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    """``2025-03-10T09:30:00+07:00`` (also with a BE year), and ``_20241105.pdf`` in file names."""
+    for pattern in (_ISO, _COMPACT):
+        for m in pattern.finditer(text, *window):
+            value = _day(be_year(int(m["y"])), int(m["m"]), int(m["d"]))
+            if value and claims.free(m.start(), m.end()):
+                claims.take(m.start(), m.end())
+                found.append(_mention(text, "date", m.start(), m.end(), value, label="iso"))
 
 
-def _is_full_date(span: str) -> bool:
-    return bool(_THAI_DATE.match(span) or _WP_CE.match(span) or _ISO.match(span) or _NUMERIC.match(span))
+def _day_ranges(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    """``1 - 15 ต.ค. 67`` (a period) and ``3 และ 5 มี.ค. 68`` (two dates) share one month and year."""
+    for m in _DAY_RANGE.finditer(text, *window):
+        year, month = _year_of(m["y"]), month_number(m["m"])
+        first, last = _day(year, month, int(m["d1"])), _day(year, month, int(m["d"]))
+        if not (first and last and first < last and claims.free(m.start(), m.end())):
+            continue
+        claims.take(m.start(), m.end())
+        is_range = m["sep"] != "และ"
+        found.append(_mention(text, "date", m.start(), m.start("sep"), first, in_range=is_range,
+                              through=last if is_range else None))
+        found.append(_mention(text, "date", m.start("d"), m.end(), last, in_range=is_range))
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+def _written_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    """``10 พฤศจิกายน 2568``, ``ธันวาคม 19, 2025``, and ``1 ต.ค.`` with no year (one end of a range,
+    given its year when the ranges are joined, else dropped)."""
+    for pattern in (_WP_CE, _DATE):
+        for m in pattern.finditer(text, *window):
+            month, written, day = month_number(m["m"]), m["y"], int(m["d"])
+            if month is None or not 1 <= day <= 31 or not claims.free(m.start(), m.end()):
+                continue
+            if written is None:
+                value, label = _day(2563, month, day), "no_year"  # a leap year, so 29 ก.พ. survives
+            else:
+                value = _day(_year_of(written), month, day)
+                label = "ce" if len(written) == 4 and int(written) < 2400 else ""
+            if value is not None:
+                claims.take(m.start(), m.end())
+                found.append(_mention(text, "date", m.start(), m.end(), value, label=label))
+            elif (year := _year_of(written)) is not None:  # 31 เม.ย. 2568: no such day, but the year is named
+                claims.take(m.start(), m.end())
+                found.append(_mention(text, "year", m.start("y"), m.end(), year, label="bad_date"))
+
+
+def _numeric_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    """``10/03/2568``, ``1.10.67`` after ``วันที่``; day first, as Thai forms write it."""
+    for m in _NUMERIC.finditer(text, *window):
+        written = m["y"]
+        if len(written) == 2 and not _NUMERIC_CUE.search(text[max(0, m.start() - 20):m.start()]):
+            continue
+        if len(written) == 4 and not written.startswith(("25", "19", "20")):
+            continue
+        day, month = int(m["d"]), int(m["m"])
+        if month > 12 and day <= 12 and len(written) == 4 and int(written) < 2400:
+            day, month = month, day  # 12/25/2025, a US-style CE date
+        value = _day(_year_of(written), month, day)
+        if value and claims.free(m.start(), m.end()):
+            claims.take(m.start(), m.end())
+            found.append(_mention(text, "date", m.start(), m.end(), value, label="numeric"))
+
+
+def _month_years(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    """``ตุลาคม 2567``, ``ต.ค.64``, and a bare month left for a following range to date."""
+    for m in _MONTH_YEAR.finditer(text, *window):
+        month = month_number(m["m"])
+        if month is None or not claims.free(m.start(), m.end()):
+            continue
+        if m["y"] is None:
+            if re.match(rf"\s*{_SEP}", text[m.end():m.end() + 12]):
+                claims.take(m.start(), m.end())
+                found.append(_mention(text, "month", m.start(), m.end(), date(1, month, 1), label="no_year"))
+            continue
+        value = _day(_year_of(m["y"]), month, 1)
+        if value:
+            claims.take(m.start(), m.end())
+            found.append(_mention(text, "month", m.start(), m.end(), value))
+
+
+def _years(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
+    for pattern, label in ((_LABELLED_YEAR, "fiscal"), (_BE_YEAR, "be"), (_ORDER, "order"), (_BARE_YEAR, "bare"),
+                           (_CE_IN_PATH, "path")):
+        for m in pattern.finditer(text, *window):
+            if not claims.free(m.start(), m.end()):
+                continue
+            first = _year_of(m["y"])
+            if first is None or (label == "fiscal" and len(m["y"]) == 4 and int(m["y"]) < 2400):
+                continue
+            kind_label = label
+            if ((label == "fiscal" and m["label"] == "งบประมาณ") or label in ("bare", "order")) \
+                    and _UNITS.match(text, m.end()):
+                continue  # งบประมาณ 2568 บาท, 2567 คน: amounts, not years
+            if label == "fiscal" and m["label"] in ("ปี", "ประจำปี", "ปีการศึกษา"):
+                kind_label = "year"
+            last = _range_end(first, m.groupdict().get("y2"))
+            claims.take(m.start(), m.end())
+            if last is not None:
+                end_first = m.start("y") + len(m["y"])
+                found.append(_mention(text, "year", m.start(), end_first, first, in_range=True, label=kind_label,
+                                      through=last))
+                found.append(_mention(text, "year", m.start("y2"), m.end(), last, in_range=True, label=kind_label))
+                continue
+            end = m.start("y") + len(m["y"])
+            if label == "be" and _cited(text, m.start()):
+                kind_label = "cited"
+            found.append(_mention(text, "year", m.start(), end, first, label=kind_label))
+
+
+def _range_end(first: int, written: str | None) -> int | None:
+    """The last year of ``2566-2570`` or ``2566 - 70``; None when the second number is no year after the first."""
+    if not written:
+        return None
+    last = first // 100 * 100 + int(written) if len(written) == 2 else _year_of(written)
+    return last if last is not None and first < last <= first + MAX_SPAN else None
+
+
+def _cited(text: str, start: int) -> bool:
+    """``พ.ร.บ. ข้อมูลข่าวสารของราชการ พ.ศ. 2540``: the year of a law cited, not what the page is for."""
+    before = text[max(0, start - 130):start]
+    law = _LAW.search(before)
+    return bool(law) and not _NOT_LAW.search(before[law.start():])
+
+
+def _link_ranges(text: str, found: list[Mention]) -> list[Mention]:
+    """Join ``A - B`` into periods, giving a yearless first end its year from the second."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(found):
+        first = found[i]
+        second = found[i + 1] if i + 1 < len(found) else None
+        if (second and first.kind in ("date", "month") and second.kind in ("date", "month")
+                and not first.in_range and second.label != "no_year"
+                and _BETWEEN_RANGE.fullmatch(text, first.end, second.start)):
+            start_value = first.value
+            if first.label == "no_year":
+                assert isinstance(start_value, date) and isinstance(second.value, date)
+                year = second.value.year - (1 if (start_value.month, start_value.day) > (second.value.month,
+                                                                                         second.value.day) else 0)
+                start_value = _safe_replace_year(start_value, year)
+            if start_value is not None and start_value <= second.value:  # type: ignore[operator]
+                out.append(replace(first, value=start_value, in_range=True, label="", through=second.value))
+                out.append(replace(second, in_range=True))
+                i += 2
+                continue
+        if first.label != "no_year":
+            out.append(first)
+        i += 1
+    return out
+
+
+def _safe_replace_year(day: date, year: int) -> date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return None
+
+
+# --- what the rules ask ------------------------------------------------------------------------------
+def find_dates(text: str) -> list[Mention]:
+    """Full dates (day, month, year) named in ``text``, in order of appearance."""
+    return [m for m in scan(text) if m.kind == "date"]
 
 
 def find_years(text: str, fiscal: bool = False) -> set[int]:
-    """Every BE year ``text`` names: 4-digit BE years, ranges (expanded), ``ปีงบ 68``, dates.
+    """Every BE year ``text`` names: years, labels, ranges (expanded), and the years of dates and months.
 
-    With ``fiscal``, a date or month ("ต.ค. 2567") counts as the fiscal year it falls in (2568),
-    which is what year rules compare; without, as its calendar year (what the text literally says).
+    With ``fiscal``, the years the text is *about*, as year rules compare them: a date or month counts as
+    the fiscal year it falls in (ต.ค. 2567 is FY 2568) and the years of laws cited are left out.
     """
-    text = thai_digits_to_arabic(text or "")
+    return years_of(scan(text), fiscal)
+
+
+def years_of(mentions: list[Mention], fiscal: bool = False) -> set[int]:
     years: set[int] = set()
-    spans: list[tuple[int, int]] = []
-    for found in _dated_mentions(text):
-        start, end, day = found
-        spans.append((start, end))
-        years.add(fiscal_year(day) if fiscal else fiscal_year_calendar_be(day))
-    if spans:  # blank the dated mentions so their years are not read again as plain years
-        chars = list(text)
-        for start, end in spans:
-            chars[start:end] = " " * (end - start)
-        text = "".join(chars)
-    for m in _YEAR_RANGE.finditer(text):
-        first, last = int(m.group(1)), be_year(int(m.group(2)))
-        if first <= last <= first + 10:
-            years.update(range(first, last + 1))
-    years.update(int(y) for y in _YEAR_BE.findall(text))
-    years.update(be_year(int(y)) for y in _SHORT_FY.findall(text))
-    years.update(be_year(int(y)) for y in _CE_IN_PATH.findall(text))
+    for m in mentions:
+        if fiscal and m.label == "cited":
+            continue
+        if m.kind == "year":
+            if m.through is not None:
+                years.update(range(m.value, m.through + 1))  # type: ignore[arg-type,operator]
+            years.add(m.value)  # type: ignore[arg-type]
+        elif fiscal:
+            if m.through is not None:
+                years.update(fiscal_years_between(m.date, m.through))  # type: ignore[arg-type]
+            years.add(fiscal_year(m.date))
+        else:
+            years.add(m.year)
     return {y for y in years if MIN_BE <= y <= MAX_BE}
 
 
-def _dated_mentions(text: str) -> list[tuple[int, int, date]]:
-    """Spans of full dates and month-year mentions (a month-year counts as the month's first day)."""
-    mentions: list[tuple[int, int, date]] = []
-    for pattern in (_THAI_DATE, _WP_CE, _ISO, _NUMERIC):
-        for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e, _ in mentions):
-                continue
-            month_text = m.group("month")
-            month = MONTHS.get(month_text) or MONTHS.get(month_text + ".") or _int(month_text)
-            if not month or not 1 <= month <= 12:
-                continue
-            value = _valid(be_year(int(m.group("year"))), month, int(m.group("day")))
-            if value:
-                mentions.append((m.start(), m.end(), value))
-    for m in _MONTH_YEAR.finditer(text):
-        if any(s <= m.start() < e or s < m.end() <= e for s, e, _ in mentions):
-            continue
-        month = MONTHS.get(m.group("month")) or MONTHS.get(m.group("month") + ".")
-        value = _valid(be_year(int(m.group("year"))), month, 1) if month else None
-        if value:
-            mentions.append((m.start(), m.end(), value))
-    return mentions
-
-
-def fiscal_year_calendar_be(day: date) -> int:
-    """The BE calendar year of a date (used when a page names a date, e.g. '10 มี.ค. 68' names 2568)."""
-    return day.year + BE_OFFSET
-
-
-def fiscal_year(day: date) -> int:
-    """The Thai fiscal year (BE) a date falls in: FY N runs 1 Oct (N-1) to 30 Sep N."""
-    return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
-
-
-def fiscal_year_bounds(year_be: int) -> tuple[date, date]:
-    """First and last day of fiscal year ``year_be``."""
-    return date(year_be - BE_OFFSET - 1, 10, 1), date(year_be - BE_OFFSET, 9, 30)
-
-
-def year_rule_satisfied(rule: str | None, years: set[int], ay: int) -> bool | None:
-    """Whether named ``years`` satisfy a year rule for assessment year ``ay``; None when no years named.
-
-    ``range`` needs a multi-year span covering AY (expanded ranges name AY among 3+ years).
-    """
-    if rule is None:
-        return True
-    if not years:
-        return None
-    allowed = {
-        "current": {ay},
-        "previous": {ay - 1},
-        "current_or_previous": {ay, ay - 1},
-        "range": {ay},
-        "current_or_range": {ay},
-    }[rule]
-    return bool(years & allowed)
+def format_thai_date(day: date) -> str:
+    """``15 มี.ค. 2568``: how Thai staff read dates (BE year, abbreviated month)."""
+    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {calendar_year(day)}"

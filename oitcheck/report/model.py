@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import Any
 
 from oitcheck.checks.base import AuditContext
+from oitcheck.checks.currency import iso, record_date
 from oitcheck.checks.engine import AuditOutcome, ItemResult
-from oitcheck.checks.news import newest_date
+from oitcheck.checks.evidence import Candidate
 from oitcheck.crawl import CrawlResult
 
 SCHEMA = "oitcheck.report/1"
@@ -40,24 +41,22 @@ def build_report(outcome: AuditOutcome, crawl: CrawlResult, *, name: str, url: s
             "beyond_cap": crawl.beyond_cap,
             "not_fetched": crawl.not_fetched,
         },
-        "items": [_item(result) for result in outcome.items],
+        "items": [_item(ctx, result) for result in outcome.items],
         "scores": outcome.scores,
         "subs": checklist.subs,
         "indicators": checklist.indicators,
         "links": links_summary(ctx),
-        "homepage": {
-            "eit": outcome.eit,
-            "newest_date": _iso(newest_date((homepage or {}).get("main_text") or "", as_of)),
-        },
+        "homepage": _homepage(outcome, homepage, as_of),
         "measures": measures(outcome.items, ctx.year),
     }
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+def _homepage(outcome: AuditOutcome, homepage: dict[str, Any] | None, as_of: date) -> dict[str, Any]:
+    newest, source = record_date(homepage, as_of)
+    return {"eit": outcome.eit, "newest_date": iso(newest), "newest_date_source": source or None}
 
 
-def _item(result: ItemResult) -> dict[str, Any]:
+def _item(ctx: AuditContext, result: ItemResult) -> dict[str, Any]:
     item = result.item
     return {
         "id": item.id,
@@ -68,11 +67,17 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "components": [{"id": c.component.id, "title": c.component.title, "status": c.state,
                         "evidence": c.evidence[0].url if c.evidence and c.state != "fail" else None}
                        for c in result.components],
-        "evidence": [{"url": c.url, "depth": c.depth, "via": c.via, "text": c.text[:200], "found_on": c.found_on}
-                     for c in result.evidence[:5]],
+        "evidence": [_evidence(ctx, c) for c in result.evidence[:5]],
         "findings": [f.to_json() for f in result.findings],
         "recommendation": item.recommendation if result.status in ("fail", "partial") else None,
     }
+
+
+def _evidence(ctx: AuditContext, candidate: Candidate) -> dict[str, Any]:
+    """One evidence link, with the newest date its page or document shows (spec: date currency)."""
+    newest, source = record_date(ctx.record(candidate.url), ctx.as_of)
+    return {"url": candidate.url, "depth": candidate.depth, "via": candidate.via, "text": candidate.text[:200],
+            "found_on": candidate.found_on, "newest_date": iso(newest), "date_source": source or None}
 
 
 def links_summary(ctx: AuditContext) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import scrapy
@@ -150,7 +151,7 @@ class SiteSpider(scrapy.Spider):
         base: dict[str, Any] = {
             "url": original, "final_url": response.url, "redirects": redirects, "status": response.status,
             "depth": meta.get("depth", 0), "external": external, "content_type": content_type,
-            "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
+            "last_modified": _last_modified(response),
         }
         is_html = isinstance(response, TextResponse) and (
             content_type.split(";")[0].strip().lower() in HTML_TYPES or
@@ -217,3 +218,21 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     if "timed out" in text or "timeout" in text:
         return "timeout", detail
     return "error", detail
+
+
+def _last_modified(response: Response) -> str | None:
+    """The ``Last-Modified`` header, unless it is just the time the page was generated."""
+    value = response.headers.get(b"Last-Modified", b"").decode("latin-1") or None
+    served = response.headers.get(b"Date", b"").decode("latin-1") or None
+    return None if is_dynamic_last_modified(value, served) else value
+
+
+def is_dynamic_last_modified(last_modified: str | None, served: str | None) -> bool:
+    """A ``Last-Modified`` equal to the response's own ``Date`` is a page built on request: no information."""
+    if not last_modified or not served:
+        return False
+    try:
+        gap = parsedate_to_datetime(served) - parsedate_to_datetime(last_modified)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return abs(gap.total_seconds()) < 120

@@ -1,0 +1,61 @@
+"""Date currency: how new a page or document is, for the news rule and for every item's evidence.
+
+The dates a page shows to people come first. Page metadata (``article:modified_time``, HTTP
+``Last-Modified``) is only a fallback: CMSs rewrite it whenever anything on the site changes, so it says
+when the page was generated, not when its news was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from oitcheck.extract.dates import scan
+
+FUTURE_SLACK = timedelta(days=1)  # a post dated tomorrow is a time-zone slip, not a future event
+META_DATE_KEYS = ("article:modified_time", "og:updated_time", "article:published_time", "dc.date", "date",
+                  "last-modified")
+
+
+def newest_date(text: str, as_of: date) -> date | None:
+    """The newest date in ``text`` that is not after the as-of date and not one end of a period:
+    news lists date their posts, while excerpts name event days and application periods."""
+    dates = [m.date for m in scan(text) if m.kind == "date" and not m.in_range and m.date <= as_of + FUTURE_SLACK]
+    return max(dates, default=None)
+
+
+def metadata_date(record: dict[str, Any], as_of: date) -> date | None:
+    """The newest date in a page's metadata or its HTTP ``Last-Modified`` (not after as-of), if any."""
+    found: list[date] = []
+    for key in META_DATE_KEYS:
+        value = (record.get("meta") or {}).get(key)
+        if value:
+            found.extend(m.date for m in scan(value) if m.kind == "date")
+    if record.get("last_modified"):
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            found.append(parsedate_to_datetime(record["last_modified"]).date())
+    return max((d for d in found if d <= as_of + FUTURE_SLACK), default=None)
+
+
+def record_date(record: dict[str, Any] | None, as_of: date) -> tuple[date | None, str]:
+    """(newest date, where it came from: ``text``, ``metadata`` or ``""``) for a fetched page or document."""
+    if not record:
+        return None, ""
+    doc = record.get("doc")
+    text = (doc or {}).get("text") or record.get("main_text") or ""
+    shown = newest_date(text[:20000], as_of)
+    if shown:
+        return shown, "text"
+    meta = metadata_date(record, as_of)
+    return (meta, "metadata") if meta else (None, "")
+
+
+def older_than_previous_year(years: set[int], ay: int) -> bool:
+    """Evidence naming years, all before AY-1, is out of date (spec: date currency)."""
+    return bool(years) and max(years) < ay - 1
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
