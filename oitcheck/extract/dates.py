@@ -60,7 +60,8 @@ _MONTH_FIRST = "".join(sorted({k[0] for k in _MONTH_KEYS} | {k[0].upper() for k 
 _MONTH = (rf"(?=[{_MONTH_FIRST}])(?:{_FULL}|(?<![{_THAI_LETTER}.])(?:{_ABBR})(?![{_THAI_LETTER}])"
           rf"|(?<![{_THAI_LETTER}])(?:{_BARE_ABBR})(?=\s?\d)"
           rf"|(?<![A-Za-z])(?i:{_ENGLISH})(?![A-Za-z]))\.?")
-_BE = r"(?:(?:ปี\s?)?(?:พุทธศักราช|(?<![\u0e01-\u0e2e]\.)(?:พ|ค)\s?\.?\s?ศ\s?\.{0,2})\s?|ปี\s?)"  # พ.ศ., ค.ศ. (CE), พ.ศ.., ปี
+# พ.ศ., ค.ศ. (CE), พ.ศ.., พุทธศักราช, ปี พ.ศ., ปี
+_BE = r"(?:(?:ปี\s?)?(?:พุทธศักราช|(?<![\u0e01-\u0e2e]\.)(?:พ|ค)\s?\.?\s?ศ\s?\.{0,2})\s?|ปี\s?)"
 _YEAR = r"(?:\d{4}|\d{2})(?![\d])(?![.,:/]\d)"
 _YSEP = r"(?:\s*,\s*|[_\-]|\s*)"  # between month and year: "ต.ค. 67", "ธันวาคม, 2568", "ธันวาคม-2566.pdf"
 MAX_SPAN = 20  # the longest plan is the 20-year national strategy (พ.ศ. 2561 - 2580)
@@ -83,7 +84,8 @@ _DAY_RANGE = re.compile(rf"{_DAY_START}(?P<d1>[0-3]?\d)\s*(?P<sep>{_SEP}|แล�
 _WP_CE = re.compile(rf"(?P<m>{_MONTH})\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,\s*(?P<y>\d{{4}})(?!\d)")
 _DATE = re.compile(rf"{_DAY_START}(?P<d>[0-3]?\d)(?:st|nd|rd|th)?[\s_\-]*(?:เดือน\s*)?(?P<m>{_MONTH})"
                    rf"(?:{_YSEP}{_BE}?\s*(?P<y>{_YEAR}))?")
-_COMPACT = re.compile(r"(?<=[_\-/])(?P<y>19[89]\d|20[0-3]\d|25[4-7]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?=[_\-./]|$)")
+_COMPACT = re.compile(r"(?<=[_\-/])(?P<y>19[89]\d|20[0-3]\d|25[4-7]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+                      r"(?=[_\-./]|$)")  # ประกาศ_20241105.pdf
 _NUMERIC = re.compile(r"(?=\d)(?<![\d/.\-:])(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{4}|\d{2})"
                       r"(?![\d/\-]|[.,]\d)")
 _NUMERIC_CUE = re.compile(r"(?:วันที่|ลงวันที่|ลว\.|เมื่อ|date|ณ)\s*:?\s*$", re.I)
