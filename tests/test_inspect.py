@@ -25,7 +25,7 @@ def test_cp874_html_dates_in_thai_digits():
     seen = inspect(str(SITES / "legacy_cp874/index.html"))
     assert seen["kind"] == "html" and seen["encoding"] == "cp874"
     assert seen["title"] == "องค์การบริหารส่วนตำบลเก่าแก่"
-    assert {"text": "12 มีนาคม 2568", "date": "2025-03-12"} in seen["dates"]
+    assert {"text": "๑๒ มีนาคม ๒๕๖๘", "date": "2025-03-12"} in seen["dates"]  # the span as written
     assert seen["fiscal_years"] == [2568]
 
 
@@ -53,3 +53,38 @@ def test_corrupt_document_is_unreadable_not_a_crash(tmp_path):
     broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntrailer\n%%EOF")
     seen = inspect(str(broken))
     assert seen["kind"] == "pdf" and seen["text_quality"] in ("unreadable", "empty")
+
+
+def test_year_rules_follow_the_assessment_year():
+    pdf = str(SITES / "index_table/files/procure-2568.pdf")
+    this_year = next(i for i in inspect(pdf, "--year", "2568")["items"] if i["id"] == "o12")
+    next_year = next(i for i in inspect(pdf, "--year", "2569")["items"] if i["id"] == "o12")
+    assert 2568 in this_year["years"] and any(this_year["year_rules"].values())
+    assert not any(next_year["year_rules"].values())
+
+
+def test_mentions_show_kind_label_and_range(tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text("<html><head><title>รายงานผลการดำเนินงาน รอบ 6 เดือน</title></head><body><main>"
+                    "<p>ประจำปีงบประมาณ พ.ศ. ๒๕๖๘ (1 ต.ค. 67 - 31 มี.ค. 68)</p>"
+                    "<p>ตามพระราชบัญญัติข้อมูลข่าวสารของราชการ พ.ศ. 2540 โทร. 053-511-234</p></main></body></html>",
+                    encoding="utf-8")
+    seen = inspect(str(page), "--as-of", "2025-04-20")
+    kinds = [(m["kind"], m.get("label"), m.get("in_range", False)) for m in seen["mentions"]]
+    assert kinds == [("year", "fiscal", False), ("date", None, True), ("date", None, True), ("year", "cited", False)]
+    assert seen["mentions"][0]["text"] == "ปีงบประมาณ พ.ศ. ๒๕๖๘"
+    assert seen["mentions"][1]["through"] == "2025-03-31"
+    assert seen["years"] == [2540, 2567, 2568] and seen["years_about"] == [2568]
+    assert seen["fiscal_years"] == [2568]
+    # both dates are ends of a period, not the day something was posted
+    assert seen["newest_date"] == {"date": None, "source": None, "age_days": None}
+
+
+def test_newest_date_falls_back_to_last_modified(serve, tmp_path):
+    (tmp_path / "news.html").write_text("<html><body><main><h1>ข่าวประชาสัมพันธ์</h1><p>ประชุมประจำเดือน</p>"
+                                        "</main></body></html>", encoding="utf-8")
+    (tmp_path / "_routes.json").write_text(json.dumps(
+        {"/news.html": {"headers": {"Last-Modified": "Mon, 10 Mar 2025 02:00:00 GMT"}}}))
+    server = serve(tmp_path)
+    seen = inspect(server.url + "news.html", "--allow-private", "--as-of", "2025-03-15")
+    assert seen["newest_date"] == {"date": "2025-03-10", "source": "metadata", "age_days": 5}
