@@ -1,4 +1,5 @@
-"""Benchmark oitcheck's crawl against LinkChecker on one synthetic agency site, in the same run.
+"""Benchmark oitcheck's crawl against LinkChecker on one synthetic agency site, in the same run, and its
+Thai date extraction against dateparser (bench/dates.py).
 
 Absolute seconds depend on the machine, so every number is printed next to a peer measured minutes
 apart on the same machine, the same site and the same server: LinkChecker, the usual open-source site
@@ -34,6 +35,7 @@ if str(ROOT) not in sys.path:  # ``python bench/run.py`` puts bench/ first on th
     sys.path.insert(0, str(ROOT))
 
 import oitcheck  # noqa: E402
+from bench import dates as bench_dates  # noqa: E402
 from bench.site import SiteInfo, generate  # noqa: E402
 from oitcheck.demo.server import SiteServer  # noqa: E402
 
@@ -252,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                         "--quick: 1)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds each tool run may take (default 300)")
     parser.add_argument("--no-demo", action="store_true", help="skip timing `oitcheck demo`")
+    parser.add_argument("--no-dates", action="store_true", help="skip the date-extraction benchmark")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (site, reports, logs)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     args = parser.parse_args(argv)
@@ -278,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  run {run}: oitcheck {_fmt(oit_runs[-1].wall_s)} s, LinkChecker "
                       f"{_fmt(peer_runs[-1].wall_s)} s", flush=True)
             oit, peer = median_run(oit_runs), median_run(peer_runs)
+            if not args.no_dates:  # while the site is still on disk: its pages' text is one of the measures
+                dates = bench_dates.measure(2 if args.quick else 10, 1 if args.quick else 3)
+                dates["site_share"] = bench_dates.site_share(info.root, oit.wall_s)
         demo = {"skipped": "--no-demo"} if args.no_demo else run_demo(work, args.timeout)
 
         results = [oit, peer]
@@ -298,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"demo: {demo['pages']} pages, {demo['documents']} documents; crawl {demo['crawl_s']} s "
                   f"({_fmt(demo['pages_per_s'])} pages/s), wall {demo['wall_s']} s, peak {demo['peak_mb']} MB")
+        if not args.no_dates:
+            print(bench_dates.report(dates))
         print(f"total {time.monotonic() - started:.0f} s")
 
         data = {
@@ -309,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             "tools": [asdict(r) | {"pages_per_s": r.pages_per_s, "exact": r.exact} for r in results],
             "ratios_oitcheck_over_linkchecker": ratios,
             "demo": demo,
+            "dates": None if args.no_dates else dates,
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

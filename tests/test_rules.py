@@ -135,3 +135,47 @@ def test_unreadable_evidence_is_said_so():
     for item_id in ("o8", "o26"):
         assert found[item_id].status == "pass"
         assert [(f.code, f.severity) for f in found[item_id].findings] == [("unreadable_document", "info")]
+
+
+def test_a_document_whose_text_names_only_old_years_is_stale_but_cited_laws_are_not():
+    ita = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
+               [("http://127.0.0.1:1/o8.pdf", "O8 คู่มือการปฏิบัติงาน", ""),
+                ("http://127.0.0.1:1/o9.pdf", "O9 คู่มือสำหรับประชาชน", "")])
+    old = resource("http://127.0.0.1:1/o8.pdf", 200, text="คู่มือการปฏิบัติงาน จัดทำเมื่อ 1 มีนาคม 2561")
+    cited = resource("http://127.0.0.1:1/o9.pdf", 200,
+                     text="คู่มือสำหรับประชาชน ตามพระราชบัญญัติการอำนวยความสะดวก พ.ศ. 2558")
+    found = run([ita], [old, cited])
+    stale = next(f for f in found["o8"].findings if f.code == "stale")
+    assert stale.extra == {"years": [2561], "source": "text"} and found["o8"].status == "pass"
+    assert not any(f.code == "stale" for f in found["o9"].findings)
+
+
+def news_site(news_text: str, meta: dict | None = None, last_modified: str | None = None):
+    home = page(HOME, "หน้าแรก", [("http://127.0.0.1:1/news/", "ข่าวประชาสัมพันธ์", "")], depth=0)
+    news = page("http://127.0.0.1:1/news/", "ข่าวประชาสัมพันธ์", [])
+    news["main_text"] = news_text
+    news["meta"] = meta or {}
+    news["last_modified"] = last_modified
+    crawl = CrawlResult(start_url=HOME)
+    crawl.add(home, True)
+    crawl.add(news, True)
+    outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15))
+    o4 = next(r for r in outcome.items if r.item.id == "o4")
+    return next(c for c in o4.components if c.component.id == "news")
+
+
+def test_news_currency_reads_the_posts_dates_and_skips_periods_and_future_events():
+    assert news_site("ข่าวประชาสัมพันธ์ ประชุมสภา (10 มี.ค. 68) รับสมัครงาน 1 - 30 มี.ค. 2568").state == "ok"
+    stale = news_site("ข่าวประชาสัมพันธ์ ประชุมสภา (10 ธ.ค. 67) งานลอยกระทง 15 พ.ย. 2568")
+    assert stale.state == "fail" and stale.findings[0].extra["newest"] == "2024-12-10"
+
+
+def test_news_metadata_is_only_a_fallback():
+    fresh_meta = {"article:modified_time": "2025-03-14T10:00:00+07:00"}
+    # a dated post shown on the page wins over a newer modified time (CMSs touch it on every change)
+    shown = news_site("ข่าวประชาสัมพันธ์ ประชุมสภา 10 ธ.ค. 2567", meta=fresh_meta)
+    assert shown.state == "fail" and shown.findings[0].extra["date_source"] == "text"
+    # with no date shown, the metadata decides, and says so
+    assert news_site("ข่าวประชาสัมพันธ์ ประชุมสภา", meta=fresh_meta).state == "ok"
+    old = news_site("ข่าวประชาสัมพันธ์ ประชุมสภา", last_modified="Tue, 10 Sep 2024 02:00:00 GMT")
+    assert old.state == "fail" and old.findings[0].extra == {"newest": "2024-09-10", "date_source": "metadata"}
