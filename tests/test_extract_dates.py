@@ -207,3 +207,24 @@ def test_fiscal_reading_moves_october_to_the_next_year():
 
 def test_format_thai_date():
     assert format_thai_date(date(2025, 3, 15)) == "15 มี.ค. 2568"
+
+
+# --- pythainlp: what we take from it, and a cross-check where it is right ---------------------------
+def test_digit_conversion_agrees_with_pythainlp():
+    from pythainlp.util import thai_digit_to_arabic_digit
+
+    from oitcheck.extract.thai import thai_digits_to_arabic
+
+    for entry in CORPUS:
+        assert thai_digits_to_arabic(entry["text"]) == thai_digit_to_arabic_digit(entry["text"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=DATES)
+def test_month_name_dates_agree_with_pythainlp_strptime(day):
+    """thai_strptime is right for month names (it mis-reads numeric months 10-12 and Thai digits, so
+    the grammar is our own): it is an independent oracle for that format."""
+    from pythainlp.util import thai_strptime
+
+    text = _thai_full(day)
+    assert thai_strptime(text, "%d %B %Y").date() == find_dates(text)[0].date == day
