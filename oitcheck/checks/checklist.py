@@ -89,7 +89,7 @@ def checklist_dir() -> Path:
 
 def available() -> list[str]:
     """Names of the bundled checklists (file stems), for ``--checklist`` help and errors."""
-    return sorted(p.stem for p in _DIR.glob("*.yaml") if p.stem != "messages.th")
+    return sorted(p.stem for p in _DIR.glob("*.yaml") if not p.stem.endswith(".th"))  # *.th.yaml: vocabulary
 
 
 def load(name_or_path: str) -> Checklist:

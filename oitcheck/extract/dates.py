@@ -15,19 +15,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from oitcheck.extract.thai import thai_digits_to_arabic
 from oitcheck.fiscal import MAX_BE, MIN_BE, be_year, calendar_year, fiscal_year, fiscal_years_between
 
-# --- vocabulary -------------------------------------------------------------------------------------
-THAI_MONTHS = {
-    1: ("มกราคม",), 2: ("กุมภาพันธ์", "กุมภาพันธุ์", "กุมภาพันธ"), 3: ("มีนาคม",), 4: ("เมษายน",),
-    5: ("พฤษภาคม",), 6: ("มิถุนายน",), 7: ("กรกฎาคม", "กรกฏาคม"), 8: ("สิงหาคม",), 9: ("กันยายน",),
-    10: ("ตุลาคม",), 11: ("พฤศจิกายน",), 12: ("ธันวาคม",),
-}
-SHORT_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-                  "october", "november", "december")
+# --- vocabulary (data: checklists/dates.th.yaml) -------------------------------------------------------
+VOCABULARY = Path(__file__).resolve().parents[2] / "checklists" / "dates.th.yaml"
+_WORDS: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+THAI_MONTHS: dict[int, tuple[str, ...]] = {int(k): tuple(v) for k, v in _WORDS["months"].items()}
+SHORT_MONTHS: tuple[str, ...] = tuple(_WORDS["short_months"])
+ENGLISH_MONTHS: tuple[str, ...] = tuple(_WORDS["english_months"])
 
 _MONTH_KEYS: dict[str, int] = {}
 for _number, _names in THAI_MONTHS.items():
@@ -38,6 +39,16 @@ for _number, _name in enumerate(ENGLISH_MONTHS, 1):
     _MONTH_KEYS[_name] = _number
     _MONTH_KEYS[_name[:3]] = _number
 _MONTH_KEYS["sept"] = 9
+
+
+def _words(key: str) -> str:
+    """An alternation of literal words from the vocabulary, longest first."""
+    return "|".join(re.escape(w) for w in sorted(_WORDS[key], key=len, reverse=True))
+
+
+def _patterns(key: str) -> str:
+    """An alternation of the vocabulary's regular expressions."""
+    return "|".join(_WORDS[key])
 
 
 def _abbr_pattern(abbr: str) -> str:
@@ -56,8 +67,7 @@ _THAI_LETTER = "\u0e01-\u0e4e"
 _MONTH_FIRST = "".join(sorted({k[0] for k in _MONTH_KEYS} | {k[0].upper() for k in _MONTH_KEYS}))
 # Patterns open with a look-ahead on their first character: the engine then skips most positions at
 # once instead of trying every alternative there (3-5x faster on Thai text).
-# The look-ahead on the first letter lets the engine skip most positions at once (5x faster on Thai text).
-_MONTH = (rf"(?=[{_MONTH_FIRST}])(?:{_FULL}|(?<![{_THAI_LETTER}.])(?:{_ABBR})(?![{_THAI_LETTER}])"
+_MONTH = (rf"(?=[{_MONTH_FIRST}])(?:{_FULL}|(?<![{_THAI_LETTER}.])(?:{_ABBR})(?!\.?[{_THAI_LETTER}])"
           rf"|(?<![{_THAI_LETTER}])(?:{_BARE_ABBR})(?=\s?\d)"
           rf"|(?<![A-Za-z])(?i:{_ENGLISH})(?![A-Za-z]))\.?")
 # พ.ศ., ค.ศ. (CE), พ.ศ.., พุทธศักราช, ปี พ.ศ., ปี
@@ -65,13 +75,10 @@ _BE = r"(?:(?:ปี\s?)?(?:พุทธศักราช|(?<![\u0e01-\u0e2e]\.
 _YEAR = r"(?:\d{4}|\d{2})(?![\d])(?![.,:/]\d)"
 _YSEP = r"(?:\s*,\s*|[_\-]|\s*)"  # between month and year: "ต.ค. 67", "ธันวาคม, 2568", "ธันวาคม-2566.pdf"
 MAX_SPAN = 20  # the longest plan is the 20-year national strategy (พ.ศ. 2561 - 2580)
-_SEP = r"(?:-|–|—|ถึง(?:วันที่)?|จนถึง(?:วันที่)?|to|until)"
-_UNITS = re.compile(r"\s?(?:บาท|ล้าน|คน|ราย(?!งาน|ละเอียด|การ|ชื่อ)|หน้า|แผ่น|เล่ม|ไร่|ตร\.|ตาราง|เมตร|กม\.|"
-                    r"กิโล|ครัวเรือน|หลังคา|ชิ้น|เครื่อง|ตัน|ลิตร|%|ครั้ง(?!ที่)|ชั่วโมง|นาที|คะแนน|อัตรา|"
-                    r"ตำแหน่ง|คัน|กก\.|บ\.|baht|thb|pages?\b|persons?\b)", re.I)
-_LAW = re.compile(r"(?:พระราชบัญญัติ|พ\s?\.\s?ร\s?\.\s?บ\s?\.|ระเบียบ(?!วาระ)|กฎกระทรวง|พระราชกฤษฎีกา|"
-                  r"พ\s?\.\s?ร\s?\.\s?ฎ\s?\.|รัฐธรรมนูญ|ประมวลกฎหมาย)[^\n]{0,120}$")
-_NOT_LAW = re.compile(r"ปีงบ|ประจำปี|วันที่|\d{1,2}\s?(?:" + _FULL + r")")
+_SEP = f"(?:{_words('range_separators')})"
+_UNITS = re.compile(rf"\s?(?:{_patterns('units')})", re.I)
+_LAW = re.compile(rf"(?:{_patterns('laws')})[^\n]{{0,120}}$")
+_NOT_LAW = re.compile(rf"{_words('not_laws')}|\d{{1,2}}\s?(?:{_FULL})")
 
 # --- patterns, in the order they claim text ---------------------------------------------------------
 _ISO = re.compile(r"(?=[12])(?<![\d\-/.])(?P<y>(?:19|20|25)\d{2})-(?P<m>0?[1-9]|1[0-2])-(?P<d>0?[1-9]|[12]\d|3[01])"
@@ -88,20 +95,23 @@ _COMPACT = re.compile(r"(?<=[_\-/])(?P<y>19[89]\d|20[0-3]\d|25[4-7]\d)(?P<m>0[1-
                       r"(?=[_\-./]|$)")  # ประกาศ_20241105.pdf
 _NUMERIC = re.compile(r"(?=\d)(?<![\d/.\-:])(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{4}|\d{2})"
                       r"(?![\d/\-]|[.,]\d)")
-_NUMERIC_CUE = re.compile(r"(?:วันที่|ลงวันที่|ลว\.|เมื่อ|date|ณ)\s*:?\s*$", re.I)
+_NUMERIC_CUE = re.compile(rf"(?:{_words('numeric_date_cues')})\s*:?\s*$", re.I)
 _MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH})(?:{_YSEP}{_BE}?\s*(?P<y>{_YEAR}))?")
 _PHONE = re.compile(r"(?=[0+])(?<![\d])(?:\+?66[\s\-]?\d{1,2}|0\d{1,2}|0)[\s\-]?\d{3,4}[\s\-]?\d{3,4}(?!\d)"
                     r"(?:\s?(?:ต่อ|ext\.?)\s?\d{1,5})?", re.I)
 _ISBN = re.compile(r"ISBN(?:-1[03])?\s*:?\s*[\dXx][\d\s\-]{8,16}[\dXx]|(?<!\d)97[89]-\d{1,5}-\d{1,7}-\d{1,7}-[\dXx]",
                    re.I)
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_FISCAL_LABELS = set(_WORDS["year_labels"]["fiscal"])
+_YEAR_LABELS = "|".join(re.escape(w) for w in sorted(_FISCAL_LABELS | set(_WORDS["year_labels"]["plain"]), key=len,
+                                                     reverse=True))
 _LABELLED_YEAR = re.compile(
-    rf"(?P<label>ปีงบประมาณ|ปีงบ|งบประมาณ|ประจำปี|ปีการศึกษา|ปี)\s?\.?\s*(?:{_BE}\s*)?(?P<y>\d{{4}}|\d{{2}})"
+    rf"(?P<label>{_YEAR_LABELS})\s?\.?\s*(?:{_BE}\s*)?(?P<y>\d{{4}}|\d{{2}})"
     rf"(?:\s*{_SEP}\s*(?:ปีงบประมาณ|ปี)?\s*(?:{_BE}\s*)?(?P<y2>\d{{4}}|\d{{2}}))?(?!\d)(?![.,]\d)")
 _BE_YEAR = re.compile(rf"(?=[ปพค])(?P<label>{_BE})\s*(?P<y>\d{{4}}|\d{{2}})"
                       rf"(?:\s*{_SEP}\s*(?:{_BE}\s*)?(?P<y2>\d{{4}}|\d{{2}}))?(?!\d)(?![.,]\d)")
 _ORDER = re.compile(r"(?=\d)(?<![\d/.\-])\d{1,6}\s?/\s?(?P<y>25[4-9]\d)(?![\d/])(?![.,]\d)")
-_PLATE = re.compile(r"(?:ทะเบียน|หมายเลขทะเบียน)\s*\d?\s?[ก-ฮ]{1,3}\s?-?\s?\d{1,4}")
+_PLATE = re.compile(rf"(?:{_words('plates')})\s*\d?\s?[ก-ฮ]{{1,3}}\s?-?\s?\d{{1,4}}")
 _BARE_YEAR = re.compile(rf"(?=2)(?<![\d,.\-/:])(?<!ว)(?<!ว\s)(?P<y>25[4-9]\d)(?:\s*{_SEP}\s*(?P<y2>25[4-9]\d|\d{{2}}))?"
                         r"(?!\d)(?![.,]\d)")
 _CE_IN_PATH = re.compile(r"(?:ita|oit)[-_ ]?(?:online[-_ ]?)?(?P<y>20[12]\d|25[4-9]\d)(?!\d)", re.I)
@@ -327,7 +337,7 @@ def _years(text: str, window: tuple[int, int], claims: _Claims, found: list[Ment
             if ((label == "fiscal" and m["label"] == "งบประมาณ") or label in ("bare", "order")) \
                     and _UNITS.match(text, m.end()):
                 continue  # งบประมาณ 2568 บาท, 2567 คน: amounts, not years
-            if label == "fiscal" and m["label"] in ("ปี", "ประจำปี", "ปีการศึกษา"):
+            if label == "fiscal" and m["label"] not in _FISCAL_LABELS:
                 kind_label = "year"
             last = _range_end(first, m.groupdict().get("y2"))
             claims.take(m.start(), m.end())
