@@ -122,13 +122,13 @@ def _peer_dates(search_dates: Any, text: str) -> list[str]:
     return days
 
 
-def site_share(pages_root: Path | None, audit_wall_s: float | None) -> dict[str, Any] | None:
+def site_share(pages_root: Path | str | None, audit_wall_s: float | None) -> dict[str, Any] | None:
     """Seconds to scan the text of every page of a crawled site, as a share of that site's audit: an upper
     bound, since an audit scans only the news pages and the evidence."""
     if pages_root is None or not audit_wall_s:
         return None
     texts = [parse_page(p.read_text(encoding="utf-8", errors="replace"), "http://127.0.0.1/")["text"]
-             for p in pages_root.rglob("*.html")]
+             for p in Path(pages_root).rglob("*.html")]
     started = time.perf_counter()
     for text in texts:
         scan(text)

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from oitcheck.checks.checklist import Checklist, load
-from oitcheck.checks.currency import iso, metadata_date, newest_date
+from oitcheck.checks.currency import iso, record_date
 from oitcheck.checks.eit import EIT_URL
 from oitcheck.checks.matching import Matcher
 from oitcheck.errors import BadInput, SiteUnreachable
@@ -108,10 +108,9 @@ def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist:
     out["fiscal_years"] = sorted({m.fiscal_year for m in dated})
     out["years_about"] = sorted(years_of(mentions, fiscal=True))
     out["mentions"] = [_mention_json(m) for m in mentions[:MAX_LISTED]]
-    newest = newest_date(text, as_of)
-    meta = metadata_date(record, as_of)
-    out["newest_date"] = {"date": iso(newest or meta), "source": "text" if newest else ("metadata" if meta else None),
-                          "age_days": (as_of - (newest or meta)).days if newest or meta else None}
+    newest, source = record_date({**record, "main_text": text}, as_of)
+    out["newest_date"] = {"date": iso(newest), "source": source or None,
+                          "age_days": (as_of - newest).days if newest else None}
     out["items"] = _items(load(checklist), out["title"], text, links, ay)
     return out
 

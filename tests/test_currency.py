@@ -52,10 +52,11 @@ def test_stale_years():
 
 
 def test_report_gives_each_evidence_its_newest_date(audited):
-    _, report, _ = audited("index_table")
+    _, report, out = audited("index_table")
     assert report["homepage"]["newest_date_source"] in ("text", "metadata", None)
     dated = [e for item in report["items"] for e in item["evidence"] if e["newest_date"]]
     assert dated, "no evidence carried a date"
     for evidence in dated:
         assert evidence["date_source"] in ("text", "metadata")
         assert date.fromisoformat(evidence["newest_date"]) <= date(2025, 3, 16)
+    assert "วันที่ล่าสุดในเอกสาร" in (out / "report.html").read_text(encoding="utf-8")
