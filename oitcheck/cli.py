@@ -51,6 +51,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt (own site only)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress line on stderr (default: when stderr is a terminal)")
+    parser.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages (Tesseract)")
+    parser.add_argument("--cache-dir", type=Path, help="where OCR results are kept between runs "
+                        "(default $OITCHECK_CACHE_DIR or ~/.cache/oitcheck)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the document cache")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
 
 
@@ -83,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 def crawl_options(args: argparse.Namespace) -> CrawlOptions:
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     return CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, allow_private=args.allow_private,
-                        progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose)
+                        progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose,
+                        ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,10 +138,11 @@ def run_many_command(args: argparse.Namespace) -> int:
 
     load(args.checklist)  # a bad layout is one error, not one per agency
     options = ["--checklist", args.checklist, "--max-pages", str(args.max_pages), "--max-depth", str(args.max_depth)]
-    for flag, value in (("--year", args.year), ("--as-of", args.as_of)):
+    for flag, value in (("--year", args.year), ("--as-of", args.as_of), ("--cache-dir", args.cache_dir)):
         if value is not None:
             options += [flag, str(value)]
-    for flag, on in (("--allow-private", args.allow_private), ("--ignore-robots", args.ignore_robots)):
+    for flag, on in (("--allow-private", args.allow_private), ("--ignore-robots", args.ignore_robots),
+                     ("--no-ocr", args.no_ocr), ("--no-cache", args.no_cache)):
         if on:
             options.append(flag)
     summary, status = run_many(args.csv, args.out, args.jobs, options, args.checklist, args.fail_under)

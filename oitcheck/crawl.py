@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -30,6 +31,8 @@ class CrawlOptions:
     timeout: float = 20.0
     max_document_bytes: int = 30 * 1024 * 1024
     verbose: bool = False
+    ocr: bool = True
+    cache_dir: str | Path | None = None  # None: the default cache folder; "": no cache
 
 
 @dataclass
@@ -90,6 +93,8 @@ def build_settings(options: CrawlOptions) -> Settings:
         "DOWNLOAD_TIMEOUT": options.timeout,
         "DOWNLOAD_MAXSIZE": options.max_document_bytes,
         "LOG_LEVEL": "INFO" if options.verbose else "CRITICAL",
+        "OITCHECK_OCR": options.ocr,
+        "OITCHECK_CACHE_DIR": None if options.cache_dir is None else str(options.cache_dir),
     }, priority="cmdline")
     return settings
 

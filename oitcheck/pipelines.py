@@ -1,27 +1,52 @@
 """Item pipelines: turn fetched document and image bytes into facts, and drop the bytes.
 
-Keeping only text and facts lets a 2,000-page crawl stay small in memory.
+Keeping only text and facts lets a 2,000-page crawl stay small in memory. The parsing itself runs in
+``ExtractionWorkers`` (separate, time-limited processes), so one hostile file cannot hang the crawl.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 
-from oitcheck.extract.documents import IMAGE_KINDS, extract_document
-from oitcheck.extract.qr import decode_qr
+from oitcheck.cache import DocumentCache, default_cache_dir
+from oitcheck.extract.documents import IMAGE_KINDS
+from oitcheck.extract.ocr import OcrOptions
+from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.items import ResourceItem
 
 
 class DocumentPipeline:
-    """Extracts document text (PDF, DOCX, XLSX, CSV) and decodes QR codes in homepage images."""
+    """Extracts document text (PDF with OCR, DOCX, XLSX, CSV) and decodes QR codes in homepage images."""
+
+    def __init__(self, workers: ExtractionWorkers, crawler: Crawler | None = None) -> None:
+        self.workers = workers
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DocumentPipeline:
-        return cls()
+        settings = crawler.settings
+        ocr = OcrOptions(enabled=settings.getbool("OITCHECK_OCR"), max_pages=settings.getint("OITCHECK_OCR_MAX_PAGES"),
+                         seconds=settings.getfloat("OITCHECK_OCR_SECONDS"))
+        limits = WorkerLimits(workers=settings.getint("OITCHECK_WORKERS"),
+                              seconds=settings.getfloat("OITCHECK_DOCUMENT_SECONDS"),
+                              memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB"), ocr=ocr)
+        cache_dir = settings.get("OITCHECK_CACHE_DIR")
+        cache = None if cache_dir == "" else DocumentCache(Path(cache_dir) if cache_dir else default_cache_dir())
+        return cls(ExtractionWorkers(limits, cache), crawler)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    def open_spider(self, spider: Any = None) -> None:
+        self.workers.start()
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            for name, value in self.workers.stats.items():
+                self.crawler.stats.set_value(f"oitcheck/extraction/{name}", value)
+        self.workers.close()
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ResourceItem):
             return item
         body = item.get("body")
@@ -30,7 +55,7 @@ class DocumentPipeline:
             return item
         kind = item.get("kind")
         if kind in IMAGE_KINDS:
-            item["qr"] = [{"image": item["url"], "data": data} for data in decode_qr(body)]
+            item["qr"] = [{"image": item["url"], "data": data} for data in await self.workers.qr_codes(body)]
         else:
-            item["doc"] = extract_document(body, kind)
+            item["doc"] = await self.workers.document(body, kind)
         return item

@@ -68,3 +68,13 @@ OITCHECK_PAGE_MAXSIZE = 5 * 1024 * 1024
 OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
 OITCHECK_PROGRESS = False
 OITCHECK_PROGRESS_INTERVAL = 2.0
+# Document extraction (oitcheck.extract.workers): separate processes with a time and memory limit per file.
+OITCHECK_WORKERS = 2
+OITCHECK_DOCUMENT_SECONDS = 30.0
+OITCHECK_WORKER_MEMORY_MB = 2048
+# OCR of scanned or garbled PDF pages (Tesseract, tha+eng), capped per document.
+OITCHECK_OCR = True
+OITCHECK_OCR_MAX_PAGES = 5
+OITCHECK_OCR_SECONDS = 90.0
+# Where OCR results are kept between runs, by file hash; None: the default (~/.cache/oitcheck), "": no cache.
+OITCHECK_CACHE_DIR = None

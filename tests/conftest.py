@@ -7,6 +7,7 @@ against saved fixture sites served on loopback, with a fixed ``--as-of`` (the fr
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,18 @@ from oitcheck.demo.server import SiteServer
 SITES = Path(__file__).parent / "sites"
 DEMO_SITE = Path(__file__).parent.parent / "oitcheck" / "demo" / "site"
 AS_OF = "2025-03-15"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Audits in tests keep their OCR cache in a temporary folder, not in the user's ~/.cache."""
+    previous = os.environ.get("OITCHECK_CACHE_DIR")
+    os.environ["OITCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("OITCHECK_CACHE_DIR", None)
+    else:
+        os.environ["OITCHECK_CACHE_DIR"] = previous
 
 
 def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:

@@ -175,11 +175,14 @@ def _readability(ctx: AuditContext, chosen: Candidate, result: ComponentResult) 
     """A chosen document the tool could not read (corrupt, too large, a scan without text) is said so:
     its year and content were judged from the link alone."""
     record = ctx.record(chosen.url) or {}
-    quality = (record.get("doc") or {}).get("quality")
+    doc = record.get("doc") or {}
+    quality = doc.get("quality")
     if record.get("error") == "too_large" or quality in ("unreadable", "empty", "garbled"):
+        extra = {"reason": record.get("error") or doc.get("error") or quality}
+        if doc.get("ocr"):  # a scan: says whether OCR was missing, switched off or out of time
+            extra["ocr"] = doc["ocr"]["status"]
         result.findings.append(Finding("unreadable_document", ctx.message("unreadable_document", url=chosen.url),
-                                       url=chosen.url, severity="info",
-                                       extra={"reason": record.get("error") or quality}))
+                                       url=chosen.url, severity="info", extra=extra))
 
 
 def _currency(ctx: AuditContext, component: Component, chosen: Candidate, result: ComponentResult) -> None:

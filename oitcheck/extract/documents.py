@@ -1,26 +1,31 @@
-"""Document text extraction (PDF, DOCX, XLSX, CSV): the text and facts the item rules read.
+"""Documents (PDF, DOCX, XLSX, CSV): what kind a file is, and the facts the item rules read from it.
 
-Most OIT evidence is a linked file. This module turns one file's bytes into text, a page count,
-a table count (machine-readable evidence for o12) and a quality verdict. Files are hostile:
-every reader is capped, and any failure becomes ``quality: unreadable`` rather than an exception.
+Most OIT evidence is a linked file. This module sniffs the kind, dispatches to the readers (``pdf``,
+``office``, ``ocr``) and returns text, title, page and table counts, the years and dates its first pages
+name, and a quality verdict. Files are hostile: every reader is capped, any failure becomes
+``quality: unreadable``, and the crawl runs all of this in a separate, time-limited process
+(``oitcheck/extract/workers.py``).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from oitcheck.extract.dates import find_dates, find_years
+from oitcheck.extract.ocr import OcrOptions, ocr_pdf_pages
+from oitcheck.extract.office import ZipBomb, read_csv, read_docx, read_xlsx
+from oitcheck.extract.pdf import PdfUnreadable, read_pdf
 from oitcheck.extract.thai import clean_space
 
-MAX_PAGES = 40
-MAX_ROWS = 5000
+MAX_PAGES = 40  # pages of text read per PDF: titles, years and the item's content are in the first pages
 MAX_CHARS = 300_000
-MAX_UNZIPPED = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 200
+OPENING_CHARS = 20_000  # "the first pages", where a report names its year
+MIN_TEXT = 20
 
 DOCUMENT_KINDS = {"pdf", "docx", "xlsx", "csv", "doc", "xls", "ppt", "pptx", "odt", "ods", "zip", "rar"}
 IMAGE_KINDS = {"png", "jpg", "gif", "webp", "svg", "bmp"}
@@ -34,7 +39,9 @@ _CONTENT_TYPES = {
     "text/html": "html", "application/xhtml+xml": "html", "image/svg+xml": "svg",
 }
 _PUA = re.compile("[\ue000-\uf8ff\ufffd]")
-_THAI = re.compile("[\u0e00-\u0e7f]")
+_LETTERS = re.compile("[A-Za-z\u0e01-\u0e2e]{3}")
+_CID = re.compile(r"\(cid:\d+\)")
+_MOJIBAKE = re.compile("[\u00c0-\u00ff][\u0080-\u00bf]")
 
 
 def kind_from_url(url: str) -> str | None:
@@ -95,107 +102,73 @@ def _zip_names(body: bytes) -> list[str]:
 
 
 def text_quality(text: str) -> str:
-    """ok / garbled / empty: garbled text (Private Use Area glyphs, replacement marks) needs OCR."""
+    """ok / garbled / empty. Garbled: broken font maps (Private Use Area glyphs, replacement marks,
+    pdfminer-style ``(cid:12)``) or Thai read as Latin-1 (``à¸``) - a page to send to OCR."""
     stripped = text.strip()
-    if len(stripped) < 20:
+    if len(stripped) < MIN_TEXT:
         return "empty"
-    bad = len(_PUA.findall(stripped))
+    bad = len(_PUA.findall(stripped)) + 4 * len(_CID.findall(stripped)) + len(_MOJIBAKE.findall(stripped))
     if bad / len(stripped) > 0.05:
         return "garbled"
     return "ok"
 
 
-def extract_document(body: bytes, kind: str) -> dict[str, Any]:
-    """Extract ``{"text", "pages", "tables", "title", "quality", "error"}`` from a document."""
-    reader = _READERS.get(kind)
-    if reader is None:
-        return {"text": "", "pages": None, "tables": 0, "title": "", "quality": "empty", "error": None}
+def extract_document(body: bytes, kind: str, ocr: OcrOptions | None = None,
+                     max_pages: int = MAX_PAGES) -> dict[str, Any]:
+    """The facts the rules read from one document: ``text``, ``title``, ``pages``, ``tables``, ``sheets``,
+    ``years`` and ``dates`` named in its first pages, ``quality`` (ok, garbled, empty, ocr, unreadable),
+    ``ocr`` (what OCR did, when a page needed it) and ``error``. Never raises: a hostile file is unreadable."""
+    if kind not in READABLE:
+        return _facts("", quality="empty")
     if not body:
-        return _unreadable("empty file")
+        return _unreadable("empty file (0 bytes)")
     try:
-        facts = reader(body)
+        facts = _read_pdf(body, max_pages, ocr) if kind == "pdf" else _OFFICE_READERS[kind](body)
     except Exception as exc:  # noqa: BLE001 - any parser failure on a hostile file is 'unreadable'
-        return _unreadable(f"{type(exc).__name__}: {exc}"[:200])
+        return _unreadable(str(exc) if isinstance(exc, (PdfUnreadable, ZipBomb)) else
+                           f"{type(exc).__name__}: {exc}"[:200])
     facts["text"] = clean_space(facts["text"])[:MAX_CHARS]
-    facts.setdefault("error", None)
-    facts["quality"] = text_quality(facts["text"])
+    facts.setdefault("quality", text_quality(facts["text"]))
+    opening = facts["text"][:OPENING_CHARS]
+    facts["years"] = sorted(find_years(f"{facts.get('title', '')} {opening}"))
+    facts["dates"] = [m.date.isoformat() for m in find_dates(opening)][:20]
+    return _facts(**facts)
+
+
+def _read_pdf(body: bytes, max_pages: int, ocr: OcrOptions | None) -> dict[str, Any]:
+    """Text per page; pages that are empty or garbled (scans, broken Thai fonts) go to OCR when it is on."""
+    pdf = read_pdf(body, max_pages)
+    texts = list(pdf.texts)
+    needs = [i for i, text in enumerate(texts) if text_quality(text) != "ok"]
+    facts: dict[str, Any] = {"pages": pdf.pages, "tables": 0, "title": pdf.title, "modified": pdf.modified}
+    whole = "\n".join(texts)
+    if needs and text_quality(whole) != "ok":  # a stray empty page in a good report needs no OCR
+        if ocr is None or not ocr.enabled:
+            facts["ocr"] = {"status": "disabled", "pages": 0, "seconds": 0.0, "needed": len(needs)}
+        else:
+            done = ocr_pdf_pages(body, needs, ocr)
+            for index, text in done.texts.items():
+                texts[index] = text
+            facts["ocr"] = {"status": done.status, "pages": len(done.texts), "seconds": done.seconds,
+                            "needed": len(needs)}
+            whole = "\n".join(texts)
+            if done.texts and text_quality(whole) == "ok":
+                facts["quality"] = "ocr"
+    facts["text"] = whole
+    if not facts["title"]:
+        facts["title"] = next((line.strip() for line in whole.splitlines() if _LETTERS.search(line)), "")[:300]
     return facts
 
 
+def _facts(text: str = "", *, pages: int | None = None, tables: int = 0, title: str = "", quality: str = "ok",
+           error: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"text": text, "pages": pages, "tables": tables, "title": title, "quality": quality, "error": error,
+            **extra}
+
+
 def _unreadable(reason: str) -> dict[str, Any]:
-    return {"text": "", "pages": None, "tables": 0, "title": "", "quality": "unreadable", "error": reason}
+    return _facts("", quality="unreadable", error=reason)
 
 
-def _pdf(body: bytes) -> dict[str, Any]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(body), strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise ValueError("encrypted PDF")
-    texts = []
-    for page in reader.pages[:MAX_PAGES]:
-        texts.append(page.extract_text() or "")
-    meta = reader.metadata
-    title = clean_space(str(meta.title)) if meta and meta.title else ""
-    return {"text": "\n".join(texts), "pages": len(reader.pages), "tables": 0, "title": title}
-
-
-def _check_zip(body: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        total = sum(info.file_size for info in archive.infolist())
-    if total > MAX_UNZIPPED or total > MAX_ZIP_RATIO * max(len(body), 1):
-        raise ValueError(f"archive expands to {total} bytes: refused as a possible zip bomb")
-
-
-def _docx(body: bytes) -> dict[str, Any]:
-    import docx
-
-    _check_zip(body)
-    document = docx.Document(io.BytesIO(body))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows[:MAX_ROWS]:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    title = document.core_properties.title or next((p.text for p in document.paragraphs if p.text.strip()), "")
-    return {"text": "\n".join(parts), "pages": None, "tables": len(document.tables), "title": clean_space(title)}
-
-
-def _xlsx(body: bytes) -> dict[str, Any]:
-    import openpyxl
-
-    _check_zip(body)
-    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-    parts, tables = [], 0
-    try:
-        for sheet in book.worksheets:
-            rows = 0
-            width = 0
-            for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS):
-                cells = [str(v) for v in row if v is not None and str(v).strip()]
-                if cells:
-                    rows += 1
-                    width = max(width, len(cells))
-                    parts.append(" | ".join(cells))
-            if rows >= 2 and width >= 2:
-                tables += 1
-    finally:
-        book.close()
-    return {"text": "\n".join(parts), "pages": None, "tables": tables, "title": ""}
-
-
-def _csv(body: bytes) -> dict[str, Any]:
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            text = body.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = body.decode("latin-1")
-    rows = list(csv.reader(io.StringIO(text[:MAX_CHARS])))[:MAX_ROWS]
-    width = max((len(r) for r in rows), default=0)
-    return {"text": "\n".join(" | ".join(r) for r in rows), "pages": None,
-            "tables": 1 if len(rows) >= 2 and width >= 2 else 0, "title": ""}
-
-
-_READERS = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "csv": _csv}
+_OFFICE_READERS: dict[str, Callable[[bytes], dict[str, Any]]] = {"docx": read_docx, "xlsx": read_xlsx, "csv": read_csv}
+READABLE = {"pdf", *_OFFICE_READERS}

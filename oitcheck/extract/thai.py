@@ -36,3 +36,29 @@ def normalise(text: str | None) -> str:
 def clean_space(text: str | None) -> str:
     """Collapse white space without changing characters: for text shown to people."""
     return _SPACE.sub(" ", _INVISIBLE.sub("", text or "")).strip()
+
+
+# Thai glyph variants that PDF fonts map into the Private Use Area (the Windows/Apple Thai font layout):
+# shifted and lowered vowels and tone marks, and consonants without their descender.
+_PUA_THAI = {
+    0xF700: "\u0e10", 0xF70F: "\u0e0d", 0xF710: "\u0e31", 0xF711: "\u0e4d", 0xF712: "\u0e47",
+    **{0xF701 + i: chr(0x0E34 + i) for i in range(4)},  # ิ ี ึ ื shifted left
+    **{0xF705 + i: chr(0x0E48 + i) for i in range(5)},  # ่ ้ ๊ ๋ ์ low left
+    **{0xF70A + i: chr(0x0E48 + i) for i in range(5)},  # ่ ้ ๊ ๋ ์ low
+    **{0xF713 + i: chr(0x0E48 + i) for i in range(5)},  # ่ ้ ๊ ๋ ์ left
+    **{0xF718 + i: chr(0x0E38 + i) for i in range(3)},  # ุ ู ฺ low
+}
+# Marks and following vowels never begin a Thai word, so a space before one is an extraction artefact
+# ("ก ารประชุม", "ค ํ าน ํ า").
+_SPACE_BEFORE_MARK = re.compile("[ \t]+([\u0e30-\u0e3a\u0e45\u0e47-\u0e4e])")
+
+
+def repair_extracted(text: str) -> str:
+    """Repair Thai text as PDF and OCR extraction leave it: Private Use Area glyphs mapped back, spaces
+    before vowels and tone marks removed, then pythainlp's normalisation (SARA AM from NIKHAHIT + SARA AA,
+    doubled vowels, mark order). Returns text people can read and rules can match."""
+    if not text:
+        return ""
+    text = text.translate(_PUA_THAI)
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    return _pythainlp_normalize(text)

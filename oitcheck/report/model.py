@@ -10,6 +10,7 @@ from oitcheck.checks.currency import iso, record_date
 from oitcheck.checks.engine import AuditOutcome, ItemResult
 from oitcheck.checks.evidence import Candidate
 from oitcheck.crawl import CrawlResult
+from oitcheck.extract.ocr import ocr_status
 
 SCHEMA = "oitcheck.report/1"
 MAX_FOUND_ON = 20
@@ -40,6 +41,7 @@ def build_report(outcome: AuditOutcome, crawl: CrawlResult, *, name: str, url: s
             "truncated": bool(crawl.beyond_cap or crawl.not_fetched),
             "beyond_cap": crawl.beyond_cap,
             "not_fetched": crawl.not_fetched,
+            "ocr": ocr_summary(crawl),
         },
         "items": [_item(ctx, result) for result in outcome.items],
         "scores": outcome.scores,
@@ -49,6 +51,16 @@ def build_report(outcome: AuditOutcome, crawl: CrawlResult, *, name: str, url: s
         "homepage": _homepage(outcome, homepage, as_of),
         "measures": measures(outcome.items, ctx.year),
     }
+
+
+def ocr_summary(crawl: CrawlResult) -> dict[str, Any]:
+    """Whether scanned pages could be read: OCR's status on this machine, pages read, documents left unread."""
+    runs = [r["doc"]["ocr"] for r in crawl.resources if (r.get("doc") or {}).get("ocr")]
+    status = ocr_status()
+    if any(run["status"] == "disabled" for run in runs):
+        status = "disabled"
+    return {"available": status == "ok", "status": status, "pages": sum(run["pages"] for run in runs),
+            "documents": sum(1 for run in runs if run["pages"]), "not_read": sum(1 for run in runs if not run["pages"])}
 
 
 def _homepage(outcome: AuditOutcome, homepage: dict[str, Any] | None, as_of: date) -> dict[str, Any]:
