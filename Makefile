@@ -24,7 +24,7 @@ test: $(STAMP)
 # Benchmarks (traffic to 127.0.0.1 only): oitcheck against LinkChecker on a synthetic 2000-page agency site.
 bench: $(STAMP)
 	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
-	$(BIN)/python -c "import dateparser" 2>/dev/null || $(BIN)/pip install --quiet dateparser
+	$(BIN)/python -c "import dateparser, pypdf" 2>/dev/null || $(BIN)/pip install --quiet dateparser pypdf
 	$(BIN)/python bench/run.py
 
 eval: $(STAMP)

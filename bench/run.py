@@ -1,5 +1,5 @@
 """Benchmark oitcheck's crawl against LinkChecker on one synthetic agency site, in the same run, and its
-Thai date extraction against dateparser (bench/dates.py).
+Thai date extraction against dateparser (bench/dates.py), and document extraction (bench/documents.py).
 
 Absolute seconds depend on the machine, so every number is printed next to a peer measured minutes
 apart on the same machine, the same site and the same server: LinkChecker, the usual open-source site
@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:  # ``python bench/run.py`` puts bench/ first on th
 
 import oitcheck  # noqa: E402
 from bench import dates as bench_dates  # noqa: E402
+from bench import documents as bench_documents  # noqa: E402
 from bench.site import SiteInfo, generate  # noqa: E402
 from oitcheck.demo.server import SiteServer  # noqa: E402
 
@@ -255,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds each tool run may take (default 300)")
     parser.add_argument("--no-demo", action="store_true", help="skip timing `oitcheck demo`")
     parser.add_argument("--no-dates", action="store_true", help="skip the date-extraction benchmark")
+    parser.add_argument("--no-documents", action="store_true", help="skip the document-extraction benchmark")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (site, reports, logs)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     args = parser.parse_args(argv)
@@ -285,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                 dates = bench_dates.measure(2 if args.quick else 10, 1 if args.quick else 3)
                 dates["site_share"] = bench_dates.site_share(info.root, oit.wall_s)
         demo = {"skipped": "--no-demo"} if args.no_demo else run_demo(work, args.timeout)
+        documents = None if args.no_documents else bench_documents.measure(40 if args.quick else 200)
 
         results = [oit, peer]
         ratios = {"time": _ratio(oit.wall_s, peer.wall_s), "memory": _ratio(oit.peak_mb, peer.peak_mb)}
@@ -306,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"({_fmt(demo['pages_per_s'])} pages/s), wall {demo['wall_s']} s, peak {demo['peak_mb']} MB")
         if not args.no_dates:
             print(bench_dates.report(dates))
+        if documents:
+            print(bench_documents.report(documents))
         print(f"total {time.monotonic() - started:.0f} s")
 
         data = {
@@ -318,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             "ratios_oitcheck_over_linkchecker": ratios,
             "demo": demo,
             "dates": None if args.no_dates else dates,
+            "documents": documents,
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

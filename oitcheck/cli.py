@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--year", type=int)
     inspect.add_argument("--checklist", default="ita-2568")
     inspect.add_argument("--allow-private", action="store_true")
+    inspect.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages")
     return parser
 
 

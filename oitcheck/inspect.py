@@ -7,7 +7,9 @@ the QR codes decoded and the items the text would be matched to.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,15 +22,18 @@ from oitcheck.checks.eit import EIT_URL
 from oitcheck.checks.matching import Matcher
 from oitcheck.errors import BadInput, SiteUnreachable
 from oitcheck.extract.dates import Mention, find_years, scan, years_of
-from oitcheck.extract.documents import IMAGE_KINDS, extract_document, sniff_kind
+from oitcheck.extract.documents import IMAGE_KINDS, sniff_kind
 from oitcheck.extract.encoding import effective_encoding
 from oitcheck.extract.html import parse_page
-from oitcheck.extract.qr import decode_qr
+from oitcheck.extract.ocr import OcrOptions
+from oitcheck.extract.qr import decode_qr, decode_svgs
 from oitcheck.extract.thai import clean_space
+from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.fiscal import assessment_year, year_rule_satisfied
 from oitcheck.net import normalise_start_url, private_address_of
 
 MAX_BYTES = 30 * 1024 * 1024
+_HTML_START = re.compile(rb"<html|<!doctype html|<body", re.I)
 MAX_LISTED = 200
 TIMEOUT = 20
 
@@ -64,13 +69,15 @@ def read_source(source: str, allow_private: bool) -> tuple[bytes, str, str | Non
 
 def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist: str = "ita-2568",
                   as_of: date | None = None, year: int | None = None,
-                  last_modified: str | None = None) -> dict[str, Any]:
+                  last_modified: str | None = None, ocr: bool = True) -> dict[str, Any]:
     """The contract's inspect object, plus what explains a flag: every date mention with its kind and
     label, the newest date as the news rule reads it, and for each item matched the years named and
     whether they satisfy the item's year rules for the assessment year."""
     as_of = as_of or date.today()
     ay = year or assessment_year(as_of)
     kind = sniff_kind(body, source, content_type)
+    if kind == "svg" and _HTML_START.search(body[:4096]):
+        kind = "html"  # a page with an inline SVG (an icon, a QR code) near its top is still a page
     out: dict[str, Any] = {"source": source, "kind": kind, "encoding": None, "title": "", "text_chars": 0,
                            "text_quality": "empty", "dates": [], "years": [], "fiscal_years": [], "qr": [],
                            "eit": {"found": False, "url": None, "via": None}, "tables": 0, "items": [],
@@ -85,17 +92,23 @@ def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist:
         eit = next((link["url"] for link in page["links"] if EIT_URL.match(link["url"])), None)
         if eit:
             out["eit"] = {"found": True, "url": eit, "via": "link"}
+        out["qr"] = [{"image": "inline-svg", "data": data} for data in decode_svgs(page.get("svgs") or [])]
+        svg_eit = next((q["data"] for q in out["qr"] if EIT_URL.match(q["data"])), None)
+        if svg_eit and not eit:
+            out["eit"] = {"found": True, "url": svg_eit, "via": "qr"}
     elif kind in IMAGE_KINDS:
         out["qr"] = [{"image": source, "data": data} for data in decode_qr(body)]
         eit = next((q["data"] for q in out["qr"] if EIT_URL.match(q["data"])), None)
         if eit:
             out["eit"] = {"found": True, "url": eit, "via": "qr"}
     else:
-        doc = extract_document(body, kind)
+        doc = _extract_isolated(body, kind, ocr)
         text = doc["text"]
         out.update(title=doc["title"], tables=doc["tables"], text_quality=doc["quality"], pages=doc.get("pages"))
-        if doc.get("error"):
-            out["error"] = doc["error"]
+        for key in ("sheets", "ocr", "error"):
+            if doc.get(key):
+                out[key] = doc[key]
+        record["doc"] = doc
     if kind == "html" or kind in IMAGE_KINDS:
         out["text_quality"] = "ok" if len(text.strip()) >= 20 else "empty"
     if not out["eit"]["found"] and (plain := EIT_URL.search(text)):
@@ -113,6 +126,19 @@ def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist:
                           "age_days": (as_of - newest).days if newest else None}
     out["items"] = _items(load(checklist), out["title"], text, links, ay)
     return out
+
+
+def _extract_isolated(body: bytes, kind: str, ocr: bool) -> dict[str, Any]:
+    """The crawl's own worker process and limits: a hostile file given to inspect cannot hang it either."""
+    workers = ExtractionWorkers(WorkerLimits(workers=1, ocr=OcrOptions(enabled=ocr)))
+
+    async def run() -> dict[str, Any]:
+        try:
+            return await workers.document(body, kind)
+        finally:
+            workers.close()
+
+    return asyncio.run(run())
 
 
 def _mention_json(m: Mention) -> dict[str, Any]:
@@ -163,7 +189,7 @@ def _declared_or_utf8(body: bytes) -> str:
 def run_inspect(args: argparse.Namespace) -> int:
     body, source, content_type, last_modified = read_source(args.source, args.allow_private)
     seen = inspect_bytes(body, source, content_type, args.checklist, as_of=args.as_of, year=args.year,
-                         last_modified=last_modified)
+                         last_modified=last_modified, ocr=not args.no_ocr)
     json.dump(seen, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

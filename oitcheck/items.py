@@ -32,6 +32,8 @@ class PageItem(scrapy.Item):
     forms = scrapy.Field()  # number of <form> elements with inputs
     tables = scrapy.Field()  # number of data tables (rows x columns >= 2 x 2)
     qr = scrapy.Field()  # QR codes decoded from this page's images: [{"image", "data"}]
+    stylesheets = scrapy.Field()  # <link rel="stylesheet"> URLs (homepage CSS may hold the EIT QR background)
+    svgs = scrapy.Field()  # inline <svg> markup that may be a QR code (homepage only is decoded)
 
 
 class ResourceItem(scrapy.Item):

@@ -12,10 +12,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from oitcheck.cache import DocumentCache, default_cache_dir
-from oitcheck.extract.documents import IMAGE_KINDS
+from oitcheck.extract.documents import IMAGE_KINDS, READABLE, extract_document
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
-from oitcheck.items import ResourceItem
+from oitcheck.items import PageItem, ResourceItem
 
 
 class DocumentPipeline:
@@ -47,15 +47,28 @@ class DocumentPipeline:
         self.workers.close()
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, PageItem):
+            return await self._inline_svgs(item)
         if not isinstance(item, ResourceItem):
             return item
         body = item.get("body")
         item["body"] = None
-        if not body:
-            return item
         kind = item.get("kind")
-        if kind in IMAGE_KINDS:
+        if body is None or (not body and kind not in READABLE):
+            return item
+        if not body:  # a 200 answer with no bytes for a linked report: say so, not "read fine"
+            item["doc"] = extract_document(body, kind)
+        elif kind in IMAGE_KINDS:
             item["qr"] = [{"image": item["url"], "data": data} for data in await self.workers.qr_codes(body)]
         else:
             item["doc"] = await self.workers.document(body, kind)
         return item
+
+    async def _inline_svgs(self, page: PageItem) -> PageItem:
+        """QR codes drawn as inline SVG on the homepage (the spider keeps ``svgs`` only there)."""
+        svgs = page.get("svgs") or []
+        page["svgs"] = []  # the markup is not needed in the record
+        if svgs:
+            found = await self.workers.svg_qr_codes(svgs)
+            page["qr"] = [*(page.get("qr") or []), *({"image": "inline-svg", "data": data} for data in found)]
+        return page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import codes, items
 
 
@@ -157,3 +159,67 @@ def test_every_executive_needs_a_photo(serve, tmp_path):
     assert o2["status"] == "partial"
     finding = next(f for f in o2["findings"] if f["code"] == "missing_element")
     assert finding["elements"] == ["photo"] and finding["without_photo"] == ["นางสาวมาลี ศรีสุข"]
+
+
+def test_hostile_documents_through_the_spider(serve, tmp_path):
+    """Truncated and encrypted PDFs, a zip-bomb XLSX, an empty file and an HTML page served as a PDF: the
+    audit finishes, each is 'unreadable' (judged from its link) or a soft 404, and nothing else is lost."""
+    from tests.conftest import audit
+    from tests.test_extract_documents import _pdf_bytes, _zip_bomb_xlsx
+    from tests.testbed.kit import SiteWriter
+
+    site = SiteWriter(tmp_path / "site", "")
+    site.path("files/o8.pdf").write_bytes(_pdf_bytes("manual 2568")[:300])
+    site.path("files/o7.pdf").write_bytes(_pdf_bytes("report 2568", owner_password="o", user_password="u"))
+    site.path("files/o12.xlsx").write_bytes(_zip_bomb_xlsx())
+    site.path("files/o15.pdf").write_bytes(b"")
+    site.text("files/o25.pdf", "<html><head><title>404 ไม่พบไฟล์</title></head><body>ไม่พบไฟล์ที่ต้องการ</body></html>")
+    site.route("/files/o25.pdf", content_type="application/pdf")
+    rows = [("O8", "คู่มือการปฏิบัติงาน ปี 2568", "/files/o8.pdf"),
+            ("O7", "รายงานผลการดำเนินงานประจำปี พ.ศ. 2567", "/files/o7.pdf"),
+            ("O15", "รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี 2567", "/files/o15.pdf"),
+            ("O12", "สรุปผลการจัดซื้อจัดจ้าง ปี 2568", "/files/o12.xlsx"),
+            ("O25", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "/files/o25.pdf")]
+    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
+                            f"<body><h1>ITA 2568</h1><table>{table}</table></body></html>")
+    site.finish()
+    server = serve(tmp_path / "site")
+    result, report = audit(server.url, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert report["crawl"]["duration_s"] < 60
+    found = items(report)
+    reasons = {}
+    for item_id in ("o7", "o8", "o12", "o15"):
+        unreadable = [f for f in found[item_id]["findings"] if f["code"] == "unreadable_document"]
+        assert unreadable, (item_id, found[item_id]["findings"])
+        reasons[item_id] = unreadable[0]["reason"]
+    assert "not a readable PDF" in reasons["o8"] and "password" in reasons["o7"]
+    assert "0 bytes" in reasons["o15"] and "zip bomb" in reasons["o12"]
+    assert found["o25"]["status"] == "fail" and "soft_404" in codes(found["o25"]), found["o25"]["evidence"]
+
+
+def test_without_tesseract_the_report_says_scans_were_not_read(serve, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.testbed.kit import SiteWriter
+
+    site = SiteWriter(tmp_path / "site", "")
+    site.scanned_pdf("files/o8.pdf", ["คู่มือการปฏิบัติงาน งานการเงิน ปี 2568"])
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head><body>"
+                            "<a href='/files/o8.pdf'>O8 คู่มือการปฏิบัติงาน</a></body></html>")
+    site.finish()
+    server = serve(tmp_path / "site")
+    env = {**os.environ, "PATH": str(tmp_path / "no-programs-here")}  # no tesseract on this PATH
+    result = subprocess.run([sys.executable, "-m", "oitcheck", "audit", server.url, "--allow-private", "--as-of",
+                             "2025-03-15", "--out", str(tmp_path / "out"), "--no-progress"],
+                            capture_output=True, text=True, env=env, timeout=180)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "out/report.json").read_text(encoding="utf-8"))
+    assert report["crawl"]["ocr"] == {"available": False, "status": "no_tesseract", "pages": 0, "documents": 0,
+                                      "not_read": 1}
+    finding = next(f for f in items(report)["o8"]["findings"] if f["code"] == "unreadable_document")
+    assert finding["ocr"] == "unavailable"
+    assert "tesseract-ocr-tha" in (tmp_path / "out/report.html").read_text(encoding="utf-8")

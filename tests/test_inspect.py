@@ -88,3 +88,28 @@ def test_newest_date_falls_back_to_last_modified(serve, tmp_path):
     server = serve(tmp_path)
     seen = inspect(server.url + "news.html", "--allow-private", "--as-of", "2025-03-15")
     assert seen["newest_date"] == {"date": "2025-03-10", "source": "metadata", "age_days": 5}
+
+
+def test_scanned_pdf_shows_ocr_and_hostile_xlsx_its_reason(tmp_path):
+    from tests.test_extract_documents import OCR_READY, _zip_bomb_xlsx
+    from tests.testbed.kit import SiteWriter
+
+    SiteWriter(tmp_path, "http://127.0.0.1/").scanned_pdf("scan.pdf", ["แผนปฏิบัติการป้องกันการทุจริต พ.ศ. 2568"])
+    seen = inspect(str(tmp_path / "scan.pdf"))
+    if OCR_READY:
+        assert seen["text_quality"] == "ocr" and seen["ocr"]["pages"] == 1 and 2568 in seen["years"]
+    assert inspect(str(tmp_path / "scan.pdf"), "--no-ocr")["ocr"]["status"] == "disabled"
+    (tmp_path / "bomb.xlsx").write_bytes(_zip_bomb_xlsx())
+    bomb = inspect(str(tmp_path / "bomb.xlsx"))
+    assert bomb["text_quality"] == "unreadable" and "zip bomb" in bomb["error"]
+
+
+def test_inline_svg_qr_in_an_html_page(tmp_path):
+    from tests.sites.eit_variants import EIT_URL, WRONG_SURVEY, svg_markup
+
+    page = tmp_path / "home.html"
+    page.write_text(f"<html><body><p>สแกนเพื่อตอบแบบวัด EIT</p>{svg_markup(EIT_URL, namespace=False)}"
+                    f"{svg_markup(WRONG_SURVEY)}</body></html>", encoding="utf-8")
+    seen = inspect(str(page))
+    assert seen["qr"] == [{"image": "inline-svg", "data": EIT_URL}, {"image": "inline-svg", "data": WRONG_SURVEY}]
+    assert seen["eit"] == {"found": True, "url": EIT_URL, "via": "qr"}

@@ -8,12 +8,14 @@ when the page was generated, not when its news was.
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from oitcheck.extract.dates import scan
 
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
 FUTURE_SLACK = timedelta(days=1)  # a post dated tomorrow is a time-zone slip, not a future event
 META_DATE_KEYS = ("article:modified_time", "og:updated_time", "article:published_time", "dc.date", "date",
                   "last-modified")
@@ -27,12 +29,16 @@ def newest_date(text: str, as_of: date) -> date | None:
 
 
 def metadata_date(record: dict[str, Any], as_of: date) -> date | None:
-    """The newest date in a page's metadata or its HTTP ``Last-Modified`` (not after as-of), if any."""
+    """The newest date in a page's metadata, a PDF's own dates or the HTTP ``Last-Modified`` (not after as-of)."""
     found: list[date] = []
     for key in META_DATE_KEYS:
         value = (record.get("meta") or {}).get(key)
         if value:
             found.extend(m.date for m in scan(value) if m.kind == "date")
+    written = (record.get("doc") or {}).get("modified") or ""
+    if pdf_date := _PDF_DATE.match(written):  # a PDF's ModDate/CreationDate, D:20250101000000Z
+        with contextlib.suppress(ValueError):
+            found.append(date(int(pdf_date[1]), int(pdf_date[2]), int(pdf_date[3])))
     if record.get("last_modified"):
         with contextlib.suppress(TypeError, ValueError, IndexError):
             found.append(parsedate_to_datetime(record["last_modified"]).date())

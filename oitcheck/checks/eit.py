@@ -2,12 +2,14 @@
 
 Judged by its target (``https://itas.nacc.go.th/go/eit/<code>``), never fetched: the survey is open
 only during the assessment window. Most agencies show it only as a QR image, so decoded QR codes
-from homepage images count as much as links and plain text.
+from homepage pictures (``<img>``, lazy-loaded, CSS backgrounds, stylesheet backgrounds, SVG files and
+inline SVG) and from the pages in the homepage's frames count as much as links and plain text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
@@ -19,29 +21,77 @@ ITAS_URL = re.compile(r"https?://itas\.nacc\.go\.th/[^\s\"'<>]*", re.I)
 EIT_HINT = re.compile(r"\b(eit|ita)\b|ประเมิน|คุณธรรมและความโปร่งใส", re.I)
 
 
+FRAME_TAGS = ("frame", "iframe")
+EMBED_TAGS = (*FRAME_TAGS, "embed", "object")  # an <iframe src="qr.png"> or <object data="qr.svg"> shows a picture
+MAX_FRAME_LEVELS = 2
+
+
 def find_eit(ctx: AuditContext) -> dict[str, Any]:
-    """``{"found", "url", "via", "wrong": [...]}`` for the homepage (contract: ``homepage.eit``)."""
+    """``{"found", "url", "via", "wrong": [...]}`` for the homepage (contract: ``homepage.eit``).
+
+    The homepage here is what a visitor sees: the page and the site's pages shown in its frames. A link
+    counts first, then a QR code (in a picture of any kind, an inline SVG, an embedded picture), then the
+    address written in the text."""
     homepage = ctx.crawl.homepage
     found: dict[str, Any] = {"found": False, "url": None, "via": None, "wrong": []}
     if not homepage or homepage.get("error"):
         return found
-    for link in homepage.get("links", []):
-        if EIT_URL.fullmatch(link["url"].rstrip("/")) or EIT_URL.match(link["url"]):
-            return {**found, "found": True, "url": link["url"], "via": "link"}
-        if ITAS_URL.match(link["url"]):
-            found["wrong"].append({"url": link["url"], "via": "link"})
-    for image in homepage.get("images", []):
+    views = homepage_views(ctx, homepage)
+    for view in views:
+        for link in view.get("links", []):
+            if EIT_URL.fullmatch(link["url"].rstrip("/")) or EIT_URL.match(link["url"]):
+                return {**found, "found": True, "url": link["url"], "via": "link"}
+            if ITAS_URL.match(link["url"]):
+                found["wrong"].append({"url": link["url"], "via": "link"})
+    for view in views:
+        for image, data, hint in _qr_codes(ctx, view):
+            if EIT_URL.match(data):
+                return {**found, "found": True, "url": data, "via": "qr", "image": image}
+            if ITAS_URL.match(data) or EIT_HINT.search(hint):
+                found["wrong"].append({"url": data, "via": "qr", "image": image})
+    for view in views:
+        text_match = EIT_URL.search(view.get("text") or "")
+        if text_match:
+            return {**found, "found": True, "url": text_match.group(0), "via": "text"}
+    return found
+
+
+def homepage_views(ctx: AuditContext, homepage: dict[str, Any]) -> list[dict[str, Any]]:
+    """The homepage's record and those of the site's pages shown in its frames (a frameset's frames, an
+    iframe), two levels deep: together they are what a visitor sees on the homepage."""
+    views, seen = [homepage], {id(homepage)}
+    level = [homepage]
+    for _ in range(MAX_FRAME_LEVELS):
+        inner = []
+        for page in level:
+            for link in page.get("links", []):
+                if link.get("tag") not in FRAME_TAGS:
+                    continue
+                record = ctx.record(link["url"])
+                if record and "links" in record and not record.get("external") and id(record) not in seen:
+                    seen.add(id(record))
+                    views.append(record)
+                    inner.append(record)
+        level = inner
+    return views
+
+
+def _qr_codes(ctx: AuditContext, page: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(picture, payload, words around the picture) for every QR code decoded on one page."""
+    for qr in page.get("qr") or []:  # inline SVG codes, decoded with the page
+        yield qr.get("image") or "inline-svg", qr["data"].strip(), ""
+    for image in page.get("images", []):
         record = ctx.record(image["url"]) or {}
         for qr in record.get("qr") or []:
-            data = qr["data"].strip()
-            if EIT_URL.match(data):
-                return {**found, "found": True, "url": data, "via": "qr", "image": image["url"]}
-            if ITAS_URL.match(data) or EIT_HINT.search(f"{image.get('alt', '')} {image['url']}"):
-                found["wrong"].append({"url": data, "via": "qr", "image": image["url"]})
-    text_match = EIT_URL.search(homepage.get("text") or "")
-    if text_match:
-        return {**found, "found": True, "url": text_match.group(0), "via": "text"}
-    return found
+            hint = f"{image.get('alt', '')} {image.get('context', '')} {image['url']}"
+            yield image["url"], qr["data"].strip(), hint
+    for link in page.get("links", []):
+        if link.get("tag") in EMBED_TAGS:
+            record = ctx.record(link["url"]) or {}
+            if "links" in record:  # a page in a frame: its own pictures are read as a view of the homepage
+                continue
+            for qr in record.get("qr") or []:
+                yield link["url"], qr["data"].strip(), f"{link.get('text', '')} {link['url']}"
 
 
 class EitCheck(ComponentCheck):
@@ -57,8 +107,10 @@ class EitCheck(ComponentCheck):
         result = ComponentResult(component, "fail")
         if eit["wrong"]:
             wrong = eit["wrong"][0]
+            picture = wrong.get("image") or ""
+            where = picture if picture.startswith(("http://", "https://")) else home  # not "inline-svg"
             result.findings.append(Finding("qr_wrong_target", ctx.message("qr_wrong_target", url=wrong["url"]),
-                                           url=wrong.get("image") or home, extra={"target": wrong["url"]}))
+                                           url=where, extra={"target": wrong["url"]}))
         else:
             result.findings.append(Finding("qr_missing", ctx.message("qr_missing"), url=home))
         return result

@@ -9,6 +9,7 @@ from typing import Any
 from oitcheck.checks.base import AuditContext, ComponentResult, Finding
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.keywords import KeywordsCheck
+from oitcheck.extract.html import is_picture
 from oitcheck.extract.thai import thai_digits_to_arabic
 
 PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
@@ -43,7 +44,7 @@ def people_without_photo(record: dict[str, Any], text: str) -> list[str]:
     Only judged when the page has captioned pictures at all (a page with none lacks "photo" anyway).
     """
     captions = " ".join(f"{i.get('context', '')} {i.get('alt', '')}" for i in record.get("images", [])
-                        if not i.get("chrome") and not _NOT_PHOTO.search(i["url"]))
+                        if not i.get("chrome") and is_picture(i) and not _NOT_PHOTO.search(i["url"]))
     if not captions.strip():
         return []
     missing = []
@@ -64,7 +65,8 @@ def present_elements(record: dict[str, Any], text: str) -> set[str]:
         found.add("name")
     if POSITION.search(text.lower()):
         found.add("position")
-    photos = [i for i in (record or {}).get("images", []) if not i.get("chrome") and not _NOT_PHOTO.search(i["url"])]
+    photos = [i for i in (record or {}).get("images", [])
+              if not i.get("chrome") and is_picture(i) and not _NOT_PHOTO.search(i["url"])]
     if photos:
         found.add("photo")
     if PHONE.search(text) or "tel:" in hrefs:

@@ -14,6 +14,7 @@ from oitcheck.checks.currency import older_than_previous_year
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.matching import contains_any
 from oitcheck.crawl import key
+from oitcheck.extract.html import is_picture
 from oitcheck.extract.thai import normalise
 from oitcheck.fiscal import year_rule_satisfied
 from oitcheck.net import site_of
@@ -87,7 +88,7 @@ def is_placeholder(record: dict) -> bool:
         return False
     if PLACEHOLDER.search(content):
         return True
-    pictures = any(not i.get("chrome") for i in record.get("images", []))
+    pictures = any(not i.get("chrome") and is_picture(i) for i in record.get("images", []))
     return len(content) < 15 and not pictures  # a heading and nothing under it
 
 

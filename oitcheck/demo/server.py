@@ -4,7 +4,8 @@ Serves a folder, plus per-path behaviours from ``_routes.json`` in it, enough to
 broken, slow and odd servers agencies run:
 
 - ``{"/x": {"status": 500}}``, ``{"location": "/y", "status": 302}``, ``{"delay": 3}``, ``{"body": "..."}``,
-  ``{"file": "a.html"}``, ``{"content_type": "text/html"}`` (no charset), ``{"headers": {...}}``;
+  ``{"file": "a.html"}``, ``{"content_type": "text/html"}`` (no charset), ``{"headers": {...}}``; a route with
+  no body, file or zeros serves the file at its own path (so a route can change only the headers);
 - ``{"prefix": true}`` makes a route match every path below it;
 - ``{"zeros": 52428800}`` streams that many bytes without storing them (huge-file traps);
 - ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps).
@@ -121,6 +122,8 @@ class _Handler(SimpleHTTPRequestHandler):
             data = self._calendar().encode("utf-8")
         elif route.get("file"):
             data = (Path(self.directory) / route["file"]).read_bytes()
+        elif "body" not in route and (own := Path(self.translate_path(self.path))).is_file():
+            data = own.read_bytes()  # a route that only sets status or headers serves the file at its path
         else:
             body = route.get("body", "")
             data = body.encode(route.get("encoding", "utf-8")) if isinstance(body, str) else bytes(body)

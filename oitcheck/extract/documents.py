@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from oitcheck.extract.dates import find_dates, find_years
+from oitcheck.extract.dates import scan, years_of
 from oitcheck.extract.ocr import OcrOptions, ocr_pdf_pages
 from oitcheck.extract.office import ZipBomb, read_csv, read_docx, read_xlsx
 from oitcheck.extract.pdf import PdfUnreadable, read_pdf
@@ -82,10 +82,10 @@ def sniff_kind(body: bytes, url: str = "", content_type: str | None = None) -> s
         return by_name if by_name in ("doc", "xls", "ppt") else "doc"
     mime = (content_type or "").split(";")[0].strip().lower()
     lowered = body[:512].lower()
+    if b"<html" in lowered or b"<!doctype html" in lowered:  # before svg: pages carry inline SVG icons
+        return "html"
     if b"<svg" in lowered and mime in ("image/svg+xml", ""):
         return "svg"
-    if b"<html" in lowered or b"<!doctype html" in lowered:
-        return "html"
     if mime in _CONTENT_TYPES:
         return _CONTENT_TYPES[mime]
     if mime.startswith("image/"):
@@ -130,8 +130,9 @@ def extract_document(body: bytes, kind: str, ocr: OcrOptions | None = None,
     facts["text"] = clean_space(facts["text"])[:MAX_CHARS]
     facts.setdefault("quality", text_quality(facts["text"]))
     opening = facts["text"][:OPENING_CHARS]
-    facts["years"] = sorted(find_years(f"{facts.get('title', '')} {opening}"))
-    facts["dates"] = [m.date.isoformat() for m in find_dates(opening)][:20]
+    mentions = scan(f"{facts.get('title', '')}\n{opening}")
+    facts["years"] = sorted(years_of(mentions))
+    facts["dates"] = [m.date.isoformat() for m in mentions if m.kind == "date"][:20]
     return _facts(**facts)
 
 

@@ -4,6 +4,11 @@ The item an evidence link belongs to is rarely in the link text itself ("คล�
 it is in the same table row, list item or the heading above. So every link is recorded with its
 row text (table rows resolved through rowspan) and its nearest heading, and flagged when it sits
 in page chrome (menus, sidebars, footers), whose years are not evidence of anything.
+
+Pictures are recorded from every place agencies put them, because the homepage's EIT QR code is one:
+``<img>`` (and its lazy-load attributes), CSS backgrounds (style attributes and ``<style>`` blocks),
+``<image>`` inside inline SVG, and inline SVG that is itself a QR code (kept as markup to decode).
+The page's stylesheets are listed too, for the spider to fetch their background images.
 """
 
 from __future__ import annotations
@@ -32,6 +37,25 @@ _HEADING_CLASS = re.compile(r"(title|heading|header|accordion|panel-head|card-he
 _ROW_TAGS = ("tr", "li", "dd", "p")
 _SKIP_SCHEMES = ("javascript:", "data:", "about:", "#")
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg")
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-echo")
+_SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
+_BACKGROUND_ATTRS = ("data-bg", "data-background", "data-background-image", "data-bg-src")
+_BACKGROUND_SET = frozenset(_BACKGROUND_ATTRS)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)""", re.I)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1""", re.I)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CLASS_OR_ID = re.compile(r"""\b(?:class|id)\s*=\s*["']([^"']*)["']""", re.I)
+_SELECTOR_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)")
+_NOT_PICTURE = re.compile(r"\.(woff2?|ttf|otf|eot|css|htc|cur|ico|js)([?#]|$)", re.I)
+MAX_CSS_IMAGES = 100  # per page, from <style> blocks and style attributes
+PICTURE_SOURCES = frozenset({"img", "lazy"})  # what a visitor sees as a picture (not a CSS background)
+# Inline SVG: a QR code is drawn as many rects or as long straight-line paths; icons are a few curves.
+_SVG_BLOCK = re.compile(r"<svg\b.*?</svg\s*>", re.I | re.S)
+_SVG_PATH_D = re.compile(r"""\sd\s*=\s*["']([^"']*)["']""", re.I)
+_SVG_STRAIGHT = re.compile(r"[MmHhVvLlZz]")
+_SVG_CURVE = re.compile(r"[CcSsQqTtAa]")
+MAX_SVGS = 10
+MAX_SVG_CHARS = 500_000
 _META_KEYS = ("description", "article:modified_time", "article:published_time", "og:updated_time",
               "dc.date", "date", "last-modified", "og:title")
 
@@ -44,8 +68,19 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
     """
     soup = BeautifulSoup(html, "lxml")
     base = _base_href(soup, base_url)
-    meta = _meta(soup)
+    meta, stylesheets = _head_links(soup, base)
+    images: list[dict[str, Any]] = []
+    css_seen: set[str] = set()
     for tag in soup(_DROP_TAGS):
+        if tag.decomposed:  # inside one already dropped (a <style> in a <template>)
+            continue
+        if tag.name == "style":
+            _style_block(tag.get_text(), base, images, stylesheets, css_seen)
+        elif tag.name == "svg":
+            _svg_pictures(tag, base, images, css_seen)
+        elif tag.name in ("template", "noscript"):  # a pop-up's markup, a lazy-load fallback
+            for img in tag.find_all("img"):
+                _img_pictures(img, base, images, False)
         tag.decompose()
     title = clean_space(soup.title.get_text(" ")) if soup.title else ""
     if soup.head is not None:
@@ -55,7 +90,6 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
     chrome_roots = [t for t in body.find_all(True) if _is_chrome_root(t)]
     in_chrome = {id(d) for root in chrome_roots for d in root.descendants} | {id(r) for r in chrome_roots}
     links: list[dict[str, Any]] = []
-    images: list[dict[str, Any]] = []
     headings: list[dict[str, Any]] = []
     heading, since_heading = "", 0
     label, since_label = "", 0  # the last short text block (a caption line before "ดาวน์โหลด" links)
@@ -89,17 +123,15 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
                     "chrome": id(element) in in_chrome,
                     "tag": name,
                 })
-        elif name == "img":
-            src = element.get("src") or element.get("data-src")
-            url = absolute_url(base, src) if isinstance(src, str) else None
-            if url:
-                chrome = id(element) in in_chrome
-                images.append({"url": url, "alt": clean_space(element.get("alt") or ""), "chrome": chrome,
-                               "context": "" if chrome else _image_context(element)})
+        elif name == "img" or (name == "source" and element.parent is not None and element.parent.name == "picture"):
+            _img_pictures(element, base, images, id(element) in in_chrome)
         elif name == "form" and element.find(["input", "textarea", "select"]):
             forms += 1
         elif name == "table" and _is_data_table(element):
             tables += 1
+        attrs = element.attrs
+        if attrs and (("url(" in str(attrs.get("style") or "")) or not _BACKGROUND_SET.isdisjoint(attrs)):
+            _background_pictures(element, attrs.get("style"), base, images, id(element) in in_chrome, css_seen)
     text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
     for root in chrome_roots:
         if not root.decomposed:
@@ -115,6 +147,8 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
         "meta": meta,
         "forms": forms,
         "tables": tables,
+        "stylesheets": stylesheets,
+        "svgs": qr_like_svgs(html),
     }
 
 
@@ -137,13 +171,167 @@ def _base_href(soup: BeautifulSoup, fallback: str) -> str:
     return fallback
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _head_links(soup: BeautifulSoup, base: str) -> tuple[dict[str, str], list[str]]:
+    """Selected <meta> values and the stylesheet URLs (a <link> may also sit in the body)."""
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in soup.find_all("meta"):  # one name per find_all: bs4's fast path, 4x a list of names
         key = (tag.get("property") or tag.get("name") or tag.get("http-equiv") or "")
         if isinstance(key, str) and key.lower() in _META_KEYS and isinstance(tag.get("content"), str):
             found.setdefault(key.lower(), clean_space(tag["content"])[:500])
+    stylesheets: list[str] = []
+    for tag in soup.find_all("link"):
+        rel = tag.get("rel") or []
+        rels = {r.lower() for r in (rel if isinstance(rel, list) else rel.split())}
+        href = tag.get("href")
+        if isinstance(href, str) and ("stylesheet" in rels or ("preload" in rels and tag.get("as") == "style")):
+            url = absolute_url(base, href)
+            if url and url not in stylesheets:
+                stylesheets.append(url)
+    return found, stylesheets
+
+
+def css_urls(css: str, base: str) -> tuple[list[str], list[str]]:
+    """(picture URLs, imported stylesheet URLs) named in CSS text, resolved against ``base`` (the stylesheet's
+    own URL for a linked file); fonts, cursors and data: URIs are left out."""
+    pictures, imports = css_pictures(css, base)
+    return [url for url, _ in pictures], imports
+
+
+def css_pictures(css: str, base: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Like ``css_urls``, with each picture's selector (``.popup .qr``): whether the page uses the rule is
+    known only from the page's classes and ids. Commented-out rules are skipped."""
+    if "/*" in css:
+        css = _CSS_COMMENT.sub(" ", css)
+    imports: list[str] = []
+    for match in _CSS_IMPORT.finditer(css):
+        url = absolute_url(base, match.group(2))
+        if url and url not in imports:
+            imports.append(url)
+    pictures: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for match in _CSS_URL.finditer(css):
+        url = absolute_url(base, match.group(2))
+        if url and url not in seen and url not in imports and not _NOT_PICTURE.search(url):
+            seen.add(url)
+            opened = css.rfind("{", 0, match.start())
+            start = max(css.rfind(c, 0, max(opened, 0)) for c in "{};") + 1 if opened >= 0 else 0
+            selector = clean_space(css[start:opened]) if opened >= 0 else ""
+            pictures.append((url, selector[:200]))
+    return pictures, imports
+
+
+def page_names(html: str) -> set[str]:
+    """The class names and ids used in a page's markup, to tell which CSS rules may apply to it."""
+    return {name for value in _CLASS_OR_ID.findall(html) for name in value.split()}
+
+
+def selector_used(selector: str, names: set[str]) -> bool:
+    """Whether a CSS rule may apply to a page: one of its classes or ids is on the page, or it names none
+    (``body``, ``header``)."""
+    wanted = _SELECTOR_NAME.findall(selector)
+    return not wanted or any(name in names for name in wanted)
+
+
+def qr_like_svgs(html: str) -> list[str]:
+    """Inline ``<svg>`` markup (as written, case kept) that may draw a QR code: many rects, or paths made
+    of many straight strokes and few curves. At most ``MAX_SVGS``, each under ``MAX_SVG_CHARS``."""
+    if "<svg" not in html and "<SVG" not in html:
+        return []
+    found: list[str] = []
+    for match in _SVG_BLOCK.finditer(html):
+        markup = match.group(0)
+        if len(markup) <= MAX_SVG_CHARS and _looks_like_qr(markup):
+            found.append(markup)
+            if len(found) >= MAX_SVGS:
+                break
     return found
+
+
+def _looks_like_qr(markup: str) -> bool:
+    lowered = markup.lower()
+    if lowered.count("<rect") >= 30:
+        return True
+    paths = _SVG_PATH_D.findall(markup)
+    if len(paths) >= 30:
+        return True
+    strokes = "".join(paths)
+    straight = len(_SVG_STRAIGHT.findall(strokes))
+    return straight >= 40 and len(_SVG_CURVE.findall(strokes)) * 10 <= straight
+
+
+def is_picture(image: dict[str, Any]) -> bool:
+    """An <img>-like picture a visitor sees as content (photos, charts), not a CSS background or SVG part."""
+    return image.get("source", "img") in PICTURE_SOURCES
+
+
+def _picture(url: str, alt: str, chrome: bool, context: str, source: str) -> dict[str, Any]:
+    return {"url": url, "alt": alt, "chrome": chrome, "context": "" if chrome else context, "source": source}
+
+
+def _img_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome: bool) -> None:
+    """An <img> (or <picture><source>): its src, and the lazy-load attributes that hold the real picture."""
+    found: list[tuple[str, str]] = []
+    src = element.get("src")
+    if isinstance(src, str) and (url := absolute_url(base, src)):
+        found.append((url, "img"))
+    for attr in _LAZY_ATTRS:
+        value = element.get(attr)
+        if isinstance(value, str) and (url := absolute_url(base, value)) and all(url != u for u, _ in found):
+            found.append((url, "lazy"))
+    for attr in _SRCSET_ATTRS:
+        value = element.get(attr)
+        first = value.strip().split(",")[0].split() if isinstance(value, str) else []
+        if first and (url := absolute_url(base, first[0])) and all(url != u for u, _ in found):
+            found.append((url, "lazy"))
+    if not found:
+        return
+    alt = clean_space(element.get("alt") or "")
+    context = "" if chrome else _image_context(element)
+    for url, source in found:
+        images.append(_picture(url, alt, chrome, context, source))
+
+
+def _background_pictures(element: Tag, style: Any, base: str, images: list[dict[str, Any]], chrome: bool,
+                         seen: set[str]) -> None:
+    """CSS backgrounds of one element: url(...) in its style attribute and lazy background attributes."""
+    urls: list[tuple[str, str]] = []
+    if isinstance(style, str) and "url(" in style:
+        urls += [(match.group(2), "css") for match in _CSS_URL.finditer(style)]
+    for attr in _BACKGROUND_ATTRS:
+        value = element.get(attr)
+        if isinstance(value, str):
+            inner = _CSS_URL.search(value)
+            urls.append((inner.group(2) if inner else value, "lazy"))
+    for href, source in urls:
+        url = absolute_url(base, href)
+        if url and url not in seen and not _NOT_PICTURE.search(url) and len(seen) < MAX_CSS_IMAGES:
+            seen.add(url)
+            context = "" if chrome else _image_context(element, own_text=True)
+            images.append(_picture(url, "", chrome, context, source))
+
+
+def _style_block(css: str, base: str, images: list[dict[str, Any]], stylesheets: list[str], seen: set[str]) -> None:
+    """Pictures and @imports of a <style> block (resolved against the page; not tied to any element)."""
+    if "url(" not in css and "@import" not in css:
+        return
+    pictures, imports = css_urls(css, base)
+    stylesheets.extend(url for url in imports if url not in stylesheets)
+    for url in pictures:
+        if url not in seen and len(seen) < MAX_CSS_IMAGES:
+            seen.add(url)
+            images.append(_picture(url, "", False, "", "css"))
+
+
+def _svg_pictures(svg: Tag, base: str, images: list[dict[str, Any]], seen: set[str]) -> None:
+    """Raster pictures placed inside an inline SVG with <image href> (a QR pasted into an SVG banner)."""
+    for image in svg.find_all("image"):
+        href = image.get("href") or image.get("xlink:href")
+        url = absolute_url(base, href) if isinstance(href, str) else None
+        if url and url not in seen:
+            seen.add(url)
+            chrome = any(isinstance(p, Tag) and _is_chrome_root(p) for p in svg.parents)
+            images.append(_picture(url, clean_space(svg.get("aria-label") or ""), chrome,
+                                   _image_context(svg), "svg"))
 
 
 def _link_text(element: Tag) -> str:
@@ -233,9 +421,11 @@ def _is_heading(tag: Tag) -> bool:
     return bool(classes) and bool(_HEADING_CLASS.search(classes)) and len(tag.get_text(strip=True)) < 200
 
 
-def _image_context(img: Tag) -> str:
-    """The caption block of a picture (an executive's card: name, position, phone), or ''."""
-    for level, parent in enumerate(img.parents):
+def _image_context(img: Tag, own_text: bool = False) -> str:
+    """The caption block of a picture (an executive's card: name, position, phone), or ''.
+
+    ``own_text``: the element is a box with a CSS background, whose own text is its caption."""
+    for level, parent in enumerate([img, *img.parents] if own_text else img.parents):
         if level >= 4 or not isinstance(parent, Tag) or parent.name in ("body", "html", "table", "ul", "ol"):
             break
         text = clean_space(parent.get_text(" "))

@@ -14,6 +14,7 @@ MAX_ROWS = 5000
 MAX_CELLS = 200_000
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+STREAM_ABOVE = 1024 * 1024
 
 
 class ZipBomb(ValueError):
@@ -59,11 +60,13 @@ def read_docx(body: bytes) -> dict[str, Any]:
 
 
 def read_xlsx(body: bytes) -> dict[str, Any]:
-    """Every sheet (streamed, read-only), each row as ``a | b | c``; a sheet of 2+ rows x 2+ columns is a table."""
+    """Every sheet, each row as ``a | b | c``; a sheet of 2+ rows x 2+ columns is a table."""
     import openpyxl
 
     check_zip(body)
-    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    # Streaming (read-only) mode keeps memory flat on big files but is half as fast on the small monthly
+    # summaries most agencies publish (bench/documents.py).
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=len(body) > STREAM_ABOVE, data_only=True)
     parts: list[str] = []
     sheets: list[dict[str, Any]] = []
     cells = 0
@@ -71,7 +74,9 @@ def read_xlsx(body: bytes) -> dict[str, Any]:
     try:
         for sheet in book.worksheets:
             rows: list[list[str]] = []
-            for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS):
+            # max_row past the sheet's end would make openpyxl invent empty rows up to it
+            last = min(sheet.max_row or MAX_ROWS, MAX_ROWS)
+            for row in sheet.iter_rows(values_only=True, max_row=last):
                 values = [clean_space(str(v)) if v is not None else "" for v in row]
                 while values and not values[-1]:
                     values.pop()

@@ -21,7 +21,7 @@ from pebble import ProcessExpired, ProcessPool
 from oitcheck.cache import DocumentCache
 from oitcheck.extract.documents import extract_document
 from oitcheck.extract.ocr import OcrOptions
-from oitcheck.extract.qr import decode_qr
+from oitcheck.extract.qr import decode_qr, decode_svgs
 
 EXTRACTOR_VERSION = 1  # bump when extraction changes, so cached results are not reused
 
@@ -82,6 +82,10 @@ class ExtractionWorkers:
 
     async def qr_codes(self, body: bytes) -> list[str]:
         found = await self._run(decode_qr, (body,), self.limits.image_seconds, "")
+        return found if isinstance(found, list) else []
+
+    async def svg_qr_codes(self, svgs: list[str]) -> list[str]:
+        found = await self._run(decode_svgs, (svgs,), self.limits.image_seconds, "")
         return found if isinstance(found, list) else []
 
     async def _run(self, function: Any, args: tuple[Any, ...], seconds: float, timeout_reason: str) -> Any:

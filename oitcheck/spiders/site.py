@@ -3,10 +3,16 @@
 It records every page it parses and every other URL it fetches (documents, homepage images,
 external links, failures), so the item rules and the broken-link report work from one record.
 Links to other hosts are fetched once for their status and content but never followed.
+
+The homepage is read more closely than other pages, for the EIT QR code (item o4): its pictures of
+every kind are fetched (``<img>``, lazy-load attributes, CSS backgrounds, the background pictures its
+stylesheets name) and its inline SVG codes decoded; pages shown in its ``<frame>``/``<iframe>`` count
+as part of it (old Thai sites are framesets).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from email.utils import parsedate_to_datetime
@@ -22,7 +28,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     ResponseDataLossError,
 )
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.internet.error import (
     ConnectError,
     ConnectionLost,
@@ -34,12 +40,15 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
-from oitcheck.extract.html import parse_page
+from oitcheck.extract.html import css_pictures, page_names, parse_page, selector_used
 from oitcheck.items import PageItem, ResourceItem
 from oitcheck.middlewares import PrivateAddressRefused
 from oitcheck.net import canonical, site_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FRAME_TAGS = ("frame", "iframe")
+# Stylesheet pictures whose name hints at a survey banner are fetched first when there are too many.
+_BANNER_HINT = re.compile(r"qr|eit|ita|banner|popup|modal|survey|ประเมิน", re.I)
 
 
 class SiteSpider(scrapy.Spider):
@@ -61,6 +70,14 @@ class SiteSpider(scrapy.Spider):
         self.not_fetched = 0
         self.page_maxsize = 5 * 1024 * 1024
         self.never_fetch: list[re.Pattern[str]] = []
+        # The homepage's (and its frames') pictures, stylesheets and the pictures those name.
+        self.max_homepage_images = 400
+        self.homepage_images = 0
+        self.max_stylesheets = 20
+        self.stylesheets_fetched = 0
+        self.max_stylesheet_images = 100
+        self.stylesheet_images = 0
+        self.max_frame_levels = 2  # a frameset's frame may itself be a frameset
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -80,25 +97,36 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------------
 
-    def _request(self, url: str, role: str, depth: int | None = None, homepage: bool = False) -> scrapy.Request:
+    def _request(self, url: str, role: str, depth: int | None = None, homepage: bool = False,
+                 frame: int = 0) -> scrapy.Request:
+        """``frame``: how many frames deep inside the homepage this page is shown (0: not in a frame)."""
         meta: dict[str, Any] = {"oit_role": role, "oit_homepage": homepage}
+        if frame:
+            meta["oit_frame"] = frame
         if depth is not None:
             meta["depth"] = depth
-        if role in ("page", "external", "check"):
+        if role in ("page", "external", "check", "stylesheet"):
             meta["download_maxsize"] = self.page_maxsize
         # Documents first within a depth level: they are the evidence, pages only lead to it.
         priority = 1 if role == "document" else 0
         # The spider's own ``seen`` set dedupes; Scrapy's dupefilter would silently drop a redirect back
         # to an already-seen URL, hiding redirect loops that should be reported.
-        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta,
+        callback = self.parse_home if homepage or frame else self.parse
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               priority=priority, dont_filter=True)
 
     def is_internal(self, url: str) -> bool:
         return url.startswith(("http://", "https://")) and site_of(url) in self.sites
 
     def follow(self, links: list[dict[str, Any]], images: list[dict[str, Any]],
-               homepage: bool) -> Iterator[scrapy.Request]:
-        """Requests for the links of an internal page, within the page and document caps."""
+               homepage: bool, frame: int = 0) -> Iterator[scrapy.Request]:
+        """Requests for the links of an internal page, within the page and document caps.
+
+        For the homepage and the pages in its frames (``frame`` levels deep), also their pictures, and
+        their frames' pages marked as frames, so those are read as closely as the homepage."""
+        as_homepage = homepage or frame > 0
+        frames = {canonical(link["url"]) for link in links if link.get("tag") in FRAME_TAGS} if (
+            as_homepage and frame < self.max_frame_levels) else set()
         for link in links:
             url = link["url"]
             if not url.startswith(("http://", "https://")):
@@ -127,13 +155,22 @@ class SiteSpider(scrapy.Spider):
             else:
                 role = "external"
             self.seen.add(canon)
-            yield self._request(url, role)
-        if homepage:  # homepage images may carry the EIT QR code
-            for image in images:
-                canon = canonical(image["url"])
-                if image["url"].startswith(("http://", "https://")) and canon not in self.seen:
-                    self.seen.add(canon)
-                    yield self._request(image["url"], "image")
+            yield self._request(url, role, frame=frame + 1 if role == "page" and canon in frames else 0)
+        if as_homepage:  # homepage images may carry the EIT QR code
+            yield from self._image_requests(images)
+
+    def _image_requests(self, images: list[dict[str, Any]]) -> Iterator[scrapy.Request]:
+        """Requests for homepage pictures not fetched yet, up to ``max_homepage_images`` in all."""
+        for image in images:
+            url = image["url"]
+            canon = canonical(url)
+            if not url.startswith(("http://", "https://")) or canon in self.seen:
+                continue
+            if self.homepage_images >= self.max_homepage_images or any(p.search(url) for p in self.never_fetch):
+                continue
+            self.homepage_images += 1
+            self.seen.add(canon)
+            yield self._request(url, "image")
 
     # -- callbacks ------------------------------------------------------------------------------
 
@@ -141,6 +178,7 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         role = meta.get("oit_role", "page")
         homepage = meta.get("oit_homepage", False)
+        frame = meta.get("oit_frame", 0)
         if homepage:
             self.sites.add(site_of(response.url))
         url = response.request.url if response.request else response.url
@@ -153,9 +191,12 @@ class SiteSpider(scrapy.Spider):
             "depth": meta.get("depth", 0), "external": external, "content_type": content_type,
             "last_modified": _last_modified(response),
         }
-        is_html = isinstance(response, TextResponse) and (
-            content_type.split(";")[0].strip().lower() in HTML_TYPES or
-            (not content_type and sniff_kind(response.body[:512], response.url) == "html"))
+        declared = content_type.split(";")[0].strip().lower()
+        is_html = isinstance(response, TextResponse) and declared in HTML_TYPES
+        if not is_html and sniff_kind(response.body[:512], response.url) == "html":
+            # no type, or an HTML page mislabelled as a document (a CMS's "file not found" served as PDF)
+            response = response.replace(cls=HtmlResponse)
+            is_html = True
         # A "document" link that answers with an HTML page is parsed too: it may be a download page,
         # or a CMS's "file not found" page (a soft 404) that must not pass for the document.
         if is_html and role in ("page", "external", "document") and response.status < 400:
@@ -166,9 +207,11 @@ class SiteSpider(scrapy.Spider):
                 yield ResourceItem(**base, error="unparseable", error_detail=str(exc)[:300], kind="html",
                                    size=len(response.body), body=None, doc=None, qr=[])
                 return
+            if not (homepage or frame):
+                facts["svgs"] = []  # only the homepage's are decoded (parse_home); kept, they would bloat the record
             yield PageItem(**base, encoding=response.encoding, **facts)
             if role == "page" and not external and self.is_internal(response.url):
-                yield from self.follow(facts["links"], facts["images"], homepage)
+                yield from self.follow(facts["links"], facts["images"], homepage, frame)
             return
         body = response.body
         kind = (kind_from_url(response.url) or "html") if response.status >= 400 else sniff_kind(
@@ -176,6 +219,93 @@ class SiteSpider(scrapy.Spider):
         keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS)
         yield ResourceItem(**base, error=None, error_detail=None, kind=kind, size=len(body),
                            body=body if keep else None, doc=None, qr=[])
+
+    async def parse_home(self, response: Response) -> AsyncIterator[Any]:
+        """The homepage and the pages in its frames: ``parse``, then the pictures their stylesheets name
+        (added to the page's ``images``, source "css").
+
+        The page's record waits for its stylesheets, but its links are followed meanwhile."""
+        page: PageItem | None = None
+        for output in self.parse(response):
+            if isinstance(output, PageItem):
+                page = output
+            else:
+                yield output
+        if page is None:
+            return
+        if not page.get("external") and self.is_internal(response.url):
+            pictures, records = await self._stylesheet_pictures(page.get("stylesheets") or [],
+                                                                response.meta.get("depth", 0) + 1,
+                                                                page_names(getattr(response, "text", "")))
+            for record in records:
+                yield record
+            page["images"] = [*page.get("images", []), *pictures]
+            for request in self._image_requests(pictures):
+                yield request
+        yield page  # its inline SVGs are decoded by DocumentPipeline, in the extraction workers
+
+    async def _stylesheet_pictures(self, urls: list[str], depth: int,
+                                   names: set[str]) -> tuple[list[dict[str, Any]], list[ResourceItem]]:
+        """The pictures named by these stylesheets (and by those they @import), at most ``max_stylesheets``
+        fetched and ``max_stylesheet_images`` pictures in all; with a record of each stylesheet fetch.
+
+        A theme's stylesheet names pictures for every page of the site: those whose rule uses a class or
+        id of this page (``names``) come first, then those whose name hints at a survey banner."""
+        pictures: list[dict[str, Any]] = []
+        named_urls: set[str] = set()
+        records: list[ResourceItem] = []
+        queue = urls
+        for _ in range(2):  # the page's stylesheets, then those they import
+            batch = []
+            for url in queue:
+                canon = canonical(url)
+                if not url.startswith(("http://", "https://")) or canon in self.seen:
+                    continue
+                if self.stylesheets_fetched >= self.max_stylesheets or any(p.search(url) for p in self.never_fetch):
+                    continue
+                self.stylesheets_fetched += 1
+                self.seen.add(canon)
+                batch.append(url)
+            if not batch:
+                break
+            results = await asyncio.gather(*(self._fetch_stylesheet(url, depth) for url in batch))
+            queue = []
+            for record, named, imports in results:
+                records.append(record)
+                for picture in named:
+                    if picture["url"] not in named_urls:
+                        named_urls.add(picture["url"])
+                        pictures.append(picture)
+                queue.extend(imports)
+        pictures.sort(key=lambda p: (not selector_used(p["selector"], names), not _BANNER_HINT.search(p["url"])))
+        room = max(0, self.max_stylesheet_images - self.stylesheet_images)
+        self.stylesheet_images += min(room, len(pictures))
+        return pictures[:room], records
+
+    async def _fetch_stylesheet(self, url: str, depth: int) -> tuple[ResourceItem, list[dict[str, Any]], list[str]]:
+        """One stylesheet, fetched inline through the downloader (its middlewares apply: robots.txt, private
+        addresses, size cap): (its record, the pictures it names, the stylesheets it imports)."""
+        request = self._request(url, "stylesheet", depth=depth)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded like a failed link
+            code, detail = classify_failure(Failure(exc))
+            return ResourceItem(url=url, final_url=url, redirects=[], status=None, error=code, error_detail=detail,
+                                depth=depth, external=not self.is_internal(url), kind="css", content_type=None,
+                                size=None, last_modified=None, body=None, doc=None, qr=[]), [], []
+        redirects = list(response.meta.get("redirect_urls", [])) if response.request else []
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        record = ResourceItem(url=url, final_url=response.url, redirects=redirects, status=response.status,
+                              error=None, error_detail=None, depth=depth, external=not self.is_internal(url),
+                              kind="css", content_type=content_type, size=len(response.body),
+                              last_modified=_last_modified(response), body=None, doc=None, qr=[])
+        if response.status >= 400 or "html" in content_type.lower():
+            return record, [], []
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        named, imports = css_pictures(text, response.url)
+        pictures = [{"url": u, "alt": "", "chrome": False, "context": "", "source": "css", "stylesheet": url,
+                     "selector": selector} for u, selector in named]
+        return record, pictures, imports
 
     def on_error(self, failure: Failure) -> Iterator[ResourceItem]:
         request = failure.request  # type: ignore[attr-defined]
