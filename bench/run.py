@@ -59,7 +59,8 @@ class Measured:
     tool: str
     command: list[str]
     wall_s: float | None = None
-    peak_mb: float | None = None
+    peak_mb: float | None = None  # peak of the whole process tree (sampled every 0.2 s) or of its largest process
+    largest_process_mb: float | None = None
     exit_status: int | None = None
     timed_out: bool = False
     pages: int | None = None
@@ -95,10 +96,14 @@ def run_measured(tool: str, command: list[str], stdout: Path, stderr: Path, time
     with stdout.open("wb") as out, stderr.open("wb") as err:
         proc = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
         deadline = started + timeout
+        tree_peak_kb, next_sample = 0, 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            if time.monotonic() >= next_sample:  # the sum over the process tree: oitcheck's workers count too
+                tree_peak_kb = max(tree_peak_kb, session_rss_kb(proc.pid))
+                next_sample = time.monotonic() + 0.2
             if time.monotonic() > deadline and not result.timed_out:
                 result.timed_out = True
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -113,8 +118,27 @@ def run_measured(tool: str, command: list[str], stdout: Path, stderr: Path, time
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text(errors="replace"))
         if match:
             peak_kb = int(match.group(1))
-    result.peak_mb = round(peak_kb / 1024, 1)
+    result.peak_mb = round(max(peak_kb, tree_peak_kb) / 1024, 1)
+    result.largest_process_mb = round(peak_kb / 1024, 1)
     return result
+
+
+def session_rss_kb(session: int) -> int:
+    """Resident memory of every process in a session (the measured tool and all it started), in kB."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            if int(fields[3]) != session:  # field 6 of stat, the session id
+                continue
+            with open(f"/proc/{entry.name}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def median_run(runs: list[Measured]) -> Measured:

@@ -69,7 +69,9 @@ OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
 OITCHECK_PROGRESS = False
 OITCHECK_PROGRESS_INTERVAL = 2.0
 # Document extraction (oitcheck.extract.workers): separate processes with a time and memory limit per file.
-OITCHECK_WORKERS = 2
+# One worker: the crawl holds one core and the worker the other on a 2-core machine; each worker costs
+# ~80 MB (bench/), and Tesseract runs its own threads for OCR.
+OITCHECK_WORKERS = 1
 OITCHECK_DOCUMENT_SECONDS = 30.0
 OITCHECK_WORKER_MEMORY_MB = 2048
 # OCR of scanned or garbled PDF pages (Tesseract, tha+eng), capped per document.

@@ -28,7 +28,7 @@ EXTRACTOR_VERSION = 1  # bump when extraction changes, so cached results are not
 
 @dataclass
 class WorkerLimits:
-    workers: int = 2
+    workers: int = 1
     seconds: float = 30.0  # per document, text extraction; OCR adds its own budget
     image_seconds: float = 20.0
     memory_mb: int = 2048
