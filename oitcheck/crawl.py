@@ -16,8 +16,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from oitcheck import settings as default_settings
-from oitcheck.items import PageItem
-from oitcheck.net import canonical
+from oitcheck.items import PageItem, ProbeItem
+from oitcheck.net import canonical, site_of
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -46,6 +46,7 @@ class CrawlResult:
     finish_reason: str = ""
     beyond_cap: int = 0  # internal pages past --max-pages: status checked, not parsed or followed
     not_fetched: int = 0  # links past every cap: not even checked
+    probes: dict[str, dict[str, Any]] = field(default_factory=dict)  # host -> its answer to an impossible URL
 
     def __post_init__(self) -> None:
         self._index: dict[str, dict[str, Any]] | None = None
@@ -68,6 +69,10 @@ class CrawlResult:
 
     def lookup(self, url: str) -> dict[str, Any] | None:
         return self.index.get(key(url))
+
+    def probe(self, url: str) -> dict[str, Any] | None:
+        """How ``url``'s host answered a URL that cannot exist, when it was asked."""
+        return self.probes.get(site_of(url))
 
     @property
     def homepage(self) -> dict[str, Any] | None:
@@ -104,7 +109,10 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
     result = CrawlResult(start_url=start_url)
 
     def collect(item: Any, response: Any = None, spider: Any = None) -> None:
-        result.add(dict(item), isinstance(item, PageItem))
+        if isinstance(item, ProbeItem):
+            result.probes[item["host"]] = dict(item)
+        else:
+            result.add(dict(item), isinstance(item, PageItem))
 
     def closed(spider: Any, reason: str) -> None:
         result.finish_reason = reason

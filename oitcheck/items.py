@@ -54,3 +54,14 @@ class ResourceItem(scrapy.Item):
     body = scrapy.Field()  # raw bytes for documents; the document pipeline replaces them with text
     doc = scrapy.Field()  # extracted document facts: {"text", "pages", "tables", "title", "quality"}
     qr = scrapy.Field()  # for images: [{"image", "data"}]
+
+
+class ProbeItem(scrapy.Item):
+    """How a host answers a URL that cannot exist: the yardstick for soft 404s on that host."""
+
+    host = scrapy.Field()  # site_of() of the probed host
+    url = scrapy.Field()
+    status = scrapy.Field()  # None when the probe failed (the host is down: nothing to compare)
+    final_url = scrapy.Field()
+    title = scrapy.Field()
+    words = scrapy.Field()  # the first words of its main text, for a similarity test

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import codes, items
 
 
@@ -223,3 +225,31 @@ def test_without_tesseract_the_report_says_scans_were_not_read(serve, tmp_path):
     finding = next(f for f in items(report)["o8"]["findings"] if f["code"] == "unreadable_document")
     assert finding["ocr"] == "unavailable"
     assert "tesseract-ocr-tha" in (tmp_path / "out/report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mode", ["home200", "file:oops.html"])
+def test_soft_404s_found_by_probing_an_impossible_address(serve, tmp_path, mode):
+    """A host that answers any unknown URL with 200 and the same page (its homepage, or an error page that
+    never says "not found"): a missing document linked as evidence is that page, so it is a soft 404."""
+    from tests.conftest import audit
+    from tests.testbed.kit import SiteWriter
+
+    site = SiteWriter(tmp_path / "site", "")
+    site.site["not_found"] = mode
+    site.pdf("files/o25-2568.pdf", ["แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2568"], ["เทศบาลตำบลทดสอบ"])
+    site.text("oops.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head><body>"
+                           "<p>ขออภัย ระบบไม่สามารถแสดงข้อมูลได้ในขณะนี้ กรุณากลับไปหน้าหลัก</p></body></html>")
+    rows = [("O23", "การประเมินความเสี่ยงการทุจริต ประจำปี 2568", "/files/o23-2568.pdf"),
+            ("O25", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "/files/o25-2568.pdf")]
+    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
+                            f"<body><h1>ข้อมูล ITA ประจำปี 2568</h1><table>{table}</table></body></html>")
+    site.finish()
+    server = serve(tmp_path / "site")
+    result, report = audit(server.url, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    found = items(report)
+    assert found["o25"]["status"] == "pass"
+    assert found["o23"]["status"] == "fail" and "soft_404" in codes(found["o23"]), found["o23"]["findings"]
+    soft = {entry["url"]: entry["reason"] for entry in report["links"]["soft_404"]}
+    assert soft == {server.url + "files/o23-2568.pdf": "the same page the site shows for any unknown address"}

@@ -179,3 +179,19 @@ def test_news_metadata_is_only_a_fallback():
     assert news_site("ข่าวประชาสัมพันธ์ ประชุมสภา", meta=fresh_meta).state == "ok"
     old = news_site("ข่าวประชาสัมพันธ์ ประชุมสภา", last_modified="Tue, 10 Sep 2024 02:00:00 GMT")
     assert old.state == "fail" and old.findings[0].extra == {"newest": "2024-09-10", "date_source": "metadata"}
+
+
+def test_probe_similarity_spares_the_homepages_own_aliases():
+    from oitcheck.checks.base import soft_404
+
+    home = page(HOME, "เทศบาลตำบลทดสอบ", [], depth=0)
+    home["main_text"] = "ยินดีต้อนรับ ข่าวประชาสัมพันธ์ ประกาศ จัดซื้อจัดจ้าง 10 มี.ค. 2568"
+    probe = {"status": 200, "title": "เทศบาลตำบลทดสอบ", "words": ["ยินดีต้อนรับ", "ข่าวประชาสัมพันธ์", "ประกาศ",
+                                                                     "จัดซื้อจัดจ้าง", "มี", "ค"]}
+    alias = {**home, "url": HOME + "index.php", "final_url": HOME + "index.php"}
+    missing = {**home, "url": HOME + "files/o23.pdf", "final_url": HOME + "files/o23.pdf"}
+    other = {**missing, "main_text": "แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2568 โครงการ 12 โครงการ"}
+    assert soft_404(alias, HOME, probe) == ""
+    assert soft_404(missing, HOME, probe) == "the same page the site shows for any unknown address"
+    assert soft_404(other, HOME, probe) == ""
+    assert soft_404(missing, HOME, {**probe, "status": 404}) == ""

@@ -13,6 +13,7 @@ from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.evidence import Candidate
 from oitcheck.crawl import CrawlResult
 from oitcheck.extract.dates import find_years
+from oitcheck.extract.html import page_words
 from oitcheck.extract.thai import normalise
 from oitcheck.net import canonical
 
@@ -83,7 +84,7 @@ class AuditContext:
         record = self.record(url)
         if record is None:
             return "unknown", "not fetched"
-        soft = soft_404(record, self.crawl.start_url)
+        soft = soft_404(record, self.crawl.start_url, self.crawl.probe(record.get("final_url") or record["url"]))
         if soft:
             return "soft_404", soft
         error = record.get("error")
@@ -141,9 +142,14 @@ NOT_FOUND = re.compile(r"ไม่พบหน้า|ไม่พบเพจ|�
                        r"\b404\b.{0,20}(not found|ไม่พบ)|(error|ข้อผิดพลาด)\s*404|ไม่มีหน้านี้|ไม่พบไฟล์", re.I)
 
 
-def soft_404(record: dict[str, Any], homepage: str) -> str:
+SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
+HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage
+
+
+def soft_404(record: dict[str, Any], homepage: str, probe: dict[str, Any] | None = None) -> str:
     """Why a 200 answer is really "not found" ('' when it is not): an unknown URL sent to the homepage,
-    or a page whose title, main heading or (short) text says the page does not exist."""
+    a page whose title, main heading or (short) text says the page does not exist, or a page that is the
+    same as the host's answer to a URL that cannot exist (``probe``)."""
     if (record.get("status") or 0) >= 400 or record.get("error"):
         return ""
     final, original = record.get("final_url") or record["url"], record["url"]
@@ -157,7 +163,22 @@ def soft_404(record: dict[str, Any], homepage: str) -> str:
     for text in (record.get("title") or "", heading, main if len(main) < 400 else ""):
         if text and NOT_FOUND.search(text):
             return "the page says it was not found"
+    if probe and _same_as_probe(record, probe) and canonical(final) != canonical(homepage) \
+            and not HOMEPAGE_ALIAS.match(urlsplit(final).path):
+        return "the same page the site shows for any unknown address"
     return ""
+
+
+def _same_as_probe(record: dict[str, Any], probe: dict[str, Any]) -> bool:
+    """The host answers impossible URLs with 200, and this page is that answer (same title, same words)."""
+    if probe.get("status") is None or probe["status"] >= 400:
+        return False
+    if (record.get("title") or "") != (probe.get("title") or ""):
+        return False
+    mine, theirs = set(page_words(record)), set(probe.get("words") or [])
+    if not mine and not theirs:
+        return True
+    return len(mine & theirs) / max(1, len(mine | theirs)) >= SAME_PAGE
 
 
 class ComponentCheck:

@@ -11,8 +11,9 @@ broken, slow and odd servers agencies run:
 - ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps).
 
 ``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
-``"soft"`` (200 with a Thai "page not found" text) or ``"home"`` (302 to the homepage), the soft 404s
-real agency CMSs produce. Both files are re-read when they change, so a site may be written after its
+``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
+homepage itself with 200) or ``"file:errors/oops.html"`` (that page with 200), the soft 404s real agency
+CMSs produce. Both files are re-read when they change, so a site may be written after its
 server started (the test bed needs the server's port to write cross-host links).
 """
 
@@ -110,6 +111,10 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send_route({"body": SOFT_404})
         if mode == "home":
             return self._send_route({"status": 302, "location": "/"})
+        if mode == "home200":  # the homepage itself, at the unknown address, with 200 (no redirect)
+            return self._send_route({"file": "index.html"})
+        if mode.startswith("file:"):  # a page of the site's own, with 200, that does not say "not found"
+            return self._send_route({"file": mode[5:]})
         self.send_error(404, "Not Found")
         return None
 

@@ -441,3 +441,14 @@ def _is_data_table(table: Tag) -> bool:
     if len(rows) < 2:
         return False
     return max(len(tr.find_all(["td", "th"], recursive=False)) for tr in rows) >= 2
+
+
+_WORD = re.compile("[A-Za-z\u00c0-\u024f\u0e01-\u0e4e]+")  # Thai letters with their marks; no digits
+PAGE_WORDS = 300
+
+
+def page_words(page: dict[str, Any]) -> list[str]:
+    """The first words of a page's main text, digits dropped (counters and dates change between two
+    loads of one page): enough to tell whether two answers are the same page."""
+    text = page.get("main_text") or page.get("text") or ""
+    return _WORD.findall(text.lower())[:PAGE_WORDS]

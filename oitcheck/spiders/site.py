@@ -13,10 +13,13 @@ as part of it (old Thai sites are framesets).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -40,8 +43,8 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
-from oitcheck.extract.html import css_pictures, page_names, parse_page, selector_used
-from oitcheck.items import PageItem, ResourceItem
+from oitcheck.extract.html import css_pictures, page_names, page_words, parse_page, selector_used
+from oitcheck.items import PageItem, ProbeItem, ResourceItem
 from oitcheck.middlewares import PrivateAddressRefused
 from oitcheck.net import canonical, site_of
 
@@ -78,6 +81,8 @@ class SiteSpider(scrapy.Spider):
         self.max_stylesheet_images = 100
         self.stylesheet_images = 0
         self.max_frame_levels = 2  # a frameset's frame may itself be a frameset
+        self.probed: set[str] = set()  # hosts whose answer to an impossible URL was asked for
+        self.max_probes = 50
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -94,6 +99,30 @@ class SiteSpider(scrapy.Spider):
         self.seen.add(canonical(self.start_url))
         self.pages_scheduled = 1
         yield self._request(self.start_url, "page", depth=0, homepage=True)
+        yield self._probe(self.start_url)
+
+    def _probe(self, url: str) -> scrapy.Request:
+        """A request for a URL that cannot exist on ``url``'s host (GSA Site Scanning's 404 probe): a
+        host that answers it with 200 serves soft 404s, and pages like its answer are not evidence."""
+        self.probed.add(site_of(url))
+        token = secrets.token_hex(8)
+        probe = urljoin(url, f"/oitcheck-probe-{token}/not-found-{token}.html")
+        return scrapy.Request(probe, callback=self.parse_probe, errback=self.probe_failed, dont_filter=True,
+                              meta={"oit_role": "probe", "download_maxsize": self.page_maxsize}, priority=-1)
+
+    def parse_probe(self, response: Response) -> Iterator[ProbeItem]:
+        title, words = "", []
+        if isinstance(response, TextResponse) and response.status < 400:
+            with contextlib.suppress(Exception):  # hostile markup: no yardstick, no harm
+                facts = parse_page(response.text, response.url)
+                title, words = facts["title"], page_words(facts)
+        yield ProbeItem(host=site_of(response.request.url if response.request else response.url),
+                        url=response.request.url if response.request else response.url, status=response.status,
+                        final_url=response.url, title=title, words=words)
+
+    def probe_failed(self, failure: Failure) -> Iterator[ProbeItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        yield ProbeItem(host=site_of(request.url), url=request.url, status=None, final_url=None, title="", words=[])
 
     # -- requests -------------------------------------------------------------------------------
 
@@ -210,6 +239,9 @@ class SiteSpider(scrapy.Spider):
             if not (homepage or frame):
                 facts["svgs"] = []  # only the homepage's are decoded (parse_home); kept, they would bloat the record
             yield PageItem(**base, encoding=response.encoding, **facts)
+            host = site_of(response.url)
+            if external and host not in self.probed and len(self.probed) < self.max_probes:
+                yield self._probe(response.url)  # an external page is evidence too: its host's soft 404s
             if role == "page" and not external and self.is_internal(response.url):
                 yield from self.follow(facts["links"], facts["images"], homepage, frame)
             return
