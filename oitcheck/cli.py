@@ -54,7 +54,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages (Tesseract)")
     parser.add_argument("--cache-dir", type=Path, help="where OCR results are kept between runs "
                         "(default $OITCHECK_CACHE_DIR or ~/.cache/oitcheck)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the document cache")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the OCR and link caches")
+    parser.add_argument("--recheck-after", type=float, default=7.0, metavar="DAYS",
+                        help="links to other hosts that worked are checked again after this many days "
+                             "(default 7; 0: every run); broken ones are always checked again")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
 
 
@@ -89,7 +92,8 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     return CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, allow_private=args.allow_private,
                         progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose,
-                        ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir)
+                        ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir,
+                        link_cache_days=args.recheck_after)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +143,8 @@ def run_many_command(args: argparse.Namespace) -> int:
 
     load(args.checklist)  # a bad layout is one error, not one per agency
     options = ["--checklist", args.checklist, "--max-pages", str(args.max_pages), "--max-depth", str(args.max_depth)]
-    for flag, value in (("--year", args.year), ("--as-of", args.as_of), ("--cache-dir", args.cache_dir)):
+    for flag, value in (("--year", args.year), ("--as-of", args.as_of), ("--cache-dir", args.cache_dir),
+                        ("--recheck-after", args.recheck_after)):
         if value is not None:
             options += [flag, str(value)]
     for flag, on in (("--allow-private", args.allow_private), ("--ignore-robots", args.ignore_robots),

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from oitcheck import settings as default_settings
+from oitcheck.errors import CrawlFailed
 from oitcheck.items import PageItem, ProbeItem
 from oitcheck.net import canonical, site_of
 from oitcheck.spiders.site import SiteSpider
@@ -33,6 +34,7 @@ class CrawlOptions:
     verbose: bool = False
     ocr: bool = True
     cache_dir: str | Path | None = None  # None: the default cache folder; "": no cache
+    link_cache_days: float = 7.0
 
 
 @dataclass
@@ -100,6 +102,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "LOG_LEVEL": "INFO" if options.verbose else "CRITICAL",
         "OITCHECK_OCR": options.ocr,
         "OITCHECK_CACHE_DIR": None if options.cache_dir is None else str(options.cache_dir),
+        "OITCHECK_LINK_CACHE_DAYS": options.link_cache_days,
     }, priority="cmdline")
     return settings
 
@@ -124,7 +127,11 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
     crawler.signals.connect(collect, signal=signals.item_scraped)
     crawler.signals.connect(closed, signal=signals.spider_closed)
     started = time.monotonic()
-    process.crawl(crawler, start_url=start_url)
+    failures: list[Any] = []
+    process.crawl(crawler, start_url=start_url).addErrback(failures.append)
     process.start()
     result.duration_s = round(time.monotonic() - started, 2)
+    if failures:  # the crawl could not even start (a bad setting, a broken component): not an interruption
+        error = failures[0].value
+        raise CrawlFailed(f"the crawler failed: {type(error).__name__}: {error}"[:300])
     return result

@@ -17,3 +17,8 @@ class SiteUnreachable(OitcheckError):
     """The site could not be crawled at all: exit 3."""
 
     exit_status = 3
+
+
+class CrawlFailed(SiteUnreachable):
+    """The crawler itself failed before it could read the site (a broken setting or component): exit 3,
+    with the cause on stderr, never mistaken for a Ctrl-C."""

@@ -34,6 +34,7 @@ class PageItem(scrapy.Item):
     qr = scrapy.Field()  # QR codes decoded from this page's images: [{"image", "data"}]
     stylesheets = scrapy.Field()  # <link rel="stylesheet"> URLs (homepage CSS may hold the EIT QR background)
     svgs = scrapy.Field()  # inline <svg> markup that may be a QR code (homepage only is decoded)
+    cached = scrapy.Field()  # True: another host's page taken from the link cache, not fetched this run
 
 
 class ResourceItem(scrapy.Item):
@@ -54,6 +55,7 @@ class ResourceItem(scrapy.Item):
     body = scrapy.Field()  # raw bytes for documents; the document pipeline replaces them with text
     doc = scrapy.Field()  # extracted document facts: {"text", "pages", "tables", "title", "quality"}
     qr = scrapy.Field()  # for images: [{"image", "data"}]
+    cached = scrapy.Field()  # True: another host's link taken from the link cache, not fetched this run
 
 
 class ProbeItem(scrapy.Item):

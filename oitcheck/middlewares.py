@@ -1,16 +1,36 @@
-"""Downloader middlewares: the private-address guard and Thai encoding repair."""
+"""Downloader middlewares: the private-address guard, Thai encoding repair, and the link checker's manners
+(HEAD with a GET fallback, retries with a backoff that honours ``Retry-After``). Per-server download slots
+are in ``oitcheck.slots``."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import DownloadFailedError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import response_status_message
+from twisted.internet.error import ConnectionDone, ConnectionLost
 
+from oitcheck.extract.documents import IMAGE_KINDS, kind_from_url
 from oitcheck.extract.encoding import effective_encoding
 from oitcheck.net import private_address_of
+
+logger = logging.getLogger(__name__)
+
+# Files nobody reads for evidence: a link to one needs only its status (no OIT item is a video or an installer).
+BINARY_EXTENSIONS = frozenset({
+    "mp4", "m4v", "mov", "avi", "wmv", "flv", "mkv", "webm", "mpg", "mpeg", "3gp", "mp3", "wav", "wma", "m4a",
+    "aac", "ogg", "oga", "flac", "exe", "msi", "apk", "dmg", "iso", "bin", "tar", "gz", "tgz", "bz2", "xz",
+    "ico", "heic", "avif",
+})
 
 
 class PrivateAddressRefused(IgnoreRequest):
@@ -55,3 +75,171 @@ class ThaiEncodingMiddleware:
         if encoding:
             return response.replace(encoding=encoding)
         return response
+
+
+def is_status_only(role: str, url: str) -> bool:
+    """Whether a request's body is never read, so it may be sent as HEAD.
+
+    Links past the page cap (role "check") and links to other hosts' images and media/binary files
+    need only status, final URL, redirects and type. Pages, documents (their text is evidence),
+    homepage images (the EIT QR code) and stylesheets are read, so they stay GET."""
+    if role == "check":
+        return True
+    if role != "external":
+        return False
+    if kind_from_url(url) in IMAGE_KINDS:
+        return True
+    name = unquote(urlsplit(url).path).rsplit("/", 1)[-1].lower()
+    return "." in name and name.rsplit(".", 1)[-1] in BINARY_EXTENSIONS
+
+
+class HeadFallbackMiddleware:
+    """Retries a HEAD request once as GET when the server refuses HEAD (405, 501) or mishandles it.
+
+    Some agency CMSs answer HEAD with 400, 403 or 404, or hang up on it, while GET works: a link that
+    fails costs the agency an item, so a HEAD failure is never believed until GET confirms it; the GET's
+    answer is what is recorded (the spider treats it like any GET). A HEAD that times out is not asked
+    again with GET here (a slow server is slow for both); the retry middleware retries it."""
+
+    # Connection failures a server's broken HEAD handling can cause (it answers GET fine).
+    DROPPED = (DownloadFailedError, ResponseDataLossError, ConnectionDone, ConnectionLost)
+
+    def __init__(self, statuses: set[int], crawler: Crawler | None = None) -> None:
+        self.statuses = statuses
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HeadFallbackMiddleware:
+        return cls({int(s) for s in crawler.settings.getlist("OITCHECK_HEAD_FALLBACK_CODES")}, crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None
+                         ) -> Request | Response:
+        if request.method != "HEAD" or response.status not in self.statuses:
+            return response
+        return self._as_get(request, str(response.status))
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None
+                          ) -> Request | None:
+        if request.method != "HEAD" or not isinstance(exception, self.DROPPED):
+            return None
+        return self._as_get(request, "dropped")
+
+    def _as_get(self, request: Request, why: str) -> Request:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"oitcheck/head_fallback/{why}")
+        retry = request.replace(method="GET", dont_filter=True)
+        retry.meta.pop("retry_times", None)  # the GET gets its own retries
+        retry.meta["oit_head_refused"] = why
+        return retry
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date), None if absent or invalid."""
+    if not value:
+        return None
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class PoliteRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, with a pause before each: an exponential backoff, or the server's ``Retry-After``.
+
+    An overloaded agency server (429, 503, gateway errors, timeouts) is asked again only after
+    ``OITCHECK_RETRY_BACKOFF`` x 1, 2, 4... seconds; the wait is an async sleep, so other downloads go on.
+    A 429/503 with ``Retry-After`` up to ``OITCHECK_RETRY_AFTER_MAX`` is waited out and its host's download
+    slot is slowed to one request per that many seconds for the rest of the crawl (AutoThrottle may not
+    lower it); a longer ``Retry-After`` is not waited for: the 429/503 answer is kept as the link's record
+    (the rules count a 429 as "unknown", not broken)."""
+
+    RETRY_AFTER_CODES = frozenset({429, 503})
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff = settings.getfloat("OITCHECK_RETRY_BACKOFF")
+        self.retry_after_max = settings.getfloat("OITCHECK_RETRY_AFTER_MAX")
+        self.max_gap = settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 10.0)
+        self.slot_floors: dict[str, float] = {}  # download slot -> the least delay its server asked for
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PoliteRetryMiddleware:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        return middleware
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None
+                               ) -> Request | Response:
+        self._keep_floor(request)  # AutoThrottle has just adjusted this slot's delay
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = self._backoff(request)
+        if response.status in self.RETRY_AFTER_CODES:
+            asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if asked is not None:
+                if asked > self.retry_after_max:
+                    self._inc("oitcheck/retry/retry_after_too_long")
+                    logger.info("not waiting %.0f s (Retry-After) for %s", asked, request.url)
+                    return response
+                # the wait is the server's; the lasting gap is capped at AutoThrottle's own maximum delay,
+                # or one "Retry-After: 30" would stretch a 2,000-page audit to 17 hours
+                self._slow_down(request, min(asked, self.max_gap))
+                wait = max(wait, asked)
+        reason = response_status_message(response.status)
+        if self._exhausted(request):
+            return self._retry(request, reason) or response  # counts and logs the give-up
+        await self._pause(wait)
+        return self._retry(request, reason) or response
+
+    async def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None
+                                ) -> Request | Response | None:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        if not self._exhausted(request):
+            await self._pause(self._backoff(request))
+        return self._retry(request, exception)
+
+    def _backoff(self, request: Request) -> float:
+        return self.backoff * 2 ** request.meta.get("retry_times", 0)
+
+    def _exhausted(self, request: Request) -> bool:
+        return request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times", self.max_retry_times)
+
+    async def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self._inc("oitcheck/retry/waited_ms", int(seconds * 1000))
+            await sleep(seconds)
+
+    def _slow_down(self, request: Request, seconds: float) -> None:
+        """At least ``seconds`` between two requests to this request's slot (its host, or IP) from now on."""
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        if downloader is None or seconds <= 0:
+            return
+        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        self.slot_floors[key] = max(self.slot_floors.get(key, 0.0), seconds)
+        # A slot idle for a minute is dropped and made anew from these settings: keep the floor there too.
+        downloader.per_slot_settings.setdefault(key, {}).update(delay=self.slot_floors[key], jitter=0)
+        self._keep_floor(request)
+
+    def _keep_floor(self, request: Request) -> None:
+        key = request.meta.get("download_slot")
+        floor = self.slot_floors.get(key or "")
+        if not floor or self.crawler.engine is None:
+            return
+        slot = self.crawler.engine.downloader.slots.get(key or "")
+        if slot is not None:
+            slot.delay = max(slot.delay, floor)
+            slot.jitter = 0  # the jitter would shorten some gaps below what the server asked
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, count)
+

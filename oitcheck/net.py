@@ -45,14 +45,17 @@ def normalise_start_url(raw: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
 
 
+@lru_cache(maxsize=65536)
 def canonical(url: str) -> str:
-    """The form URLs are compared in (Scrapy's canonical form: sorted query, no fragment)."""
+    """The form URLs are compared in (Scrapy's canonical form: sorted query, no fragment). Cached: every
+    page repeats the menu's links, and w3lib's canonicalisation was ~6% of a 2,000-page crawl."""
     try:
         return canonicalize_url(url)
     except ValueError:
         return url
 
 
+@lru_cache(maxsize=65536)
 def site_of(url: str) -> str:
     """A URL's site identity: host without ``www.``, plus the port when it is not 80/443.
 

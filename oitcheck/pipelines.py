@@ -16,6 +16,7 @@ from oitcheck.extract.documents import IMAGE_KINDS, READABLE, extract_document
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.items import PageItem, ResourceItem
+from oitcheck.linkcache import LinkCache, link_cache_from
 
 
 class DocumentPipeline:
@@ -72,3 +73,25 @@ class DocumentPipeline:
             found = await self.workers.svg_qr_codes(svgs)
             page["qr"] = [*(page.get("qr") or []), *({"image": "inline-svg", "data": data} for data in found)]
         return page
+
+
+class LinkCachePipeline:
+    """Keeps the links to other hosts that worked (after their documents were read), forgets those that
+    failed, so the next run checks only what needs checking (``oitcheck.linkcache``)."""
+
+    def __init__(self, cache: LinkCache | None) -> None:
+        self.cache = cache
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LinkCachePipeline:
+        return cls(link_cache_from(crawler.settings))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if self.cache is not None and isinstance(item, (PageItem, ResourceItem)) and item.get("external") \
+                and not item.get("cached"):
+            self.cache.remember(dict(item))
+        return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.cache is not None:
+            self.cache.close()

@@ -14,6 +14,12 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Agencies on shared hosting share one server: download slots are keyed by its IP address (oitcheck.slots),
+# so a site and its links to other names of the same server share these 4 (and AutoThrottle's delay).
+# Not Scrapy's CONCURRENT_REQUESTS_PER_IP: its default queue (which keeps a slow host from taking every
+# download) refuses that setting; AddressAwarePriorityQueue is that queue, filing requests by address.
+OITCHECK_SLOTS_BY_IP = True
+SCHEDULER_PRIORITY_QUEUE = "oitcheck.slots.AddressAwarePriorityQueue"
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
@@ -25,6 +31,18 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 # A 500 from an agency CMS is nearly always deterministic; retry only what is usually transient.
 RETRY_HTTP_CODES = [502, 503, 504, 522, 524, 408, 429]
+# Timeouts and dropped connections; not refused connections or unknown hosts (they do not get better in a
+# second), unlike Scrapy's default list.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectionLost",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.TimeoutError",
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
@@ -41,10 +59,15 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {
     "oitcheck.middlewares.PrivateAddressMiddleware": 50,
+    "oitcheck.slots.AddressSlotMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "oitcheck.middlewares.PoliteRetryMiddleware": 550,
+    "oitcheck.middlewares.HeadFallbackMiddleware": 560,  # after redirects (600) are followed, before retries
     "oitcheck.middlewares.ThaiEncodingMiddleware": 585,  # after HttpCompression (590) decompressed
 }
 ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
+    "oitcheck.pipelines.LinkCachePipeline": 400,
 }
 EXTENSIONS = {
     "oitcheck.extensions.ProgressLine": 500,
@@ -80,3 +103,11 @@ OITCHECK_OCR_MAX_PAGES = 5
 OITCHECK_OCR_SECONDS = 90.0
 # Where OCR results are kept between runs, by file hash; None: the default (~/.cache/oitcheck), "": no cache.
 OITCHECK_CACHE_DIR = None
+# Links to other hosts that worked are not checked again for this many days (0: check every run).
+OITCHECK_LINK_CACHE_DAYS = 7.0
+# Link checking manners (oitcheck.middlewares): a HEAD answered with one of these is asked again with GET;
+# retries wait OITCHECK_RETRY_BACKOFF x 1, 2, 4 s, or the server's Retry-After when at most
+# OITCHECK_RETRY_AFTER_MAX s (a longer one is not waited for: the 429/503 is kept; a 429 is "unknown").
+OITCHECK_HEAD_FALLBACK_CODES = [400, 403, 404, 405, 501]
+OITCHECK_RETRY_BACKOFF = 0.5
+OITCHECK_RETRY_AFTER_MAX = 30.0

@@ -253,3 +253,33 @@ def test_soft_404s_found_by_probing_an_impossible_address(serve, tmp_path, mode)
     assert found["o23"]["status"] == "fail" and "soft_404" in codes(found["o23"]), found["o23"]["findings"]
     soft = {entry["url"]: entry["reason"] for entry in report["links"]["soft_404"]}
     assert soft == {server.url + "files/o23-2568.pdf": "the same page the site shows for any unknown address"}
+
+
+def test_links_to_other_hosts_that_worked_are_not_checked_again(tmp_path):
+    """Run 1 checks both external links; the other host then goes down. Run 2 (same cache) takes the link
+    that worked from the cache and checks the broken one again: the cached one stays fine, the broken one
+    is still reported. With --recheck-after 0 everything is checked again."""
+    from oitcheck.demo.server import SiteServer
+    from tests.conftest import audit
+    from tests.testbed.kit import SiteWriter
+
+    other = SiteWriter(tmp_path / "other", "")
+    other.pdf("store/o13.pdf", ["รายงานผลการจัดซื้อจัดจ้างประจำปี พ.ศ. 2567"], ["เทศบาลตำบลทดสอบ"])
+    other.finish()
+    files = SiteServer(tmp_path / "other", host="127.0.0.2").start()
+    site = SiteWriter(tmp_path / "site", "")
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head><body>"
+                            f"<a href='{files.url}store/o13.pdf'>O13 รายงานผลการจัดซื้อจัดจ้างประจำปี 2567</a>"
+                            f"<a href='{files.url}store/gone.pdf'>เอกสารเก่า</a></body></html>")
+    site.finish()
+    cache = tmp_path / "cache"
+    with SiteServer(tmp_path / "site") as server:
+        _, first = audit(server.url, tmp_path / "out1", "--cache-dir", str(cache))
+        files.stop()
+        _, second = audit(server.url, tmp_path / "out2", "--cache-dir", str(cache))
+        _, fresh = audit(server.url, tmp_path / "out3", "--cache-dir", str(cache), "--recheck-after", "0")
+    gone, o13 = files.url + "store/gone.pdf", files.url + "store/o13.pdf"
+    assert [b["url"] for b in first["links"]["broken"]] == [gone] and first["links"]["cached"] == 0
+    assert [b["url"] for b in second["links"]["broken"]] == [gone] and second["links"]["cached"] == 1
+    assert items(second)["o13"]["status"] == items(first)["o13"]["status"] == "pass"
+    assert sorted(b["url"] for b in fresh["links"]["broken"]) == [gone, o13]

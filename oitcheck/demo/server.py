@@ -8,13 +8,25 @@ broken, slow and odd servers agencies run:
   no body, file or zeros serves the file at its own path (so a route can change only the headers);
 - ``{"prefix": true}`` makes a route match every path below it;
 - ``{"zeros": 52428800}`` streams that many bytes without storing them (huge-file traps);
-- ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps).
+- ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps);
+- ``{"head": 405}`` answers HEAD requests with that status and no body, ``{"head": "drop"}`` hangs up on
+  them without an answer (servers that refuse or mishandle HEAD); GET is served as usual;
+- ``{"status": 429, "retry_after": 2, "times": 1}``: the first ``times`` requests to the path get
+  ``status`` (with a ``Retry-After`` header when ``retry_after`` is given: seconds or an HTTP date), later
+  ones the route's content with 200 (overloaded and rate-limiting servers); without ``times`` every
+  request gets ``status``, and ``retry_after`` alone only adds the header.
 
 ``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
 ``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
 homepage itself with 200) or ``"file:errors/oops.html"`` (that page with 200), the soft 404s real agency
-CMSs produce. Both files are re-read when they change, so a site may be written after its
-server started (the test bed needs the server's port to write cross-host links).
+CMSs produce; ``{"head": 405}`` (or ``"drop"``) there applies to HEAD on every path. Both files are
+re-read when they change, so a site may be written after its server started (the test bed needs the
+server's port to write cross-host links).
+
+Every request is counted, so tests can check how politely a crawler behaved: ``SiteServer.hits`` maps
+each path (without the query) to the requests it received, in order, as ``Hit(method, at)``
+(``at``: ``time.monotonic()`` when it arrived); ``SiteServer.methods(path)`` lists just the methods;
+``SiteServer.max_in_flight`` is the most requests it was answering at once.
 """
 
 from __future__ import annotations
@@ -27,7 +39,7 @@ import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 ROUTES_FILE = "_routes.json"
@@ -36,6 +48,36 @@ SOFT_404 = ("<html><head><meta charset='utf-8'><title>ไม่พบหน้�
             "<body><h1>ขออภัย ไม่พบหน้าที่คุณต้องการ</h1><p>Page not found</p><a href='/'>กลับหน้าแรก</a></body></html>")
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
                "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+
+
+class Hit(NamedTuple):
+    """One request a server received."""
+
+    method: str
+    at: float  # time.monotonic() when it arrived
+
+
+class _Traffic:
+    """What a server was asked, shared by its handler threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.hits: dict[str, list[Hit]] = {}
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def arrive(self, method: str, path: str) -> int:
+        """Count a request; returns how many requests this path has had, this one included."""
+        with self.lock:
+            hits = self.hits.setdefault(path, [])
+            hits.append(Hit(method, time.monotonic()))
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return len(hits)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
 
 class _JsonFile:
@@ -76,6 +118,8 @@ class _Handler(SimpleHTTPRequestHandler):
     routes_file: _JsonFile
     site_file: _JsonFile
     extra_routes: dict[str, dict[str, Any]] = {}
+    traffic: _Traffic
+    hit_number = 0  # requests to this path so far, this one included (set per request)
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".html": "text/html; charset=utf-8",
                       ".csv": "text/csv; charset=utf-8", ".json": "application/json",
                       ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -83,6 +127,19 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        self._counted(super().do_GET)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
+        self._counted(super().do_HEAD)
+
+    def _counted(self, handle: Any) -> None:
+        self.hit_number = self.traffic.arrive(self.command, unquote(urlsplit(self.path).path))
+        try:
+            handle()
+        finally:
+            self.traffic.leave()
 
     def _route(self) -> dict[str, Any] | None:
         routes = {**self.routes_file.get(), **self.extra_routes}
@@ -97,6 +154,12 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def send_head(self):  # type: ignore[no-untyped-def]
         route = self._route()
+        head = (route or {}).get("head") or self.site_file.get().get("head")
+        if head and self.command == "HEAD":
+            if head == "drop":  # hang up without an answer
+                self.close_connection = True
+                return None
+            return self._send(int(head), {"headers": {"Allow": "GET"}}, None, 0)
         if route is not None:
             return self._send_route(route)
         path = Path(self.translate_path(self.path))
@@ -119,6 +182,10 @@ class _Handler(SimpleHTTPRequestHandler):
         return None
 
     def _send_route(self, route: dict[str, Any]):  # type: ignore[no-untyped-def]
+        if "times" in route and self.hit_number > int(route["times"]):  # past ``times``: the content, 200
+            route = {k: v for k, v in route.items() if k not in ("status", "retry_after", "times")}
+        if "retry_after" in route:
+            route = {**route, "headers": {"Retry-After": str(route["retry_after"]), **route.get("headers", {})}}
         if route.get("delay"):
             time.sleep(float(route["delay"]))
         if route.get("zeros"):
@@ -143,7 +210,7 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(length))
         self.end_headers()
-        return stream
+        return stream  # None: nothing to send after the headers
 
     def _calendar(self) -> str:
         """One month of an events calendar linking to the months before and after, forever."""
@@ -178,10 +245,12 @@ class SiteServer:
     def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0,
                  routes: dict[str, dict[str, Any]] | None = None) -> None:
         self.root = Path(root)
+        self.traffic = _Traffic()
         handler = type("Handler", (_Handler,), {
             "routes_file": _JsonFile(self.root / ROUTES_FILE),
             "site_file": _JsonFile(self.root / SITE_FILE),
             "extra_routes": dict(routes or {}),
+            "traffic": self.traffic,
         })
         self.httpd = _QuietServer((host, port), partial(handler, directory=str(self.root)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -190,6 +259,21 @@ class SiteServer:
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}/"
+
+    @property
+    def hits(self) -> dict[str, list[Hit]]:
+        """Path -> the requests it received, in order (a snapshot)."""
+        with self.traffic.lock:
+            return {path: list(hits) for path, hits in self.traffic.hits.items()}
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests this server was answering at once."""
+        return self.traffic.max_in_flight
+
+    def methods(self, path: str) -> list[str]:
+        """The methods of the requests ``path`` received, in order: ``["HEAD", "GET"]``."""
+        return [hit.method for hit in self.hits.get(path, [])]
 
     def start(self) -> SiteServer:
         self.thread.start()

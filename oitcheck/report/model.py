@@ -109,12 +109,13 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
             if not texts.get(url):
                 texts[url] = link.get("text", "")
     broken, soft = [], []
-    checked = 0
+    checked = cached = 0
     for url, pages in found_on.items():
         record = ctx.record(url)
         if record is None:
             continue
         checked += 1
+        cached += bool(record.get("cached"))
         state, detail = ctx.link_state(url)
         entry = {"url": url, "status": record.get("status"), "error": record.get("error"), "found_on": pages,
                  "text": texts.get(url, "")[:200]}
@@ -124,7 +125,7 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
             soft.append({**entry, "reason": detail})
     broken.sort(key=lambda b: b["url"])
     soft.sort(key=lambda b: b["url"])
-    return {"checked": checked, "broken": broken, "soft_404": soft}
+    return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft}
 
 
 def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:

@@ -45,7 +45,8 @@ from twisted.python.failure import Failure
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
 from oitcheck.extract.html import css_pictures, page_names, page_words, parse_page, selector_used
 from oitcheck.items import PageItem, ProbeItem, ResourceItem
-from oitcheck.middlewares import PrivateAddressRefused
+from oitcheck.linkcache import LinkCache, link_cache_from
+from oitcheck.middlewares import PrivateAddressRefused, is_status_only
 from oitcheck.net import canonical, site_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -82,6 +83,7 @@ class SiteSpider(scrapy.Spider):
         self.stylesheet_images = 0
         self.max_frame_levels = 2  # a frameset's frame may itself be a frameset
         self.probed: set[str] = set()  # hosts whose answer to an impossible URL was asked for
+        self.link_cache: LinkCache | None = None
         self.max_probes = 50
 
     @classmethod
@@ -93,6 +95,7 @@ class SiteSpider(scrapy.Spider):
         spider.max_checks = settings.getint("OITCHECK_MAX_CHECKS")
         spider.page_maxsize = settings.getint("OITCHECK_PAGE_MAXSIZE")
         spider.never_fetch = [re.compile(p, re.I) for p in settings.getlist("OITCHECK_NEVER_FETCH")]
+        spider.link_cache = link_cache_from(settings)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -141,8 +144,20 @@ class SiteSpider(scrapy.Spider):
         # The spider's own ``seen`` set dedupes; Scrapy's dupefilter would silently drop a redirect back
         # to an already-seen URL, hiding redirect loops that should be reported.
         callback = self.parse_home if homepage or frame else self.parse
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
+        # Links whose body is never read are checked with HEAD (HeadFallbackMiddleware retries with GET).
+        method = "HEAD" if is_status_only(role, url) else "GET"
+        return scrapy.Request(url, method=method, callback=callback, errback=self.on_error, meta=meta,
                               priority=priority, dont_filter=True)
+
+    def _cached(self, url: str) -> PageItem | ResourceItem | None:
+        """The cached record of a link to another host, as the item its fetch would have made."""
+        if self.link_cache is None or self.is_internal(url):
+            return None
+        record = self.link_cache.fresh(url)
+        if record is None:
+            return None
+        item_class = PageItem if "links" in record else ResourceItem
+        return item_class(**{k: v for k, v in record.items() if k in item_class.fields})
 
     def is_internal(self, url: str) -> bool:
         return url.startswith(("http://", "https://")) and site_of(url) in self.sites
@@ -184,6 +199,9 @@ class SiteSpider(scrapy.Spider):
             else:
                 role = "external"
             self.seen.add(canon)
+            if role != "page" and (cached := self._cached(url)) is not None:
+                yield cached  # another host's link that worked lately: not asked again (OITCHECK_LINK_CACHE_DAYS)
+                continue
             yield self._request(url, role, frame=frame + 1 if role == "page" and canon in frames else 0)
         if as_homepage:  # homepage images may carry the EIT QR code
             yield from self._image_requests(images)
@@ -199,11 +217,17 @@ class SiteSpider(scrapy.Spider):
                 continue
             self.homepage_images += 1
             self.seen.add(canon)
+            if (cached := self._cached(url)) is not None:
+                yield cached
+                continue
             yield self._request(url, "image")
 
     # -- callbacks ------------------------------------------------------------------------------
 
     def parse(self, response: Response) -> Iterator[Any]:
+        if response.request is not None and response.request.method == "HEAD":
+            yield self._status_record(response)  # a status-only check: no body, nothing to sniff or parse
+            return
         meta = response.meta
         role = meta.get("oit_role", "page")
         homepage = meta.get("oit_homepage", False)
@@ -251,6 +275,26 @@ class SiteSpider(scrapy.Spider):
         keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS)
         yield ResourceItem(**base, error=None, error_detail=None, kind=kind, size=len(body),
                            body=body if keep else None, doc=None, qr=[])
+
+    def _status_record(self, response: Response) -> ResourceItem:
+        """The record of a link checked with HEAD: status, final URL, redirects and type (from the headers
+        and the URL), never an empty document or page."""
+        meta = response.meta
+        url = response.request.url if response.request else response.url
+        redirects = list(meta.get("redirect_urls", []))
+        original = redirects[0] if redirects else url
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if response.status >= 400:
+            kind = kind_from_url(response.url) or "html"
+        else:
+            kind = sniff_kind(b"", response.url, content_type)
+            kind = "other" if kind == "empty" else kind
+        length = response.headers.get(b"Content-Length", b"").decode("latin-1").strip()
+        return ResourceItem(url=original, final_url=response.url, redirects=redirects, status=response.status,
+                            error=None, error_detail=None, depth=meta.get("depth", 0),
+                            external=not self.is_internal(original), kind=kind, content_type=content_type,
+                            size=int(length) if length.isdigit() else None, last_modified=_last_modified(response),
+                            body=None, doc=None, qr=[])
 
     async def parse_home(self, response: Response) -> AsyncIterator[Any]:
         """The homepage and the pages in its frames: ``parse``, then the pictures their stylesheets name
