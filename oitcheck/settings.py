@@ -97,6 +97,10 @@ OITCHECK_PROGRESS_INTERVAL = 2.0
 OITCHECK_WORKERS = 1
 OITCHECK_DOCUMENT_SECONDS = 30.0
 OITCHECK_WORKER_MEMORY_MB = 2048
+# HTML pages are parsed in a worker process of their own: parsing is most of the crawl's CPU (bench/), so it
+# runs on the second core beside Scrapy's networking, and a page that hangs the parser is only that page.
+OITCHECK_PARSE_IN_WORKER = True
+OITCHECK_PAGE_SECONDS = 20.0
 # OCR of scanned or garbled PDF pages (Tesseract, tha+eng), capped per document.
 OITCHECK_OCR = True
 OITCHECK_OCR_MAX_PAGES = 5

@@ -209,3 +209,22 @@ def test_ocr_results_are_cached_by_file_hash(writer, tmp_path: Path):
     assert first == second and first["quality"] == "ocr"
     assert stats["cached"] == 1 and stats["ocr_pages"] == 1
     assert list((tmp_path / "documents").rglob("*.json"))
+
+
+def test_pages_are_parsed_in_the_worker_and_a_page_that_overruns_is_only_that_page():
+    page = "<html><head><title>ข่าวประชาสัมพันธ์</title></head><body><a href='/o1'>โครงสร้าง</a></body></html>"
+    huge = "<html><body>" + "<div><a href='/x'>ลิงก์</a>" * 40000 + "</body></html>"
+
+    async def scenario() -> tuple[dict, dict]:
+        workers = ExtractionWorkers(WorkerLimits(workers=1, seconds=0.3))
+        workers.start()
+        try:
+            slow = await workers.page(huge, "http://127.0.0.1/")
+            fine = await workers.page(page, "http://127.0.0.1/")
+            return slow, fine
+        finally:
+            workers.close()
+
+    slow, fine = asyncio.run(scenario())
+    assert slow["quality"] == "unreadable" and slow["cause"] == "timeout"
+    assert fine["title"] == "ข่าวประชาสัมพันธ์" and fine["links"][0]["url"] == "http://127.0.0.1/o1"

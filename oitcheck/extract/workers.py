@@ -20,6 +20,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from oitcheck.cache import DocumentCache
 from oitcheck.extract.documents import extract_document
+from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.qr import decode_qr, decode_svgs
 
@@ -83,6 +84,11 @@ class ExtractionWorkers:
     async def qr_codes(self, body: bytes) -> list[str]:
         found = await self._run(decode_qr, (body,), self.limits.image_seconds, "")
         return found if isinstance(found, list) else []
+
+    async def page(self, html: str, url: str) -> dict[str, Any]:
+        """``parse_page`` of one HTML page, or an unreadable verdict when it fails or overruns."""
+        return await self._run(parse_page, (html, url), self.limits.seconds, f"parsing took longer than "
+                               f"{self.limits.seconds:.0f} s")
 
     async def svg_qr_codes(self, svgs: list[str]) -> list[str]:
         found = await self._run(decode_svgs, (svgs,), self.limits.image_seconds, "")

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -44,6 +45,7 @@ from twisted.python.failure import Failure
 
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
 from oitcheck.extract.html import css_pictures, page_names, page_words, parse_page, selector_used
+from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.items import PageItem, ProbeItem, ResourceItem
 from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import PrivateAddressRefused, is_status_only
@@ -84,6 +86,7 @@ class SiteSpider(scrapy.Spider):
         self.max_frame_levels = 2  # a frameset's frame may itself be a frameset
         self.probed: set[str] = set()  # hosts whose answer to an impossible URL was asked for
         self.link_cache: LinkCache | None = None
+        self.page_workers: ExtractionWorkers | None = None
         self.max_probes = 50
 
     @classmethod
@@ -96,6 +99,10 @@ class SiteSpider(scrapy.Spider):
         spider.page_maxsize = settings.getint("OITCHECK_PAGE_MAXSIZE")
         spider.never_fetch = [re.compile(p, re.I) for p in settings.getlist("OITCHECK_NEVER_FETCH")]
         spider.link_cache = link_cache_from(settings)
+        if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
+            spider.page_workers = ExtractionWorkers(WorkerLimits(workers=1, seconds=settings.getfloat(
+                "OITCHECK_PAGE_SECONDS"), memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB")))
+            crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -224,7 +231,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- callbacks ------------------------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         if response.request is not None and response.request.method == "HEAD":
             yield self._status_record(response)  # a status-only check: no body, nothing to sniff or parse
             return
@@ -253,11 +260,10 @@ class SiteSpider(scrapy.Spider):
         # A "document" link that answers with an HTML page is parsed too: it may be a download page,
         # or a CMS's "file not found" page (a soft 404) that must not pass for the document.
         if is_html and role in ("page", "external", "document") and response.status < 400:
-            try:
-                facts = parse_page(response.text, response.url)
-            except Exception as exc:  # noqa: BLE001 - hostile markup must not end the crawl
-                self.logger.warning("cannot parse %s: %s", response.url, exc)
-                yield ResourceItem(**base, error="unparseable", error_detail=str(exc)[:300], kind="html",
+            facts = await self._parse_page(response.text, response.url)
+            if "error" in facts:  # hostile markup (a parser error or a page that hangs it) must not end the crawl
+                self.logger.warning("cannot parse %s: %s", response.url, facts["error"])
+                yield ResourceItem(**base, error="unparseable", error_detail=facts["error"][:300], kind="html",
                                    size=len(response.body), body=None, doc=None, qr=[])
                 return
             if not (homepage or frame):
@@ -267,7 +273,8 @@ class SiteSpider(scrapy.Spider):
             if external and host not in self.probed and len(self.probed) < self.max_probes:
                 yield self._probe(response.url)  # an external page is evidence too: its host's soft 404s
             if role == "page" and not external and self.is_internal(response.url):
-                yield from self.follow(facts["links"], facts["images"], homepage, frame)
+                for request in self.follow(facts["links"], facts["images"], homepage, frame):
+                    yield request
             return
         body = response.body
         kind = (kind_from_url(response.url) or "html") if response.status >= 400 else sniff_kind(
@@ -275,6 +282,21 @@ class SiteSpider(scrapy.Spider):
         keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS)
         yield ResourceItem(**base, error=None, error_detail=None, kind=kind, size=len(body),
                            body=body if keep else None, doc=None, qr=[])
+
+    async def _parse_page(self, html: str, url: str) -> dict[str, Any]:
+        """``parse_page`` in the page worker process when there is one: parsing is most of the crawl's
+        CPU, and there it runs on the other core, under a time limit (``{"error": ...}`` on failure)."""
+        if self.page_workers is None:
+            try:
+                return parse_page(html, url)
+            except Exception as exc:  # noqa: BLE001 - hostile markup must not end the crawl
+                return {"error": f"{type(exc).__name__}: {exc}"}
+        facts = await self.page_workers.page(html, url)
+        return {"error": facts.get("error") or "unparseable"} if facts.get("quality") == "unreadable" else facts
+
+    def _closed(self, spider: Any = None) -> None:
+        if self.page_workers is not None:
+            self.page_workers.close()
 
     def _status_record(self, response: Response) -> ResourceItem:
         """The record of a link checked with HEAD: status, final URL, redirects and type (from the headers
@@ -302,7 +324,7 @@ class SiteSpider(scrapy.Spider):
 
         The page's record waits for its stylesheets, but its links are followed meanwhile."""
         page: PageItem | None = None
-        for output in self.parse(response):
+        async for output in self.parse(response):
             if isinstance(output, PageItem):
                 page = output
             else:
