@@ -101,6 +101,8 @@ def ensure_crawled(crawl: CrawlResult) -> None:
     detail = home.get("error_detail") or ""
     message = {"dns": "host name does not resolve", "refused": "connection refused", "timeout": "timed out",
                "robots": "robots.txt forbids crawling the homepage", "redirect_loop": "redirect loop",
-               "private_address": "redirects to a private address (use --allow-private)"}.get(reason, reason)
+               "private_address": "redirects to a private address (use --allow-private)",
+               "tls": "its TLS certificate is not valid (use --insecure-tls to audit it anyway; the report "
+                      "then lists the certificate problem)"}.get(reason, reason)
     raise SiteUnreachable(f"{crawl.start_url}: cannot crawl the site: {message}"
                           + (f" ({detail})" if detail and reason == "error" else ""))

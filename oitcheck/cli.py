@@ -51,6 +51,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt (own site only)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress line on stderr (default: when stderr is a terminal)")
+    parser.add_argument("--insecure-tls", action="store_true", help="read pages behind invalid TLS certificates "
+                        "(common on agency sites); the certificates are still reported")
     parser.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages (Tesseract)")
     parser.add_argument("--cache-dir", type=Path, help="where OCR results are kept between runs "
                         "(default $OITCHECK_CACHE_DIR or ~/.cache/oitcheck)")
@@ -93,7 +95,7 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
     return CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, allow_private=args.allow_private,
                         progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose,
                         ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir,
-                        link_cache_days=args.recheck_after)
+                        link_cache_days=args.recheck_after, insecure_tls=args.insecure_tls)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +150,7 @@ def run_many_command(args: argparse.Namespace) -> int:
         if value is not None:
             options += [flag, str(value)]
     for flag, on in (("--allow-private", args.allow_private), ("--ignore-robots", args.ignore_robots),
-                     ("--no-ocr", args.no_ocr), ("--no-cache", args.no_cache)):
+                     ("--no-ocr", args.no_ocr), ("--no-cache", args.no_cache), ("--insecure-tls", args.insecure_tls)):
         if on:
             options.append(flag)
     summary, status = run_many(args.csv, args.out, args.jobs, options, args.checklist, args.fail_under)

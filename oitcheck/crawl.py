@@ -35,6 +35,7 @@ class CrawlOptions:
     ocr: bool = True
     cache_dir: str | Path | None = None  # None: the default cache folder; "": no cache
     link_cache_days: float = 7.0
+    insecure_tls: bool = False  # read pages behind bad certificates (and report the certificates)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class CrawlResult:
     beyond_cap: int = 0  # internal pages past --max-pages: status checked, not parsed or followed
     not_fetched: int = 0  # links past every cap: not even checked
     probes: dict[str, dict[str, Any]] = field(default_factory=dict)  # host -> its answer to an impossible URL
+    tls_problems: dict[str, str] = field(default_factory=dict)  # host -> why its certificate is bad (--insecure-tls)
 
     def __post_init__(self) -> None:
         self._index: dict[str, dict[str, Any]] | None = None
@@ -103,6 +105,9 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_OCR": options.ocr,
         "OITCHECK_CACHE_DIR": None if options.cache_dir is None else str(options.cache_dir),
         "OITCHECK_LINK_CACHE_DAYS": options.link_cache_days,
+        "OITCHECK_INSECURE_TLS": options.insecure_tls,
+        **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
+           if options.insecure_tls else {}),
     }, priority="cmdline")
     return settings
 
@@ -131,6 +136,7 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
     process.crawl(crawler, start_url=start_url).addErrback(failures.append)
     process.start()
     result.duration_s = round(time.monotonic() - started, 2)
+    result.tls_problems = dict((crawler.stats.get_value("oitcheck/tls_problems") if crawler.stats else None) or {})
     if failures:  # the crawl could not even start (a bad setting, a broken component): not an interruption
         error = failures[0].value
         raise CrawlFailed(f"the crawler failed: {type(error).__name__}: {error}"[:300])

@@ -1,18 +1,22 @@
 """Downloader middlewares: the private-address guard, Thai encoding repair, and the link checker's manners
-(HEAD with a GET fallback, retries with a backoff that honours ``Retry-After``). Per-server download slots
+(HEAD with a GET fallback, retries with a backoff that honours ``Retry-After``, certificates reported under
+``--insecure-tls``). Per-server download slots
 are in ``oitcheck.slots``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import ssl
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import DownloadFailedError, IgnoreRequest, ResponseDataLossError
+from scrapy.exceptions import DownloadFailedError, IgnoreRequest, NotConfigured, ResponseDataLossError
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
@@ -243,3 +247,54 @@ class PoliteRetryMiddleware(RetryMiddleware):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, count)
 
+
+
+class CertificateCheckMiddleware:
+    """With ``--insecure-tls``, pages behind a bad certificate are still read, and the problem is still
+    reported: each HTTPS host's certificate is verified once, on the side, with Python's ``ssl``.
+
+    Without the switch Scrapy's browser-like context factory verifies every connection, and a bad
+    certificate is the link's failure (``tls``), as a browser would show it to a citizen."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.problems: dict[str, str] = {}
+        self.checked: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CertificateCheckMiddleware:
+        if not crawler.settings.getbool("OITCHECK_INSECURE_TLS"):
+            raise NotConfigured("certificates are verified on every connection")
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        parts = urlsplit(response.url)
+        if parts.scheme == "https" and parts.hostname:
+            key = f"{parts.hostname}:{parts.port or 443}"
+            if key not in self.checked:
+                self.checked.add(key)
+                problem = await asyncio.to_thread(certificate_problem, parts.hostname, parts.port or 443)
+                if problem:
+                    self.problems[parts.hostname] = problem
+        return response
+
+    def spider_closed(self, spider: Spider | None = None) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("oitcheck/tls_problems", dict(self.problems))
+
+
+def certificate_problem(host: str, port: int, timeout: float = 10.0) -> str:
+    """Why a browser would refuse ``host``'s certificate ('' when it would not, or the host cannot be reached)."""
+    context = ssl.create_default_context()
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw, \
+                context.wrap_socket(raw, server_hostname=host):
+            return ""
+    except ssl.SSLCertVerificationError as exc:
+        return exc.verify_message or str(exc)
+    except ssl.SSLError as exc:
+        return exc.reason or str(exc)
+    except OSError:
+        return ""

@@ -57,8 +57,14 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
+# Certificates are verified like a browser does (Scrapy's default does not verify): a bad certificate is the
+# link's failure, "tls". --insecure-tls switches to the non-verifying factory and reports certificates aside.
+DOWNLOADER_CLIENTCONTEXTFACTORY = "scrapy.core.downloader.contextfactory.BrowserLikeContextFactory"
+OITCHECK_INSECURE_TLS = False
+
 DOWNLOADER_MIDDLEWARES = {
     "oitcheck.middlewares.PrivateAddressMiddleware": 50,
+    "oitcheck.middlewares.CertificateCheckMiddleware": 580,
     "oitcheck.slots.AddressSlotMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "oitcheck.middlewares.PoliteRetryMiddleware": 550,

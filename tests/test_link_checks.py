@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -324,3 +325,51 @@ def test_server_counts_requests_and_answers_the_first_ones_with_the_route_status
         assert head.value.code == 405
         assert urllib.request.urlopen(server.url + "b.html").status == 200
         assert server.methods("/a.html") == ["GET", "GET"] and server.methods("/b.html") == ["HEAD", "GET"]
+
+
+# --- TLS: verified like a browser; --insecure-tls reads on and reports the certificate ----------------
+def _self_signed(folder: Path) -> ssl.SSLContext:
+    """A server context with a self-signed certificate for 127.0.0.1 (a browser would refuse it)."""
+    from datetime import UTC, datetime, timedelta
+    from ipaddress import IPv4Address
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+def test_a_bad_certificate_is_a_tls_failure_unless_insecure_tls(tmp_path: Path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
+                                     "<body><a href='/o1.html'>โครงสร้างและอำนาจหน้าที่</a></body></html>",
+                                     encoding="utf-8")
+    (site / "o1.html").write_text("<html><head><title>โครงสร้าง</title></head><body>แผนผังโครงสร้าง</body></html>",
+                                  encoding="utf-8")
+    with SiteServer(site, tls=_self_signed(tmp_path)) as server:
+        assert server.url.startswith("https://")
+        refused, _ = audit(server.url, tmp_path / "strict")
+        read, report = audit(server.url, tmp_path / "insecure", "--insecure-tls")
+    assert refused.returncode == 3 and "TLS certificate is not valid" in refused.stderr
+    assert not (tmp_path / "strict" / "report.json").exists()
+    assert read.returncode == 0, read.stderr
+    assert report["crawl"]["pages"] == 2
+    assert [t["host"] for t in report["links"]["tls"]] == ["127.0.0.1"]
+    assert "self" in report["links"]["tls"][0]["error"].lower()  # "self-signed certificate"
+    assert "--insecure-tls" in (tmp_path / "insecure" / "report.html").read_text(encoding="utf-8")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import io
 import json
+import ssl
 import sys
 import threading
 import time
@@ -243,7 +244,8 @@ class SiteServer:
     """Serve ``root`` on ``host`` (a loopback address) in a background thread; use as a context manager."""
 
     def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0,
-                 routes: dict[str, dict[str, Any]] | None = None) -> None:
+                 routes: dict[str, dict[str, Any]] | None = None, tls: ssl.SSLContext | None = None) -> None:
+        """``tls``: serve HTTPS with this server-side context (tests of certificate checks)."""
         self.root = Path(root)
         self.traffic = _Traffic()
         handler = type("Handler", (_Handler,), {
@@ -253,12 +255,15 @@ class SiteServer:
             "traffic": self.traffic,
         })
         self.httpd = _QuietServer((host, port), partial(handler, directory=str(self.root)))
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"{self.scheme}://{host}:{port}/"
 
     @property
     def hits(self) -> dict[str, list[Hit]]:

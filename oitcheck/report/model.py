@@ -125,7 +125,8 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
             soft.append({**entry, "reason": detail})
     broken.sort(key=lambda b: b["url"])
     soft.sort(key=lambda b: b["url"])
-    return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft}
+    tls = [{"host": host, "error": error} for host, error in sorted(ctx.crawl.tls_problems.items())]
+    return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft, "tls": tls}
 
 
 def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:
