@@ -37,7 +37,7 @@ def normalise_start_url(raw: str) -> str:
         port = parts.port
     except ValueError:
         raise BadInput(f"not a valid port in URL: {raw!r}") from None
-    netloc = host.encode("idna").decode("ascii") if not _is_ip(host) else host
+    netloc = host.encode("idna").decode("ascii") if not is_ip(host) else host
     if ":" in netloc:  # IPv6 literal
         netloc = f"[{netloc}]"
     if port:
@@ -72,7 +72,8 @@ def site_of(url: str) -> str:
     return f"{host}:{port}" if port not in (None, 80, 443) else host
 
 
-def _is_ip(host: str) -> bool:
+def is_ip(host: str) -> bool:
+    """Whether ``host`` is written as an address (no name to resolve)."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -91,7 +92,7 @@ def is_private_ip(address: str) -> bool:
 @lru_cache(maxsize=4096)
 def resolve(host: str) -> tuple[str, ...]:
     """All addresses a host name resolves to (cached: one lookup per host per run)."""
-    if _is_ip(host):
+    if is_ip(host):
         return (host,)
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     return tuple(sorted({info[4][0] for info in infos}))

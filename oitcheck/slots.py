@@ -12,8 +12,6 @@ first request (``AddressSlotMiddleware``), and the queue files requests under it
 
 from __future__ import annotations
 
-import ipaddress
-
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CannotResolveHostError
@@ -22,13 +20,15 @@ from scrapy.resolver import dnscache
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
+from oitcheck.net import is_ip
+
 SLOT = "download_slot"  # Scrapy's request meta key for the download slot
 
 
 def known_address(request: Request) -> str | None:
     """The address the request's host is known to have (cached lookup), or None."""
     host = urlparse_cached(request).hostname
-    if not host or _is_address(host):
+    if not host or is_ip(host):
         return None  # an address is its own slot already
     address = dnscache.get(host)
     return address if isinstance(address, str) else None
@@ -52,7 +52,7 @@ class AddressSlotMiddleware:
             return None
         parts = urlparse_cached(request)
         host = parts.hostname
-        if parts.scheme not in ("http", "https") or not host or _is_address(host):
+        if parts.scheme not in ("http", "https") or not host or is_ip(host):
             return None
         address = known_address(request)
         if address is None:
@@ -76,11 +76,3 @@ class AddressAwarePriorityQueue(DownloaderAwarePriorityQueue):
             if address:
                 request.meta[SLOT] = address
         super().push(request)
-
-
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True

@@ -9,6 +9,24 @@ import pytest
 from tests.conftest import codes, items
 
 
+def serve_and_audit(serve, site, out):
+    """Finish a written site, serve it and audit it; the audit must succeed."""
+    from tests.conftest import audit
+
+    site.finish()
+    server = serve(site.root)
+    result, report = audit(server.url, out)
+    assert result.returncode == 0, result.stderr
+    return server, report
+
+
+def ita_index(site, rows: list[tuple[str, str, str]], heading: str = "ITA 2568") -> None:
+    """The homepage as a one-table ITA index: item label, item name, a generic "คลิก" link (``rows``)."""
+    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
+                            f"<body><h1>{heading}</h1><table>{table}</table></body></html>")
+
+
 def test_index_table_site_matches_through_table_rows(audited):
     _, report, _ = audited("index_table")
     found = items(report)
@@ -119,9 +137,7 @@ def test_external_host_and_unreadable_documents_through_the_spider(serve, tmp_pa
     rows = [("O8", "คู่มือการปฏิบัติงาน", "/files/o8-scan.pdf"),
             ("O13", "รายงานผลการจัดซื้อจัดจ้างประจำปี 2567", files.link("store/o13.pdf")),
             ("O26", "รายงานผลการดำเนินการป้องกันการทุจริตประจำปี 2567", "/files/o26-2567.pdf")]
-    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
-    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
-                            f"<body><h1>ITA 2568</h1><table>{table}</table></body></html>")
+    ita_index(site, rows, "ITA 2568")
     site.finish()
     result, report = audit(site_server.url, tmp_path / "out")
     assert result.returncode == 0, result.stderr
@@ -166,7 +182,6 @@ def test_every_executive_needs_a_photo(serve, tmp_path):
 def test_hostile_documents_through_the_spider(serve, tmp_path):
     """Truncated and encrypted PDFs, a zip-bomb XLSX, an empty file and an HTML page served as a PDF: the
     audit finishes, each is 'unreadable' (judged from its link) or a soft 404, and nothing else is lost."""
-    from tests.conftest import audit
     from tests.test_extract_documents import _pdf_bytes, _zip_bomb_xlsx
     from tests.testbed.kit import SiteWriter
 
@@ -182,13 +197,8 @@ def test_hostile_documents_through_the_spider(serve, tmp_path):
             ("O15", "รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี 2567", "/files/o15.pdf"),
             ("O12", "สรุปผลการจัดซื้อจัดจ้าง ปี 2568", "/files/o12.xlsx"),
             ("O25", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "/files/o25.pdf")]
-    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
-    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
-                            f"<body><h1>ITA 2568</h1><table>{table}</table></body></html>")
-    site.finish()
-    server = serve(tmp_path / "site")
-    result, report = audit(server.url, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+    ita_index(site, rows, "ITA 2568")
+    server, report = serve_and_audit(serve, site, tmp_path / "out")
     assert report["crawl"]["duration_s"] < 60
     found = items(report)
     reasons = {}
@@ -231,7 +241,6 @@ def test_without_tesseract_the_report_says_scans_were_not_read(serve, tmp_path):
 def test_soft_404s_found_by_probing_an_impossible_address(serve, tmp_path, mode):
     """A host that answers any unknown URL with 200 and the same page (its homepage, or an error page that
     never says "not found"): a missing document linked as evidence is that page, so it is a soft 404."""
-    from tests.conftest import audit
     from tests.testbed.kit import SiteWriter
 
     site = SiteWriter(tmp_path / "site", "")
@@ -241,13 +250,8 @@ def test_soft_404s_found_by_probing_an_impossible_address(serve, tmp_path, mode)
                            "<p>ขออภัย ระบบไม่สามารถแสดงข้อมูลได้ในขณะนี้ กรุณากลับไปหน้าหลัก</p></body></html>")
     rows = [("O23", "การประเมินความเสี่ยงการทุจริต ประจำปี 2568", "/files/o23-2568.pdf"),
             ("O25", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "/files/o25-2568.pdf")]
-    table = "".join(f"<tr><td>{n}</td><td>{t}</td><td><a href='{u}'>คลิก</a></td></tr>" for n, t, u in rows)
-    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title></head>"
-                            f"<body><h1>ข้อมูล ITA ประจำปี 2568</h1><table>{table}</table></body></html>")
-    site.finish()
-    server = serve(tmp_path / "site")
-    result, report = audit(server.url, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+    ita_index(site, rows, "ข้อมูล ITA ประจำปี 2568")
+    server, report = serve_and_audit(serve, site, tmp_path / "out")
     found = items(report)
     assert found["o25"]["status"] == "pass"
     assert found["o23"]["status"] == "fail" and "soft_404" in codes(found["o23"]), found["o23"]["findings"]

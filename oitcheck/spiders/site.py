@@ -213,17 +213,24 @@ class SiteSpider(scrapy.Spider):
         if as_homepage:  # homepage images may carry the EIT QR code
             yield from self._image_requests(images)
 
+    def _take(self, url: str, counter: str, cap: int) -> bool:
+        """Whether ``url`` is a new, fetchable URL under the cap its ``counter`` attribute counts against;
+        if so it is counted and marked seen."""
+        canon = canonical(url)
+        if not url.startswith(("http://", "https://")) or canon in self.seen:
+            return False
+        if getattr(self, counter) >= cap or any(p.search(url) for p in self.never_fetch):
+            return False
+        setattr(self, counter, getattr(self, counter) + 1)
+        self.seen.add(canon)
+        return True
+
     def _image_requests(self, images: list[dict[str, Any]]) -> Iterator[scrapy.Request]:
         """Requests for homepage pictures not fetched yet, up to ``max_homepage_images`` in all."""
         for image in images:
             url = image["url"]
-            canon = canonical(url)
-            if not url.startswith(("http://", "https://")) or canon in self.seen:
+            if not self._take(url, "homepage_images", self.max_homepage_images):
                 continue
-            if self.homepage_images >= self.max_homepage_images or any(p.search(url) for p in self.never_fetch):
-                continue
-            self.homepage_images += 1
-            self.seen.add(canon)
             if (cached := self._cached(url)) is not None:
                 yield cached
                 continue
@@ -356,14 +363,8 @@ class SiteSpider(scrapy.Spider):
         for _ in range(2):  # the page's stylesheets, then those they import
             batch = []
             for url in queue:
-                canon = canonical(url)
-                if not url.startswith(("http://", "https://")) or canon in self.seen:
-                    continue
-                if self.stylesheets_fetched >= self.max_stylesheets or any(p.search(url) for p in self.never_fetch):
-                    continue
-                self.stylesheets_fetched += 1
-                self.seen.add(canon)
-                batch.append(url)
+                if self._take(url, "stylesheets_fetched", self.max_stylesheets):
+                    batch.append(url)
             if not batch:
                 break
             results = await asyncio.gather(*(self._fetch_stylesheet(url, depth) for url in batch))
