@@ -34,6 +34,7 @@ class PageItem(scrapy.Item):
     qr = scrapy.Field()  # QR codes decoded from this page's images: [{"image", "data"}]
     stylesheets = scrapy.Field()  # <link rel="stylesheet"> URLs (homepage CSS may hold the EIT QR background)
     svgs = scrapy.Field()  # inline <svg> markup that may be a QR code (homepage only is decoded)
+    scripts = scrapy.Field()  # <script src> URLs (the homepage's are checked like its pictures)
     cached = scrapy.Field()  # True: another host's page taken from the link cache, not fetched this run
 
 

@@ -87,7 +87,7 @@ def is_status_only(role: str, url: str) -> bool:
     Links past the page cap (role "check") and links to other hosts' images and media/binary files
     need only status, final URL, redirects and type. Pages, documents (their text is evidence),
     homepage images (the EIT QR code) and stylesheets are read, so they stay GET."""
-    if role == "check":
+    if role in ("check", "asset"):  # "asset": the homepage's scripts, checked, never read
         return True
     if role != "external":
         return False

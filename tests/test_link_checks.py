@@ -373,3 +373,21 @@ def test_a_bad_certificate_is_a_tls_failure_unless_insecure_tls(tmp_path: Path):
     assert [t["host"] for t in report["links"]["tls"]] == ["127.0.0.1"]
     assert "self" in report["links"]["tls"][0]["error"].lower()  # "self-signed certificate"
     assert "--insecure-tls" in (tmp_path / "insecure" / "report.html").read_text(encoding="utf-8")
+
+
+def test_homepage_pictures_stylesheets_and_scripts_are_checked_and_listed_when_broken(hosts, tmp_path):
+    (site, server), = hosts(1)
+    site.text("js/app.js", "console.log('ok');")
+    site.text("index.html", "<html><head><meta charset='utf-8'><title>เทศบาลตำบลทดสอบ</title>"
+                            "<link rel='stylesheet' href='/css/gone.css'><script src='/js/app.js'></script>"
+                            "<script src='/js/gone.js'></script></head><body><h1>หน้าแรก</h1>"
+                            "<img src='/img/gone.png' alt='ป้ายประชาสัมพันธ์'></body></html>")
+    site.finish()
+    result, report = audit(server.url, tmp_path / "out", "--no-ocr")
+    assert result.returncode == 0, result.stderr
+    broken = {b["url"].removeprefix(server.url): (b["status"], b["text"], b["found_on"])
+              for b in report["links"]["broken"]}
+    assert broken == {"css/gone.css": (404, "(stylesheet)", [server.url]),
+                      "js/gone.js": (404, "(script)", [server.url]),
+                      "img/gone.png": (404, "ป้ายประชาสัมพันธ์", [server.url])}
+    assert server.methods("/js/app.js") == ["HEAD"]  # a script is only checked, never read

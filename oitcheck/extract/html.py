@@ -33,6 +33,7 @@ _LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
 _LABEL_TAGS = {"p", "strong", "b", "dt", "label", "font", "span"}
 _LABEL_REACH = 8  # elements after a caption line that still count as captioned by it
 MAX_LABEL_CHARS = 200
+MAX_SCRIPTS = 50
 _HEADING_CLASS = re.compile(r"(title|heading|header|accordion|panel-head|card-head|topic)", re.I)
 _ROW_TAGS = ("tr", "li", "dd", "p")
 _SKIP_SCHEMES = ("javascript:", "data:", "about:", "#")
@@ -71,10 +72,16 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
     meta, stylesheets = _head_links(soup, base)
     images: list[dict[str, Any]] = []
     css_seen: set[str] = set()
+    scripts: list[str] = []
     for tag in soup(_DROP_TAGS):
         if tag.decomposed:  # inside one already dropped (a <style> in a <template>)
             continue
-        if tag.name == "style":
+        if tag.name == "script":
+            src = tag.get("src")
+            url = absolute_url(base, src) if isinstance(src, str) else None
+            if url and url not in scripts and len(scripts) < MAX_SCRIPTS:
+                scripts.append(url)
+        elif tag.name == "style":
             _style_block(tag.get_text(), base, images, stylesheets, css_seen)
         elif tag.name == "svg":
             _svg_pictures(tag, base, images, css_seen)
@@ -148,6 +155,7 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
         "forms": forms,
         "tables": tables,
         "stylesheets": stylesheets,
+        "scripts": scripts,
         "svgs": qr_like_svgs(html),
     }
 

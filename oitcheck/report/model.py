@@ -99,15 +99,14 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
     for page in ctx.crawl.pages:
         if page.get("external"):
             continue
-        for link in page.get("links", []):
-            url = link["url"]
-            if not url.startswith(("http://", "https://")) or link.get("tag") not in LINK_TAGS:
+        for url, text in _page_links(page):
+            if not url.startswith(("http://", "https://")):
                 continue
             pages = found_on.setdefault(url, [])
             if page["url"] not in pages and len(pages) < MAX_FOUND_ON:
                 pages.append(page["url"])
             if not texts.get(url):
-                texts[url] = link.get("text", "")
+                texts[url] = text
     broken, soft = [], []
     checked = cached = 0
     for url, pages in found_on.items():
@@ -127,6 +126,16 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
     soft.sort(key=lambda b: b["url"])
     tls = [{"host": host, "error": error} for host, error in sorted(ctx.crawl.tls_problems.items())]
     return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft, "tls": tls}
+
+
+def _page_links(page: dict[str, Any]) -> list[tuple[str, str]]:
+    """(URL, text) of what a page links to: anchors, frames and embeds; and, where they were fetched (the
+    homepage and its frames), its pictures, stylesheets and scripts."""
+    found = [(link["url"], link.get("text", "")) for link in page.get("links", []) if link.get("tag") in LINK_TAGS]
+    found += [(image["url"], image.get("alt") or "(รูปภาพ)") for image in page.get("images", [])]
+    found += [(url, "(stylesheet)") for url in page.get("stylesheets") or []]
+    found += [(url, "(script)") for url in page.get("scripts") or []]
+    return found
 
 
 def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:

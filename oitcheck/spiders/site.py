@@ -88,6 +88,8 @@ class SiteSpider(scrapy.Spider):
         self.link_cache: LinkCache | None = None
         self.page_workers: ExtractionWorkers | None = None
         self.max_probes = 50
+        self.assets_checked = 0
+        self.max_assets = 100
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -275,6 +277,7 @@ class SiteSpider(scrapy.Spider):
                 return
             if not (homepage or frame):
                 facts["svgs"] = []  # only the homepage's are decoded (parse_home); kept, they would bloat the record
+                facts["scripts"] = []  # only the homepage's are checked
             yield PageItem(**base, encoding=response.encoding, **facts)
             host = site_of(response.url)
             if external and host not in self.probed and len(self.probed) < self.max_probes:
@@ -282,6 +285,10 @@ class SiteSpider(scrapy.Spider):
             if role == "page" and not external and self.is_internal(response.url):
                 for request in self.follow(facts["links"], facts["images"], homepage, frame):
                     yield request
+                if homepage or frame:  # the homepage's scripts: a broken one is a broken page for visitors
+                    for url in facts.get("scripts") or []:
+                        if self._take(url, "assets_checked", self.max_assets):
+                            yield self._cached(url) or self._request(url, "asset")
             return
         body = response.body
         kind = (kind_from_url(response.url) or "html") if response.status >= 400 else sniff_kind(
