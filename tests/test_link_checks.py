@@ -88,14 +88,15 @@ def gaps(hits: list[Any]) -> list[float]:
 
 
 def test_status_only_links_are_the_ones_sent_as_head():
-    assert is_status_only("check", "https://x.go.th/news/1")
+    assert is_status_only("check", "https://agency.example.org/news/1")
     assert is_status_only("external", "https://cdn.example.com/video/clip.MP4")
     assert is_status_only("external", "https://cdn.example.com/photo.jpg")
-    assert not is_status_only("external", "https://www.example.go.th/about")  # a page: its text may be evidence
-    assert not is_status_only("document", "https://x.go.th/o12.pdf")
-    assert not is_status_only("image", "https://x.go.th/eit-qr.png")  # homepage images: the EIT QR code
-    assert not is_status_only("page", "https://x.go.th/")
-    assert not is_status_only("stylesheet", "https://x.go.th/style.css")
+    assert not is_status_only("external", "https://www.example.org/about")  # a page: its text may be evidence
+    assert not is_status_only("document", "https://agency.example.org/o12.pdf")
+    assert not is_status_only("image", "https://agency.example.org/eit-qr.png")  # homepage images: the EIT QR code
+    assert not is_status_only("page", "https://agency.example.org/")
+    assert not is_status_only("stylesheet", "https://agency.example.org/style.css")
+    assert is_status_only("asset", "https://agency.example.org/js/app.js")  # homepage scripts: checked, not read
 
 
 def test_host_refusing_head_is_checked_again_with_get(hosts):
