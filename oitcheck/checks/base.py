@@ -60,6 +60,7 @@ class AuditContext:
     as_of: date
     candidates: dict[str, list[Candidate]]
     _normalised: dict[str, str] = field(default_factory=dict, repr=False)
+    _states: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def message(self, code: str, **values: Any) -> str:
         template = self.checklist.messages.get("findings", {}).get(code, code)
@@ -80,7 +81,14 @@ class AuditContext:
         return self.crawl.lookup(url)
 
     def link_state(self, url: str) -> tuple[str, str]:
-        """(ok | broken | soft_404 | unknown, detail): is this evidence URL working?"""
+        """(ok | broken | soft_404 | unknown, detail): is this evidence URL working? Cached per URL: every
+        item's candidates and the broken-links summary ask about the same links, and the soft-404 test
+        reads the page's text."""
+        if url not in self._states:
+            self._states[url] = self._link_state(url)
+        return self._states[url]
+
+    def _link_state(self, url: str) -> tuple[str, str]:
         record = self.record(url)
         if record is None:
             return "unknown", "not fetched"

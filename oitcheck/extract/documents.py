@@ -121,11 +121,11 @@ def extract_document(body: bytes, kind: str, ocr: OcrOptions | None = None,
     if kind not in READABLE:
         return _facts("", quality="empty")
     if not body:
-        return _unreadable("empty file (0 bytes)")
+        return unreadable("empty file (0 bytes)")
     try:
         facts = _read_pdf(body, max_pages, ocr) if kind == "pdf" else _OFFICE_READERS[kind](body)
     except Exception as exc:  # noqa: BLE001 - any parser failure on a hostile file is 'unreadable'
-        return _unreadable(str(exc) if isinstance(exc, (PdfUnreadable, ZipBomb)) else
+        return unreadable(str(exc) if isinstance(exc, (PdfUnreadable, ZipBomb)) else
                            f"{type(exc).__name__}: {exc}"[:200])
     facts["text"] = clean_space(facts["text"])[:MAX_CHARS]
     facts.setdefault("quality", text_quality(facts["text"]))
@@ -167,8 +167,9 @@ def _facts(text: str = "", *, pages: int | None = None, tables: int = 0, title: 
             **extra}
 
 
-def _unreadable(reason: str) -> dict[str, Any]:
-    return _facts("", quality="unreadable", error=reason)
+def unreadable(reason: str, **extra: Any) -> dict[str, Any]:
+    """The facts of a file that could not be read, with why (and, from the workers, ``cause``)."""
+    return _facts("", quality="unreadable", error=reason, **extra)
 
 
 _OFFICE_READERS: dict[str, Callable[[bytes], dict[str, Any]]] = {"docx": read_docx, "xlsx": read_xlsx, "csv": read_csv}

@@ -19,7 +19,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from oitcheck.cache import DocumentCache
-from oitcheck.extract.documents import extract_document
+from oitcheck.extract.documents import extract_document, unreadable
 from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.qr import decode_qr, decode_svgs
@@ -103,20 +103,15 @@ class ExtractionWorkers:
             return await asyncio.wrap_future(future)
         except FutureTimeout:
             self.stats["timeouts"] += 1
-            return _unreadable(timeout_reason, "timeout")
+            return unreadable(timeout_reason, cause="timeout")
         except (ProcessExpired, MemoryError) as exc:
             self.stats["crashes"] += 1
-            return _unreadable(f"the reader failed on this file ({type(exc).__name__})", "crash")
+            return unreadable(f"the reader failed on this file ({type(exc).__name__})", cause="crash")
 
     def _key(self, body: bytes, kind: str) -> str:
         ocr = self.limits.ocr
         digest = hashlib.sha256(body).hexdigest()
         return f"{digest}-{kind}-v{EXTRACTOR_VERSION}-ocr{int(ocr.enabled)}-{ocr.max_pages}-{ocr.dpi}"
-
-
-def _unreadable(reason: str, cause: str) -> dict[str, Any]:
-    return {"text": "", "pages": None, "tables": 0, "title": "", "quality": "unreadable", "error": reason,
-            "cause": cause}
 
 
 def _worth_caching(facts: dict[str, Any]) -> bool:
