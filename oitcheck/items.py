@@ -57,6 +57,7 @@ class ResourceItem(scrapy.Item):
     doc = scrapy.Field()  # extracted document facts: {"text", "pages", "tables", "title", "quality"}
     qr = scrapy.Field()  # for images: [{"image", "data"}]
     cached = scrapy.Field()  # True: another host's link taken from the link cache, not fetched this run
+    retry_after = scrapy.Field()  # seconds a 429/503 asked for, when longer than oitcheck waits (else None)
 
 
 class ProbeItem(scrapy.Item):

@@ -163,7 +163,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
     A 429/503 with ``Retry-After`` up to ``OITCHECK_RETRY_AFTER_MAX`` is waited out and its host's download
     slot is slowed to one request per that many seconds for the rest of the crawl (AutoThrottle may not
     lower it); a longer ``Retry-After`` is not waited for: the 429/503 answer is kept as the link's record
-    (the rules count a 429 as "unknown", not broken)."""
+    (the rules count a 429, and a 503 that said when to come back, as "unknown", not broken)."""
 
     RETRY_AFTER_CODES = frozenset({429, 503})
 
@@ -191,6 +191,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
             if asked is not None:
                 if asked > self.retry_after_max:
                     self._inc("oitcheck/retry/retry_after_too_long")
+                    request.meta["oit_retry_after"] = round(asked)  # "come back later": not a broken link
                     logger.info("not waiting %.0f s (Retry-After) for %s", asked, request.url)
                     return response
                 # the wait is the server's; the lasting gap is capped at AutoThrottle's own maximum delay,

@@ -162,15 +162,17 @@ def test_short_retry_after_is_waited_out_and_the_host_slowed(hosts):
     assert data["duration_s"] < 20
 
 
-def test_long_retry_after_is_not_waited_for_and_the_link_is_unknown(hosts, tmp_path):
+@pytest.mark.parametrize("status", [429, 503])
+def test_long_retry_after_is_not_waited_for_and_the_link_is_unknown(hosts, tmp_path, status):
+    """429 "too many requests" or 503 "down for maintenance" with "come back in an hour": not a broken link."""
     (site, server), (files, limited) = hosts(2)
-    files.route("/report.html", status=429, retry_after=3600, body=page("Too Many Requests"))
+    files.route("/report.html", status=status, retry_after=3600, body=page("Come back later"))
     files.finish()
     home(site, files.link("report.html"))
     site.finish()
     data = crawl(server.url)
     record = data["records"][files.link("report.html")]
-    assert record["status"] == 429 and record["state"] == "unknown"
+    assert record["status"] == status and record["state"] == "unknown"
     assert limited.methods("/report.html") == ["GET"]  # given up at once: no retry, no hour-long wait
     assert data["duration_s"] < 10
     # In the report: checked, not broken.

@@ -105,6 +105,8 @@ class AuditContext:
             return "ok", error  # e.g. too_large: the file is there, only too big to read
         if status == 429:
             return "unknown", "429"
+        if status == 503 and record.get("retry_after"):  # "down for maintenance, back in N s": not gone
+            return "unknown", f"503 (Retry-After {record['retry_after']} s)"
         if status is not None and status >= 400:
             return "broken", str(status)
         return "ok", str(status)

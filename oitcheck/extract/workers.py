@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import multiprocessing
+import os
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class WorkerLimits:
     image_seconds: float = 20.0
     memory_mb: int = 2048
     ocr: OcrOptions = field(default_factory=OcrOptions)
+    # A worker is replaced after this many files, so a leak in a reader cannot grow for a whole crawl;
+    # a new worker costs about a second of imports (bench/), which matters for cheap tasks like pages.
+    max_tasks: int = 500
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -52,9 +56,15 @@ class ExtractionWorkers:
         self.stats = {"documents": 0, "ocr_pages": 0, "cached": 0, "timeouts": 0, "crashes": 0}
 
     def start(self) -> None:
+        """Start the workers now (pebble would on the first task), so their imports run while the crawl
+        starts rather than while the first page waits."""
+        if self.pool is not None:
+            return
         # spawn, not fork: the crawl's process runs a reactor and threads that a fork would copy half-way
-        self.pool = ProcessPool(max_workers=self.limits.workers, max_tasks=500, initializer=_limit_memory,
-                                initargs=(self.limits.memory_mb,), context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPool(max_workers=self.limits.workers, max_tasks=self.limits.max_tasks,
+                                initializer=_limit_memory, initargs=(self.limits.memory_mb,),
+                                context=multiprocessing.get_context("spawn"))
+        self.pool.schedule(os.getpid)  # a no-op: makes pebble start its workers
 
     def close(self) -> None:
         if self.pool is not None:

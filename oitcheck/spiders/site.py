@@ -102,8 +102,10 @@ class SiteSpider(scrapy.Spider):
         spider.never_fetch = [re.compile(p, re.I) for p in settings.getlist("OITCHECK_NEVER_FETCH")]
         spider.link_cache = link_cache_from(settings)
         if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
-            spider.page_workers = ExtractionWorkers(WorkerLimits(workers=1, seconds=settings.getfloat(
-                "OITCHECK_PAGE_SECONDS"), memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB")))
+            spider.page_workers = ExtractionWorkers(WorkerLimits(
+                workers=1, seconds=settings.getfloat("OITCHECK_PAGE_SECONDS"),
+                memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB"), max_tasks=5000))
+            crawler.signals.connect(spider._opened, signal=signals.spider_opened)
             crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -295,7 +297,7 @@ class SiteSpider(scrapy.Spider):
             body, response.url, content_type)
         keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS)
         yield ResourceItem(**base, error=None, error_detail=None, kind=kind, size=len(body),
-                           body=body if keep else None, doc=None, qr=[])
+                           body=body if keep else None, doc=None, qr=[], retry_after=meta.get("oit_retry_after"))
 
     async def _parse_page(self, html: str, url: str) -> dict[str, Any]:
         """``parse_page`` in the page worker process when there is one: parsing is most of the crawl's
@@ -307,6 +309,11 @@ class SiteSpider(scrapy.Spider):
                 return {"error": f"{type(exc).__name__}: {exc}"}
         facts = await self.page_workers.page(html, url)
         return {"error": facts.get("error") or "unparseable"} if facts.get("quality") == "unreadable" else facts
+
+    def _opened(self, spider: Any = None) -> None:
+        """Start the page worker now: its imports then overlap robots.txt and the homepage's download."""
+        if self.page_workers is not None:
+            self.page_workers.start()
 
     def _closed(self, spider: Any = None) -> None:
         if self.page_workers is not None:
@@ -330,7 +337,7 @@ class SiteSpider(scrapy.Spider):
                             error=None, error_detail=None, depth=meta.get("depth", 0),
                             external=not self.is_internal(original), kind=kind, content_type=content_type,
                             size=int(length) if length.isdigit() else None, last_modified=_last_modified(response),
-                            body=None, doc=None, qr=[])
+                            body=None, doc=None, qr=[], retry_after=meta.get("oit_retry_after"))
 
     async def parse_home(self, response: Response) -> AsyncIterator[Any]:
         """The homepage and the pages in its frames: ``parse``, then the pictures their stylesheets name
