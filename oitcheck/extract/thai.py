@@ -6,6 +6,7 @@ stray spaces; matching must see through all of that, so every text is compared i
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pythainlp.util import normalize as _pythainlp_normalize
@@ -23,14 +24,24 @@ def thai_digits_to_arabic(text: str) -> str:
     return text.translate(_THAI_DIGITS) if _THAI_DIGIT.search(text) else text
 
 
+_MEMO_CHARS = 400  # link texts, table rows, headings: the same menu words recur on every page of a site
+
+
 def normalise(text: str | None) -> str:
     """Lowercase, Thai digits to Arabic, pythainlp's character repairs, single spaces."""
     if not text:
         return ""
+    return _normalise_short(text) if len(text) <= _MEMO_CHARS else _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _pythainlp_normalize(text)
     text = thai_digits_to_arabic(text).lower()
     return _SPACE.sub(" ", text).strip()
+
+
+_normalise_short = functools.lru_cache(maxsize=65536)(_normalise)
 
 
 def clean_space(text: str | None) -> str:
