@@ -49,6 +49,9 @@ def test_broken_evidence_link_fails_its_item(audited):
     assert broken["missing-hr-2567.pdf"]["status"] == 404
     assert broken["missing-hr-2567.pdf"]["found_on"][0].endswith("/ita/index.html")
     assert broken["missing-hr-2567.pdf"]["text"] == "เปิดข้อมูล"
+    assert broken["missing-hr-2567.pdf"]["reason"] == "ไม่พบหน้าหรือไฟล์ (404)"  # in words staff read
+    finding = next(f for f in o15["findings"] if f["code"] == "broken_link")
+    assert "ไม่พบหน้าหรือไฟล์ (404)" in finding["message"]
 
 
 def test_eit_link_is_judged_not_fetched(audited):
@@ -106,7 +109,10 @@ def test_hostile_site_is_escaped_and_survives(audited):
     assert found["o5"]["status"] == "fail" and "broken_link" in codes(found["o5"])
     broken = {b["url"]: b for b in report["links"]["broken"]}
     assert broken["http://127.0.0.2:9/plan.pdf"]["error"] == "refused"
-    assert any(b["error"] == "redirect_loop" for b in broken.values())
+    assert broken["http://127.0.0.2:9/plan.pdf"]["reason"].startswith("เซิร์ฟเวอร์ปฏิเสธการเชื่อมต่อ")
+    loop = next(b for b in broken.values() if b["error"] == "redirect_loop")
+    assert len(loop["redirects"]) >= 2 and loop["reason"] == "ถูกส่งต่อ (redirect) วนซ้ำไม่สิ้นสุด"
+    assert "วนซ้ำไม่สิ้นสุด" in html and "ถูกส่งต่อ (redirect)" in html
     assert any(b["text"] == "<script>alert(1)</script>ข่าวเก่า" for b in broken.values())
 
 

@@ -111,6 +111,16 @@ class AuditContext:
             return "broken", str(status)
         return "ok", str(status)
 
+    def link_reason(self, detail: str) -> str:
+        """Why a link failed, in the words of ``link_errors`` (messages.th.yaml): ``dns``, ``404``,
+        ``503 (Retry-After 3600 s)``..., for staff who do not read HTTP status codes."""
+        table = self.checklist.messages.get("link_errors", {})
+        head, _, rest = str(detail).partition(" ")
+        text = table.get(head)
+        if text is None and head.isdigit() and len(head) == 3:
+            text = table.get(f"{head[0]}xx", "{status}").format(status=head)
+        return f"{text} {rest}".strip() if text else str(detail)
+
     def target_normalised(self, url: str, clean: Callable[[str], str] = str) -> str:
         """Title and the first 20,000 characters of an evidence URL's text, normalised and passed
         through ``clean`` once (cached per URL: many components read the same documents)."""

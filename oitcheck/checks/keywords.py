@@ -204,7 +204,8 @@ def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail:
           severity: str) -> Finding:
     """The finding for dead evidence: ``broken_link`` (an error status) or ``soft_404``."""
     return Finding(state if state == "soft_404" else "broken_link", ctx.message(
-        state if state == "soft_404" else "broken_link", component=component.title, url=candidate.url, status=detail),
+        state if state == "soft_404" else "broken_link", component=component.title, url=candidate.url,
+        status=ctx.link_reason(detail)),
         url=candidate.url, severity=severity, extra={"status": detail, "found_on": candidate.found_on})
 
 

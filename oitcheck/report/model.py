@@ -14,6 +14,7 @@ from oitcheck.extract.ocr import ocr_status
 
 SCHEMA = "oitcheck.report/1"
 MAX_FOUND_ON = 20
+REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the story
 LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
 
 
@@ -107,7 +108,7 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
                 pages.append(page["url"])
             if not texts.get(url):
                 texts[url] = text
-    broken, soft = [], []
+    broken, soft, unknown = [], [], []
     checked = cached = 0
     for url, pages in found_on.items():
         record = ctx.record(url)
@@ -118,14 +119,18 @@ def links_summary(ctx: AuditContext) -> dict[str, Any]:
         state, detail = ctx.link_state(url)
         entry = {"url": url, "status": record.get("status"), "error": record.get("error"), "found_on": pages,
                  "text": texts.get(url, "")[:200]}
+        if record.get("redirects"):  # where the link was sent before it failed (a chain or a loop)
+            entry.update(redirects=record["redirects"][:REDIRECTS_SHOWN], final_url=record.get("final_url"))
         if state == "broken":
-            broken.append(entry)
+            broken.append({**entry, "reason": ctx.link_reason(detail)})
         elif state == "soft_404":
             soft.append({**entry, "reason": detail})
-    broken.sort(key=lambda b: b["url"])
-    soft.sort(key=lambda b: b["url"])
+        elif state == "unknown" and detail != "not fetched":
+            unknown.append({**entry, "reason": ctx.link_reason(detail)})
+    for entries in (broken, soft, unknown):
+        entries.sort(key=lambda b: b["url"])
     tls = [{"host": host, "error": error} for host, error in sorted(ctx.crawl.tls_problems.items())]
-    return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft, "tls": tls}
+    return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft, "unknown": unknown, "tls": tls}
 
 
 def _page_links(page: dict[str, Any]) -> list[tuple[str, str]]:
