@@ -263,6 +263,8 @@ def test_soft_404s_found_by_probing_an_impossible_address(serve, tmp_path, mode)
     assert found["o23"]["status"] == "fail" and "soft_404" in codes(found["o23"]), found["o23"]["findings"]
     soft = {entry["url"]: entry["reason"] for entry in report["links"]["soft_404"]}
     assert soft == {server.url + "files/o23-2568.pdf": "the same page the site shows for any unknown address"}
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "เป็นหน้าเดียวกับที่เว็บไซต์แสดงเมื่อเปิดที่อยู่ที่ไม่มีอยู่จริง" in html  # the reason, in Thai
 
 
 def test_links_to_other_hosts_that_worked_are_not_checked_again(tmp_path):

@@ -50,7 +50,8 @@ def _thai_date(value: Any) -> str:
 
 def render_html(report: dict[str, Any]) -> str:
     messages = _messages(report.get("checklist", ""))
-    return environment().get_template("report.html.j2").render(r=report, status_th=messages.get("status", STATUS_TH))
+    return environment().get_template("report.html.j2").render(r=report, status_th=messages.get("status", STATUS_TH),
+                                                               soft_th=messages.get("soft_404_reasons", {}))
 
 
 def _messages(checklist_id: str) -> dict[str, Any]:
