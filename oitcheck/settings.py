@@ -14,7 +14,7 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
 # Outputs of one callback processed at once. Scrapy starts this many asyncio tasks for every response
-# (default 100: a fifth of the crawl's CPU on a 2,000-page site, bench/); a page yields an item and a few
+# (default 100: an eighth of the crawl process's CPU on a 2,000-page site, bench/); a page yields an item and a few
 # requests, and the pipelines' document reads are awaited, so a handful is plenty.
 CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
