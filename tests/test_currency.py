@@ -25,6 +25,8 @@ def test_metadata_dates_from_meta_tags_and_last_modified():
     assert metadata_date({"last_modified": "not a date"}, AS_OF) is None
     assert metadata_date({"meta": {"date": "2030-01-01"}}, AS_OF) is None  # after as-of: a clock gone wrong
     assert metadata_date({"doc": {"modified": "D:20250105093000+07'00'"}}, AS_OF) == date(2025, 1, 5)
+    assert metadata_date({"doc": {"modified": "2025-02-03T04:05:06"}}, AS_OF) == date(2025, 2, 3)  # DOCX/XLSX
+    assert metadata_date({"doc": {"modified": "garbage"}}, AS_OF) is None
 
 
 def test_record_date_prefers_what_people_see():

@@ -60,6 +60,7 @@ def test_docx_paragraphs_and_tables_in_order(writer):
     assert facts["title"] == "คู่มือสำหรับประชาชน การขออนุญาตก่อสร้าง"
     assert contains_all(facts["text"], [*LINES, "ยื่นคำขอ | 1 วัน"])
     assert facts["sheets"][0]["header"] == ["ลำดับ", "ขั้นตอน", "ระยะเวลา"]
+    assert facts["modified"] == "2025-01-01T00:00:00+00:00"  # "last saved": dates a document that names no date
 
 
 def test_xlsx_every_sheet_with_its_table_shape(writer):
@@ -73,6 +74,7 @@ def test_xlsx_every_sheet_with_its_table_shape(writer):
     sheet = facts["sheets"][0]
     assert (sheet["name"], sheet["rows"], sheet["columns"]) == ("มีนาคม 2568", 4, 3)
     assert facts["years"] == [2568]
+    assert facts["modified"] == "2025-01-01T00:00:00"  # Excel stamps its save time (no zone)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp874", "utf-16"])

@@ -29,7 +29,8 @@ def newest_date(text: str, as_of: date) -> date | None:
 
 
 def metadata_date(record: dict[str, Any], as_of: date) -> date | None:
-    """The newest date in a page's metadata, a PDF's own dates or the HTTP ``Last-Modified`` (not after as-of)."""
+    """The newest date in a page's metadata, a document's own dates (PDF ModDate, DOCX/XLSX last saved) or
+    the HTTP ``Last-Modified`` (not after as-of)."""
     found: list[date] = []
     for key in META_DATE_KEYS:
         value = (record.get("meta") or {}).get(key)
@@ -39,6 +40,9 @@ def metadata_date(record: dict[str, Any], as_of: date) -> date | None:
     if pdf_date := _PDF_DATE.match(written):  # a PDF's ModDate/CreationDate, D:20250101000000Z
         with contextlib.suppress(ValueError):
             found.append(date(int(pdf_date[1]), int(pdf_date[2]), int(pdf_date[3])))
+    elif written:  # a DOCX/XLSX "last saved" time, ISO
+        with contextlib.suppress(ValueError):
+            found.append(date.fromisoformat(written[:10]))
     if record.get("last_modified"):
         with contextlib.suppress(TypeError, ValueError, IndexError):
             found.append(parsedate_to_datetime(record["last_modified"]).date())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import datetime
 from typing import Any
 
 from oitcheck.extract.thai import clean_space
@@ -56,7 +57,7 @@ def read_docx(body: bytes) -> dict[str, Any]:
     first_line = next((p for p in parts if p.strip()), "")
     title = document.core_properties.title or heading or first_line
     return {"text": "\n".join(parts), "pages": None, "tables": len(tables), "sheets": tables,
-            "title": clean_space(title)[:300]}
+            "title": clean_space(title)[:300], "modified": _iso(document.core_properties.modified)}
 
 
 def read_xlsx(body: bytes) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def read_xlsx(body: bytes) -> dict[str, Any]:
     parts: list[str] = []
     sheets: list[dict[str, Any]] = []
     cells = 0
+    modified = _iso(book.properties.modified if book.properties else None)
     title = ""  # the first cell of the first sheet: offices put the report's name there
     try:
         for sheet in book.worksheets:
@@ -95,7 +97,13 @@ def read_xlsx(body: bytes) -> dict[str, Any]:
     finally:
         book.close()
     return {"text": "\n".join(parts), "pages": None, "tables": sum(1 for s in sheets if s["table"]),
-            "sheets": sheets, "title": title[:300]}
+            "sheets": sheets, "title": title[:300], "modified": modified}
+
+
+def _iso(value: Any) -> str:
+    """A DOCX/XLSX "last saved" time (docProps/core.xml) as ISO text, '' when absent or not a date: like a
+    PDF's ModDate, it dates a document whose text names no date."""
+    return value.isoformat() if isinstance(value, datetime) else ""
 
 
 def read_csv(body: bytes) -> dict[str, Any]:
