@@ -57,6 +57,23 @@ FRAME_TAGS = ("frame", "iframe")
 _BANNER_HINT = re.compile(r"qr|eit|ita|banner|popup|modal|survey|ประเมิน", re.I)
 
 
+class Quota:
+    """A cap on how many of one kind of fetch the crawl makes, and how many it has made."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+
+    @property
+    def room(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def take(self, wanted: int = 1) -> int:
+        """Count up to ``wanted`` more; how many there was room for."""
+        taken = min(wanted, self.room)
+        self.used += taken
+        return taken
+
+
 class SiteSpider(scrapy.Spider):
     """Crawls one site from its homepage; see the module docstring."""
 
@@ -76,20 +93,16 @@ class SiteSpider(scrapy.Spider):
         self.not_fetched = 0
         self.page_maxsize = 5 * 1024 * 1024
         self.never_fetch: list[re.Pattern[str]] = []
-        # The homepage's (and its frames') pictures, stylesheets and the pictures those name.
-        self.max_homepage_images = 400
-        self.homepage_images = 0
-        self.max_stylesheets = 20
-        self.stylesheets_fetched = 0
-        self.max_stylesheet_images = 100
-        self.stylesheet_images = 0
+        # The homepage's (and its frames') pictures, stylesheets, the pictures those name, and scripts.
+        self.homepage_images = Quota(400)
+        self.stylesheets = Quota(20)
+        self.stylesheet_images = Quota(100)
+        self.assets = Quota(100)
         self.max_frame_levels = 2  # a frameset's frame may itself be a frameset
         self.probed: set[str] = set()  # hosts whose answer to an impossible URL was asked for
         self.link_cache: LinkCache | None = None
         self.page_workers: ExtractionWorkers | None = None
         self.max_probes = 50
-        self.assets_checked = 0
-        self.max_assets = 100
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -217,23 +230,23 @@ class SiteSpider(scrapy.Spider):
         if as_homepage:  # homepage images may carry the EIT QR code
             yield from self._image_requests(images)
 
-    def _take(self, url: str, counter: str, cap: int) -> bool:
-        """Whether ``url`` is a new, fetchable URL under the cap its ``counter`` attribute counts against;
-        if so it is counted and marked seen."""
+    def _take(self, url: str, quota: Quota) -> bool:
+        """Whether ``url`` is a new, fetchable URL with room left in ``quota``; if so it is counted and
+        marked seen."""
         canon = canonical(url)
         if not url.startswith(("http://", "https://")) or canon in self.seen:
             return False
-        if getattr(self, counter) >= cap or any(p.search(url) for p in self.never_fetch):
+        if quota.room <= 0 or any(p.search(url) for p in self.never_fetch):
             return False
-        setattr(self, counter, getattr(self, counter) + 1)
+        quota.take()
         self.seen.add(canon)
         return True
 
     def _image_requests(self, images: list[dict[str, Any]]) -> Iterator[scrapy.Request]:
-        """Requests for homepage pictures not fetched yet, up to ``max_homepage_images`` in all."""
+        """Requests for homepage pictures not fetched yet, up to the ``homepage_images`` quota in all."""
         for image in images:
             url = image["url"]
-            if not self._take(url, "homepage_images", self.max_homepage_images):
+            if not self._take(url, self.homepage_images):
                 continue
             if (cached := self._cached(url)) is not None:
                 yield cached
@@ -289,7 +302,7 @@ class SiteSpider(scrapy.Spider):
                     yield request
                 if homepage or frame:  # the homepage's scripts: a broken one is a broken page for visitors
                     for url in facts.get("scripts") or []:
-                        if self._take(url, "assets_checked", self.max_assets):
+                        if self._take(url, self.assets):
                             yield self._cached(url) or self._request(url, "asset")
             return
         body = response.body
@@ -365,8 +378,8 @@ class SiteSpider(scrapy.Spider):
 
     async def _stylesheet_pictures(self, urls: list[str], depth: int,
                                    names: set[str]) -> tuple[list[dict[str, Any]], list[ResourceItem]]:
-        """The pictures named by these stylesheets (and by those they @import), at most ``max_stylesheets``
-        fetched and ``max_stylesheet_images`` pictures in all; with a record of each stylesheet fetch.
+        """The pictures named by these stylesheets (and by those they @import), within the ``stylesheets``
+        and ``stylesheet_images`` quotas; with a record of each stylesheet fetch.
 
         A theme's stylesheet names pictures for every page of the site: those whose rule uses a class or
         id of this page (``names``) come first, then those whose name hints at a survey banner."""
@@ -377,7 +390,7 @@ class SiteSpider(scrapy.Spider):
         for _ in range(2):  # the page's stylesheets, then those they import
             batch = []
             for url in queue:
-                if self._take(url, "stylesheets_fetched", self.max_stylesheets):
+                if self._take(url, self.stylesheets):
                     batch.append(url)
             if not batch:
                 break
@@ -391,9 +404,8 @@ class SiteSpider(scrapy.Spider):
                         pictures.append(picture)
                 queue.extend(imports)
         pictures.sort(key=lambda p: (not selector_used(p["selector"], names), not _BANNER_HINT.search(p["url"])))
-        room = max(0, self.max_stylesheet_images - self.stylesheet_images)
-        self.stylesheet_images += min(room, len(pictures))
-        return pictures[:room], records
+        taken = self.stylesheet_images.take(len(pictures))
+        return pictures[:taken], records
 
     async def _fetch_stylesheet(self, url: str, depth: int) -> tuple[ResourceItem, list[dict[str, Any]], list[str]]:
         """One stylesheet, fetched inline through the downloader (its middlewares apply: robots.txt, private
