@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 from oitcheck.checks.checklist import Checklist, load
 from oitcheck.checks.engine import evaluate
-from oitcheck.crawl import CrawlOptions, CrawlResult, run_crawl
+from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, SiteUnreachable
 from oitcheck.fiscal import assessment_year
 from oitcheck.net import normalise_start_url, private_address_of
+from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, write_reports
@@ -79,13 +80,13 @@ def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
         raise KeyboardInterrupt
     ensure_crawled(crawl)
     report = build(prepared, crawl, started)
-    return report, write_reports(report, prepared.out)
+    return report, write_reports(report, prepared.out, prepared.checklist.messages)
 
 
 def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str, Any]:
     outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of)
-    report = build_report(outcome, crawl, name=prepared.name, url=prepared.url, as_of=prepared.as_of,
-                          started_at=started, finished_at=datetime.now(BANGKOK))
+    report = build_report(outcome, name=prepared.name, url=prepared.url, started_at=started,
+                          finished_at=datetime.now(BANGKOK))
     validate_report(report)
     return report
 
@@ -93,12 +94,12 @@ def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str
 def ensure_crawled(crawl: CrawlResult) -> None:
     """Raise SiteUnreachable (exit 3) when not even the homepage could be read."""
     home = crawl.homepage
-    if crawl.pages and home is not None and "links" in home:
+    if crawl.pages and isinstance(home, PageRecord):
         return
     if home is None:
         raise SiteUnreachable(f"{crawl.start_url}: no response from the site")
-    reason = home.get("error") or f"HTTP {home.get('status')}"
-    detail = home.get("error_detail") or ""
+    reason = home.error or f"HTTP {home.status}"
+    detail = home.error_detail or ""
     message = {"dns": "host name does not resolve", "refused": "connection refused", "timeout": "timed out",
                "robots": "robots.txt forbids crawling the homepage", "redirect_loop": "redirect loop",
                "private_address": "redirects to a private address (use --allow-private)",

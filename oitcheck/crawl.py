@@ -7,7 +7,7 @@ runs each agency in a child process.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,7 @@ from scrapy.settings import Settings
 
 from oitcheck import settings as default_settings
 from oitcheck.errors import CrawlFailed
-from oitcheck.items import PageItem, ProbeItem
-from oitcheck.net import canonical, site_of
+from oitcheck.records import CrawlResult, PageRecord, ProbeRecord, ResourceRecord
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -36,58 +35,6 @@ class CrawlOptions:
     cache_dir: str | Path | None = None  # None: the default cache folder; "": no cache
     link_cache_days: float = 7.0
     insecure_tls: bool = False  # read pages behind bad certificates (and report the certificates)
-
-
-@dataclass
-class CrawlResult:
-    """Everything the crawl saw: parsed pages and every other fetch, keyed by canonical URL."""
-
-    start_url: str
-    pages: list[dict[str, Any]] = field(default_factory=list)
-    resources: list[dict[str, Any]] = field(default_factory=list)
-    duration_s: float = 0.0
-    finish_reason: str = ""
-    beyond_cap: int = 0  # internal pages past --max-pages: status checked, not parsed or followed
-    not_fetched: int = 0  # links past every cap: not even checked
-    probes: dict[str, dict[str, Any]] = field(default_factory=dict)  # host -> its answer to an impossible URL
-    tls_problems: dict[str, str] = field(default_factory=dict)  # host -> why its certificate is bad (--insecure-tls)
-
-    def __post_init__(self) -> None:
-        self._index: dict[str, dict[str, Any]] | None = None
-
-    def add(self, record: dict[str, Any], is_page: bool) -> None:
-        (self.pages if is_page else self.resources).append(record)
-        self._index = None
-
-    @property
-    def index(self) -> dict[str, dict[str, Any]]:
-        """Canonical URL (as linked, and after redirects) -> the record of its fetch."""
-        if self._index is None:
-            index: dict[str, dict[str, Any]] = {}
-            for record in [*self.resources, *self.pages]:  # pages win over resources
-                for url in (record["url"], record.get("final_url")):
-                    if url:
-                        index[key(url)] = record
-            self._index = index
-        return self._index
-
-    def lookup(self, url: str) -> dict[str, Any] | None:
-        return self.index.get(key(url))
-
-    def probe(self, url: str) -> dict[str, Any] | None:
-        """How ``url``'s host answered a URL that cannot exist, when it was asked."""
-        return self.probes.get(site_of(url))
-
-    @property
-    def homepage(self) -> dict[str, Any] | None:
-        return self.lookup(self.start_url)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for r in self.resources if r.get("error") or (r.get("status") or 0) >= 400)
-
-
-key = canonical  # the crawl record is keyed by canonical URL
 
 
 def build_settings(options: CrawlOptions) -> Settings:
@@ -117,10 +64,10 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
     result = CrawlResult(start_url=start_url)
 
     def collect(item: Any, response: Any = None, spider: Any = None) -> None:
-        if isinstance(item, ProbeItem):
-            result.probes[item["host"]] = dict(item)
-        else:
-            result.add(dict(item), isinstance(item, PageItem))
+        if isinstance(item, ProbeRecord):
+            result.probes[item.host] = item
+        elif isinstance(item, (PageRecord, ResourceRecord)):
+            result.add(item)
 
     def closed(spider: Any, reason: str) -> None:
         result.finish_reason = reason

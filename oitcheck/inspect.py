@@ -11,30 +11,34 @@ import asyncio
 import json
 import re
 import sys
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from oitcheck.checks.checklist import Checklist, load
-from oitcheck.checks.currency import iso, record_date
-from oitcheck.checks.eit import EIT_URL
+from oitcheck.checks.checklist import load
+from oitcheck.checks.context import AuditContext
+from oitcheck.checks.currency import record_date
+from oitcheck.checks.eit import EIT_URL, find_eit
+from oitcheck.checks.evidence import collect
 from oitcheck.checks.matching import Matcher
 from oitcheck.errors import BadInput, SiteUnreachable
-from oitcheck.extract.dates import Mention, find_years, scan, years_of
+from oitcheck.extract.dates import Mention, scan, years_of
 from oitcheck.extract.documents import IMAGE_KINDS, sniff_kind
 from oitcheck.extract.encoding import effective_encoding
 from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
-from oitcheck.extract.qr import decode_qr, decode_svgs
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.fiscal import assessment_year, year_rule_satisfied
 from oitcheck.net import normalise_start_url, private_address_of
+from oitcheck.records import CrawlResult, DocumentFacts, PageRecord, QrCode, ResourceRecord, body_text
 
 MAX_BYTES = 30 * 1024 * 1024
 _HTML_START = re.compile(rb"<html|<!doctype html|<body", re.I)
 MAX_LISTED = 200
+MAX_PICTURE_BYTES = 5 * 1024 * 1024
 TIMEOUT = 20
 
 
@@ -82,37 +86,32 @@ def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist:
                            "text_quality": "empty", "dates": [], "years": [], "fiscal_years": [], "qr": [],
                            "eit": {"found": False, "url": None, "via": None}, "tables": 0, "items": [],
                            "as_of": as_of.isoformat(), "year": ay}
-    text, links, record = "", [], {"last_modified": last_modified}
-    if kind == "html":
-        encoding = effective_encoding(body, content_type) or _declared_or_utf8(body)
-        page = parse_page(body.decode(encoding, errors="replace"), source if "://" in source else "file:///" + source)
-        out.update(encoding=encoding, title=page["title"], tables=page["tables"])
-        text, links = page["main_text"] or page["text"], [link for link in page["links"] if not link.get("chrome")]
-        record["meta"] = page["meta"]
-        eit = next((link["url"] for link in page["links"] if EIT_URL.match(link["url"])), None)
-        if eit:
-            out["eit"] = {"found": True, "url": eit, "via": "link"}
-        out["qr"] = [{"image": "inline-svg", "data": data} for data in decode_svgs(page.get("svgs") or [])]
-        svg_eit = next((q["data"] for q in out["qr"] if EIT_URL.match(q["data"])), None)
-        if svg_eit and not eit:
-            out["eit"] = {"found": True, "url": svg_eit, "via": "qr"}
-    elif kind in IMAGE_KINDS:
-        out["qr"] = [{"image": source, "data": data} for data in decode_qr(body)]
-        eit = next((q["data"] for q in out["qr"] if EIT_URL.match(q["data"])), None)
-        if eit:
-            out["eit"] = {"found": True, "url": eit, "via": "qr"}
-    else:
-        doc = _extract_isolated(body, kind, ocr)
-        text = doc["text"]
-        out.update(title=doc["title"], tables=doc["tables"], text_quality=doc["quality"], pages=doc.get("pages"))
-        for key in ("sheets", "ocr", "error"):
-            if doc.get(key):
-                out[key] = doc[key]
-        record["doc"] = doc
+    checklist_ = load(checklist)
+    crawl = _as_crawled(body, source, kind, content_type, last_modified, ocr)
+    record = crawl.homepage
+    text = body_text(record)
+    if isinstance(record, PageRecord):
+        out.update(encoding=record.encoding, title=record.title, tables=record.tables)
+        text = record.main_text or record.text
+        out["qr"] = [{"image": q.image, "data": q.data} for q in record.qr]
+    elif kind in IMAGE_KINDS and record is not None:
+        out["qr"] = [{"image": q.image, "data": q.data} for q in record.qr]
+    elif record is not None and record.doc is not None:
+        doc = record.doc
+        out.update(title=doc.title, tables=doc.tables, text_quality=str(doc.quality), pages=doc.pages)
+        for key, value in (("sheets", list(doc.sheets)), ("ocr", asdict(doc.ocr) if doc.ocr else None),
+                           ("error", doc.error)):
+            if value:
+                out[key] = value
+    ctx = AuditContext(crawl=crawl, checklist=checklist_, year=ay, as_of=as_of,
+                       candidates=collect(crawl, Matcher(checklist_), ay))
+    eit = find_eit(ctx)  # the audit's own homepage rule: links, then QR codes in any picture, then text
+    if eit["found"]:
+        out["eit"] = {"found": True, "url": eit["url"], "via": eit["via"]}
+    elif kind in IMAGE_KINDS and (code := next((q["data"] for q in out["qr"] if EIT_URL.match(q["data"])), None)):
+        out["eit"] = {"found": True, "url": code, "via": "qr"}
     if kind == "html" or kind in IMAGE_KINDS:
         out["text_quality"] = "ok" if len(text.strip()) >= 20 else "empty"
-    if not out["eit"]["found"] and (plain := EIT_URL.search(text)):
-        out["eit"] = {"found": True, "url": plain.group(0), "via": "text"}
     out["text_chars"] = len(text)
     mentions = scan(f"{out['title']}\n{text}")
     dated = [m for m in mentions if m.kind in ("date", "month")]
@@ -121,24 +120,67 @@ def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist:
     out["fiscal_years"] = sorted({m.fiscal_year for m in dated})
     out["years_about"] = sorted(years_of(mentions, fiscal=True))
     out["mentions"] = [_mention_json(m) for m in mentions[:MAX_LISTED]]
-    newest, source = record_date({**record, "main_text": text}, as_of)
-    out["newest_date"] = {"date": iso(newest), "source": source or None,
+    newest, source = record_date(record, as_of)
+    out["newest_date"] = {"date": newest.isoformat() if newest else None, "source": source or None,
                           "age_days": (as_of - newest).days if newest else None}
-    out["items"] = _items(load(checklist), out["title"], text, links, ay)
+    out["items"] = _items(ctx, source_url=crawl.start_url)
     return out
 
 
-def _extract_isolated(body: bytes, kind: str, ocr: bool) -> dict[str, Any]:
-    """The crawl's own worker process and limits: a hostile file given to inspect cannot hang it either."""
+def _as_crawled(body: bytes, source: str, kind: str, content_type: str | None, last_modified: str | None,
+                ocr: bool) -> CrawlResult:
+    """One page or file recorded as the crawl records a homepage: the page with its pictures' QR codes
+    (for a saved page, the pictures saved beside it), or the document's facts read by the same worker
+    process and limits as in an audit, so a hostile file cannot hang inspect either."""
+    url = source if "://" in source else Path(source).resolve().as_uri()
+    crawl = CrawlResult(start_url=url)
+    fields = {"url": url, "final_url": url, "status": 200, "depth": 0, "content_type": content_type,
+              "last_modified": last_modified}
     workers = ExtractionWorkers(WorkerLimits(workers=1, ocr=OcrOptions(enabled=ocr)))
 
-    async def run() -> dict[str, Any]:
+    async def read() -> None:
         try:
-            return await workers.document(body, kind)
+            if kind == "html":
+                encoding = effective_encoding(body, content_type) or _declared_or_utf8(body)
+                facts = parse_page(body.decode(encoding, errors="replace"), url)
+                page = PageRecord.from_dict({**facts, **fields, "encoding": encoding})
+                codes = [QrCode("inline-svg", data) for data in await workers.svg_qr_codes(list(page.svgs))]
+                crawl.add(replace(page, svgs=(), qr=(*page.qr, *codes)))
+                for picture_url, picture in _saved_pictures(page, source):
+                    found = await workers.qr_codes(picture)
+                    crawl.add(ResourceRecord(url=picture_url, final_url=picture_url, status=200, kind="image",
+                                             qr=tuple(QrCode(picture_url, data) for data in found)))
+            elif kind in IMAGE_KINDS:
+                found = await workers.qr_codes(body)
+                crawl.add(ResourceRecord(**fields, kind=kind, qr=tuple(QrCode(source, data) for data in found)))
+            else:
+                doc = DocumentFacts.from_dict(await workers.document(body, kind))
+                crawl.add(ResourceRecord(**fields, kind=kind, size=len(body), doc=doc))
         finally:
             workers.close()
 
-    return asyncio.run(run())
+    asyncio.run(read())
+    return crawl
+
+
+MAX_SAVED_PICTURES = 200
+
+
+def _saved_pictures(page: PageRecord, source: str) -> list[tuple[str, bytes]]:
+    """The pictures of a page saved to disk ("Save page as..."), read from its folder: never a file
+    outside it, whatever the page's markup names."""
+    if "://" in source:
+        return []
+    folder = Path(source).resolve().parent
+    found: list[tuple[str, bytes]] = []
+    for image in page.images[:MAX_SAVED_PICTURES]:
+        if not image.url.startswith("file:"):
+            continue
+        path = Path(unquote(urlsplit(image.url).path)).resolve()
+        if not path.is_relative_to(folder) or not path.is_file() or path.stat().st_size > MAX_PICTURE_BYTES:
+            continue
+        found.append((image.url, path.read_bytes()))
+    return found
 
 
 def _mention_json(m: Mention) -> dict[str, Any]:
@@ -155,29 +197,28 @@ def _mention_json(m: Mention) -> dict[str, Any]:
     return entry
 
 
-def _items(checklist: Checklist, title: str, text: str, links: list[dict[str, Any]], ay: int) -> list[dict[str, Any]]:
-    """Items the page or file would be matched to, from its title, its opening text, and (for an index page)
-    each link with its row; with the years each names and the verdict of the item's year rules."""
-    matcher = Matcher(checklist)
+def _items(ctx: AuditContext, source_url: str) -> list[dict[str, Any]]:
+    """Items the page or file would be matched to, by the audit's own matching (its title and headings, a
+    document's opening text, and each link with its row, caption or heading), with the years each names
+    and the verdict of the item's year rules for the assessment year."""
+    candidates = sorted((c for found in ctx.candidates.values() for c in found),
+                        key=lambda c: (c.found_on is not None, c.rank))
     found: list[dict[str, Any]] = []
-    samples = [("title", title, None), ("text", text[:300], None)]
-    samples += [("link", " ".join(t for t in (link.get("row"), link.get("text")) if t), link["url"]) for link in links]
-    for via, sample, url in samples:
-        match = matcher.identify(sample) if sample and sample.strip() else None
-        if not match or any(i["id"] == match.item.id and i.get("url") == url for i in found):
-            continue
-        years = find_years(sample if via != "text" else f"{title} {text[:3000]}", fiscal=True)
-        entry: dict[str, Any] = {"id": match.item.id, "via": f"{via}: {clean_space(sample)[:120]}",
-                                 "years": sorted(years)}
-        if url:
-            entry["url"] = url
-        rules = {c.id: year_rule_satisfied(c.year, years, ay) for c in match.item.components if c.year}
+    for candidate in candidates[:MAX_LISTED]:
+        item = ctx.checklist.item(candidate.item_id)
+        years, _ = ctx.evidence_years(candidate)
+        entry: dict[str, Any] = {"id": item.id, "via": f"{_VIA.get(candidate.via, candidate.via)}: "
+                                 f"{clean_space(candidate.text)[:120]}", "years": sorted(years)}
+        if candidate.found_on is not None:
+            entry["url"] = candidate.url
+        rules = {c.id: year_rule_satisfied(c.year, years, ctx.year) for c in item.components if c.year}
         if rules:
             entry["year_rules"] = rules
         found.append(entry)
-        if len(found) >= MAX_LISTED:
-            break
     return found
+
+
+_VIA = {"page title": "title", "page heading": "title", "document title": "text"}
 
 
 def _declared_or_utf8(body: bytes) -> str:

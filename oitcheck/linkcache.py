@@ -9,6 +9,7 @@ safely by the child processes of ``audit-many``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sqlite3
 import time
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from oitcheck.net import canonical
+from oitcheck.records import PageRecord, Record, record_from_dict
 
 MAX_TEXT = 20_000  # characters of a cached page's text: what the rules read of it
 DEFAULT_MAX_AGE_DAYS = 7.0
 
 
-def worked(record: dict[str, Any]) -> bool:
-    return not record.get("error") and record.get("status") is not None and record["status"] < 400
+def worked(record: Record) -> bool:
+    return not getattr(record, "error", None) and record.status is not None and record.status < 400
 
 
 class LinkCache:
@@ -35,7 +37,7 @@ class LinkCache:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS links (url TEXT PRIMARY KEY, checked_at REAL, record TEXT)")
 
-    def fresh(self, url: str) -> dict[str, Any] | None:
+    def fresh(self, url: str) -> Record | None:
         """The record of ``url`` when it worked less than ``max_age_days`` ago."""
         if self.db is None or self.max_age_s <= 0:
             return None
@@ -46,26 +48,24 @@ class LinkCache:
         if row is None or time.time() - row[0] > self.max_age_s:
             return None
         try:
-            record = json.loads(row[1])
-        except ValueError:
-            return None
-        return {**record, "cached": True, "checked_at": row[0]}
+            return dataclasses.replace(record_from_dict(json.loads(row[1])), cached=True)
+        except (ValueError, TypeError, KeyError):
+            return None  # written by another version of oitcheck: check the link again
 
-    def remember(self, record: dict[str, Any]) -> None:
+    def remember(self, record: Record) -> None:
         """Keep a record that worked; forget one that did not (it must be checked again next time)."""
         if self.db is None:
             return
-        url = canonical(record["url"])
+        url = canonical(record.url)
         with contextlib.suppress(sqlite3.Error, TypeError, ValueError):
             if not worked(record):
                 self.db.execute("DELETE FROM links WHERE url = ?", (url,))
                 return
-            kept = {k: v for k, v in record.items() if k not in ("body", "cached", "checked_at", "svgs")}
-            for key in ("text", "main_text"):
-                if isinstance(kept.get(key), str):
-                    kept[key] = kept[key][:MAX_TEXT]
-            if kept.get("links") is not None:
-                kept["links"] = []  # another host's links are never followed: only the page's own facts count
+            if isinstance(record, PageRecord):  # another host's links are never followed: only its own facts count
+                record = dataclasses.replace(record, links=(), svgs=(), text=record.text[:MAX_TEXT],
+                                             main_text=record.main_text[:MAX_TEXT])
+            kept = record.to_dict()
+            kept.pop("cached", None)
             self.db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?)",
                             (url, time.time(), json.dumps(kept, ensure_ascii=False)))
 

@@ -6,6 +6,7 @@ Keeping only text and facts lets a 2,000-page crawl stay small in memory. The pa
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ from oitcheck.cache import DocumentCache, default_cache_dir
 from oitcheck.extract.documents import IMAGE_KINDS, READABLE, extract_document
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
-from oitcheck.items import PageItem, ResourceItem
 from oitcheck.linkcache import LinkCache, link_cache_from
+from oitcheck.records import DocumentFacts, PageRecord, QrCode, ResourceRecord
 
 
 class DocumentPipeline:
@@ -48,31 +49,29 @@ class DocumentPipeline:
         self.workers.close()
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
-        if isinstance(item, PageItem):
+        if isinstance(item, PageRecord):
             return await self._inline_svgs(item)
-        if not isinstance(item, ResourceItem):
+        if not isinstance(item, ResourceRecord) or item.body is None:
             return item
-        body = item.get("body")
-        item["body"] = None
-        kind = item.get("kind")
-        if body is None or (not body and kind not in READABLE):
+        body, kind = item.body, item.kind or ""
+        item = dataclasses.replace(item, body=None)
+        if not body and kind not in READABLE:
             return item
         if not body:  # a 200 answer with no bytes for a linked report: say so, not "read fine"
-            item["doc"] = extract_document(body, kind)
-        elif kind in IMAGE_KINDS:
-            item["qr"] = [{"image": item["url"], "data": data} for data in await self.workers.qr_codes(body)]
-        else:
-            item["doc"] = await self.workers.document(body, kind)
-        return item
+            return dataclasses.replace(item, doc=DocumentFacts.from_dict(extract_document(body, kind)))
+        if kind in IMAGE_KINDS:
+            codes = tuple(QrCode(image=item.url, data=data) for data in await self.workers.qr_codes(body))
+            return dataclasses.replace(item, qr=codes)
+        return dataclasses.replace(item, doc=DocumentFacts.from_dict(await self.workers.document(body, kind)))
 
-    async def _inline_svgs(self, page: PageItem) -> PageItem:
-        """QR codes drawn as inline SVG on the homepage (the spider keeps ``svgs`` only there)."""
-        svgs = page.get("svgs") or []
-        page["svgs"] = []  # the markup is not needed in the record
-        if svgs:
-            found = await self.workers.svg_qr_codes(svgs)
-            page["qr"] = [*(page.get("qr") or []), *({"image": "inline-svg", "data": data} for data in found)]
-        return page
+    async def _inline_svgs(self, page: PageRecord) -> PageRecord:
+        """QR codes drawn as inline SVG on the homepage (the spider keeps ``svgs`` only there); the markup
+        itself is not kept in the record."""
+        if not page.svgs:
+            return page
+        found = await self.workers.svg_qr_codes(list(page.svgs))
+        codes = (*page.qr, *(QrCode(image="inline-svg", data=data) for data in found))
+        return dataclasses.replace(page, svgs=(), qr=codes)
 
 
 class LinkCachePipeline:
@@ -87,9 +86,9 @@ class LinkCachePipeline:
         return cls(link_cache_from(crawler.settings))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if self.cache is not None and isinstance(item, (PageItem, ResourceItem)) and item.get("external") \
-                and not item.get("cached"):
-            self.cache.remember(dict(item))
+        if self.cache is not None and isinstance(item, (PageRecord, ResourceRecord)) and item.external \
+                and not item.cached:
+            self.cache.remember(item)
         return item
 
     def close_spider(self, spider: Any = None) -> None:

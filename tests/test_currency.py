@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from oitcheck.checks.currency import metadata_date, newest_date, older_than_previous_year, record_date
-from oitcheck.spiders.site import is_dynamic_last_modified
+from oitcheck.records import DocumentFacts, PageRecord, ResourceRecord
+from oitcheck.spiders.responses import is_dynamic_last_modified
 
 AS_OF = date(2025, 3, 15)
+URL = "http://127.0.0.1:1/page"
+
+
+def document(**facts: str) -> ResourceRecord:
+    return ResourceRecord(url=URL + ".pdf", kind="pdf", doc=DocumentFacts(**facts))
 
 
 def test_newest_date_skips_period_ends_and_the_future():
@@ -18,24 +24,23 @@ def test_newest_date_skips_period_ends_and_the_future():
 
 
 def test_metadata_dates_from_meta_tags_and_last_modified():
-    record = {"meta": {"article:published_time": "2025-01-02T08:00:00+07:00",
-                       "article:modified_time": "2025-02-20T08:00:00+07:00"},
-              "last_modified": "Mon, 10 Feb 2025 02:00:00 GMT"}
+    record = PageRecord(url=URL, meta={"article:published_time": "2025-01-02T08:00:00+07:00",
+                                       "article:modified_time": "2025-02-20T08:00:00+07:00"},
+                        last_modified="Mon, 10 Feb 2025 02:00:00 GMT")
     assert metadata_date(record, AS_OF) == date(2025, 2, 20)
-    assert metadata_date({"last_modified": "not a date"}, AS_OF) is None
-    assert metadata_date({"meta": {"date": "2030-01-01"}}, AS_OF) is None  # after as-of: a clock gone wrong
-    assert metadata_date({"doc": {"modified": "D:20250105093000+07'00'"}}, AS_OF) == date(2025, 1, 5)
-    assert metadata_date({"doc": {"modified": "2025-02-03T04:05:06"}}, AS_OF) == date(2025, 2, 3)  # DOCX/XLSX
-    assert metadata_date({"doc": {"modified": "garbage"}}, AS_OF) is None
+    assert metadata_date(PageRecord(url=URL, last_modified="not a date"), AS_OF) is None
+    assert metadata_date(PageRecord(url=URL, meta={"date": "2030-01-01"}), AS_OF) is None  # a clock gone wrong
+    assert metadata_date(document(modified="D:20250105093000+07'00'"), AS_OF) == date(2025, 1, 5)
+    assert metadata_date(document(modified="2025-02-03T04:05:06"), AS_OF) == date(2025, 2, 3)  # DOCX/XLSX
+    assert metadata_date(document(modified="garbage"), AS_OF) is None
 
 
 def test_record_date_prefers_what_people_see():
-    page = {"main_text": "ข่าว 3 มี.ค. 2568", "meta": {"article:modified_time": "2025-03-14"}}
+    page = PageRecord(url=URL, main_text="ข่าว 3 มี.ค. 2568", meta={"article:modified_time": "2025-03-14"})
     assert record_date(page, AS_OF) == (date(2025, 3, 3), "text")
-    assert record_date({"main_text": "ข่าว", "meta": {"article:modified_time": "2025-03-14"}}, AS_OF) == (
-        date(2025, 3, 14), "metadata")
-    document = {"doc": {"text": "รายงาน ณ วันที่ 30 กันยายน 2567"}, "main_text": None}
-    assert record_date(document, AS_OF) == (date(2024, 9, 30), "text")
+    assert record_date(PageRecord(url=URL, main_text="ข่าว", meta={"article:modified_time": "2025-03-14"}),
+                       AS_OF) == (date(2025, 3, 14), "metadata")
+    assert record_date(document(text="รายงาน ณ วันที่ 30 กันยายน 2567"), AS_OF) == (date(2024, 9, 30), "text")
     assert record_date(None, AS_OF) == (None, "")
 
 

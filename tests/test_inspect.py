@@ -113,3 +113,47 @@ def test_inline_svg_qr_in_an_html_page(tmp_path):
     seen = inspect(str(page))
     assert seen["qr"] == [{"image": "inline-svg", "data": EIT_URL}, {"image": "inline-svg", "data": WRONG_SURVEY}]
     assert seen["eit"] == {"found": True, "url": EIT_URL, "via": "qr"}
+
+
+def test_a_saved_homepage_shows_the_same_qr_and_items_as_its_audit(serve, tmp_path):
+    """Inspect runs the audit's own extraction and matching: a homepage saved with its pictures beside it
+    ("Save page as...") gives the EIT QR code and the items its audit finds."""
+    import segno
+
+    from tests.conftest import audit
+    from tests.sites.eit_variants import EIT_URL
+
+    (tmp_path / "home_files").mkdir()
+    segno.make(EIT_URL, error="m").save(str(tmp_path / "home_files" / "eit.png"), scale=6, border=4)
+    (tmp_path / "o12.html").write_text("<html><head><meta charset='utf-8'><title>สรุปผลการจัดซื้อจัดจ้าง</title>"
+                                       "</head><body><h1>สรุปผลการจัดซื้อจัดจ้าง</h1></body></html>", encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        "<html><head><meta charset='utf-8'><title>องค์การบริหารส่วนตำบลทดสอบ</title></head><body>"
+        "<p><img src='home_files/eit.png' alt='ร่วมตอบแบบวัด'></p><table>"
+        "<tr><td>O12</td><td>รายงานสรุปผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุประจำปี 2567</td>"
+        "<td><a href='o12.html'>คลิก</a></td></tr>"
+        "<tr><td>O3</td><td>ข้อมูลการติดต่อ</td><td><a href='contact.html'>คลิก</a></td></tr></table>"
+        "</body></html>", encoding="utf-8")
+    seen = inspect(str(tmp_path / "index.html"))
+    assert seen["qr"] == [] and seen["eit"] == {"found": True, "url": EIT_URL, "via": "qr"}
+    linked = {(i["id"], i["url"].rsplit("/", 1)[-1]) for i in seen["items"] if "url" in i}
+    assert linked == {("o12", "o12.html"), ("o3", "contact.html")}
+
+    _, report = audit(serve(tmp_path).url, tmp_path / "out")
+    assert report["homepage"]["eit"]["url"] == EIT_URL and report["homepage"]["eit"]["via"] == "qr"
+    for item_id, name in linked:
+        item = next(i for i in report["items"] if i["id"] == item_id)
+        assert any(e["url"].endswith(name) for e in item["evidence"]), item
+
+
+def test_a_saved_page_never_reads_pictures_outside_its_folder(tmp_path):
+    import segno
+
+    from tests.sites.eit_variants import EIT_URL
+
+    segno.make(EIT_URL, error="m").save(str(tmp_path / "elsewhere.png"), scale=6, border=4)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(
+        f"<html><body><img src='../elsewhere.png'><img src='{(tmp_path / 'elsewhere.png').as_uri()}'></body></html>",
+        encoding="utf-8")
+    assert inspect(str(tmp_path / "site" / "index.html"))["eit"]["found"] is False

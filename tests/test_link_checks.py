@@ -27,15 +27,12 @@ from tests.testbed.kit import SiteWriter
 # Crawls the site and prints every record with the rules' verdict on its URL (AuditContext.link_state).
 _CRAWL = """
 import json, sys
-from datetime import date
-from oitcheck.checks.base import AuditContext
-from oitcheck.checks.checklist import load
+from oitcheck.checks.links import link_state
 from oitcheck.crawl import CrawlOptions, run_crawl
 
 result = run_crawl(sys.argv[1], CrawlOptions(**json.loads(sys.argv[2])))
-ctx = AuditContext(crawl=result, checklist=load("ita-2568"), year=2568, as_of=date(2025, 3, 15), candidates={})
 keep = ("url", "final_url", "redirects", "status", "error", "kind", "content_type", "external")
-records = {r["url"]: {**{k: r.get(k) for k in keep}, "state": ctx.link_state(r["url"])[0]}
+records = {r.url: {**{k: getattr(r, k, None) for k in keep}, "state": link_state(result.lookup(r.url), result)[0]}
            for r in [*result.resources, *result.pages]}
 print(json.dumps({"duration_s": result.duration_s, "pages": len(result.pages), "records": records}))
 """

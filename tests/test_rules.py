@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from oitcheck.checks.checklist import load
 from oitcheck.checks.engine import evaluate
-from oitcheck.crawl import CrawlResult
+from oitcheck.checks.links import soft_404
+from oitcheck.records import (
+    CrawlResult,
+    DocumentFacts,
+    Heading,
+    Link,
+    PageRecord,
+    ProbeRecord,
+    Quality,
+    ResourceRecord,
+)
 
 HOME = "http://127.0.0.1:1/"
 
 
-def page(url: str, title: str, links: list[tuple[str, str, str]], depth: int = 1, headings=()) -> dict:
-    return {"url": url, "final_url": url, "status": 200, "depth": depth, "external": False, "title": title,
-            "headings": [{"level": 1, "text": h} for h in headings], "text": title, "main_text": title,
-            "links": [{"url": u, "text": t, "row": r, "heading": "", "chrome": False, "tag": "a"} for u, t, r in links],
-            "images": [], "meta": {}, "forms": 0, "tables": 1}
+def page(url: str, title: str, links: list[tuple[str, str, str]], depth: int = 1, headings=()) -> PageRecord:
+    return PageRecord(url=url, final_url=url, status=200, depth=depth, title=title,
+                      headings=tuple(Heading(1, h) for h in headings), text=title, main_text=title,
+                      links=tuple(Link(url=u, text=t, row=r) for u, t, r in links), tables=1)
 
 
-def resource(url: str, status: int | None, error: str | None = None, text: str = "") -> dict:
-    return {"url": url, "final_url": url, "status": status, "error": error, "depth": 2, "external": False,
-            "kind": "pdf", "doc": {"title": "", "text": text, "tables": 0, "quality": "ok"} if text else None,
-            "qr": []}
+def resource(url: str, status: int | None, error: str | None = None, text: str = "") -> ResourceRecord:
+    return ResourceRecord(url=url, final_url=url, status=status, error=error, depth=2, kind="pdf",
+                          doc=DocumentFacts(text=text) if text else None)
 
 
-def run(pages: list[dict], resources: list[dict]):
+def run(pages: list[PageRecord], resources: list[ResourceRecord]):
     crawl = CrawlResult(start_url=HOME)
-    for p in [page(HOME, "หน้าแรก", [], depth=0), *pages]:
-        crawl.add(p, True)
-    for r in resources:
-        crawl.add(r, False)
+    for record in [page(HOME, "หน้าแรก", [], depth=0), *pages, *resources]:
+        crawl.add(record)
     outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15))
     return {r.item.id: r for r in outcome.items}
 
@@ -84,11 +91,9 @@ def test_timeouts_and_dns_errors_are_broken_but_robots_is_unknown():
 
 
 def test_soft_404_pages_do_not_count_as_evidence():
-    from oitcheck.checks.base import soft_404
-
     gone = page("http://127.0.0.1:1/o14/", "ไม่พบหน้าที่คุณต้องการ", [])
     assert soft_404(gone, HOME) == "the page says it was not found"
-    home_again = {**page(HOME, "หน้าแรก", []), "url": "http://127.0.0.1:1/old.pdf", "redirects": ["x"]}
+    home_again = replace(page(HOME, "หน้าแรก", []), url="http://127.0.0.1:1/old.pdf", redirects=("x",))
     assert soft_404(home_again, HOME) == "redirected to the homepage"
     no_complaints = page("http://127.0.0.1:1/o19/", "สถิติเรื่องร้องเรียน ปี 2568: ไม่พบเรื่องร้องเรียนการทุจริต", [])
     assert soft_404(no_complaints, HOME) == ""
@@ -102,8 +107,8 @@ def test_citizen_manual_web_page_must_show_every_field():
     ita = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
                [("http://127.0.0.1:1/manual/", "O9 คู่มือสำหรับประชาชน", ""),
                 ("http://127.0.0.1:1/manual.pdf", "O9 คู่มือสำหรับประชาชน งานทะเบียนพาณิชย์", "")])
-    manual = page("http://127.0.0.1:1/manual/", "คู่มือสำหรับประชาชน: การขออนุญาตก่อสร้างอาคาร", [])
-    manual["main_text"] = ("คู่มือสำหรับประชาชน การขออนุญาตก่อสร้างอาคาร ขั้นตอนการให้บริการ 1. ยื่นคำขอ 2. ตรวจสอบ "
+    manual = replace(page("http://127.0.0.1:1/manual/", "คู่มือสำหรับประชาชน: การขออนุญาตก่อสร้างอาคาร", []),
+                     main_text="คู่มือสำหรับประชาชน การขออนุญาตก่อสร้างอาคาร ขั้นตอนการให้บริการ 1. ยื่นคำขอ 2. ตรวจสอบ "
                            "ระยะเวลา 45 วัน สถานที่ให้บริการ กองช่าง")
     found = run([ita, manual], [])
     assert found["o9"].status == "partial"
@@ -128,9 +133,8 @@ def test_unreadable_evidence_is_said_so():
     ita = page("http://127.0.0.1:1/ita-2568/", "ITA 2568",
                [("http://127.0.0.1:1/o8.pdf", "O8 คู่มือการปฏิบัติงาน", ""),
                 ("http://127.0.0.1:1/o26.pdf", "O26 รายงานผลการดำเนินการป้องกันการทุจริตประจำปี 2567", "")])
-    scan = resource("http://127.0.0.1:1/o8.pdf", 200)
-    scan["doc"] = {"title": "", "text": "", "tables": 0, "quality": "empty"}
-    huge = {**resource("http://127.0.0.1:1/o26.pdf", None, "too_large")}
+    scan = replace(resource("http://127.0.0.1:1/o8.pdf", 200), doc=DocumentFacts(quality=Quality.EMPTY))
+    huge = resource("http://127.0.0.1:1/o26.pdf", None, "too_large")
     found = run([ita], [scan, huge])
     for item_id in ("o8", "o26"):
         assert found[item_id].status == "pass"
@@ -152,13 +156,11 @@ def test_a_document_whose_text_names_only_old_years_is_stale_but_cited_laws_are_
 
 def news_site(news_text: str, meta: dict | None = None, last_modified: str | None = None):
     home = page(HOME, "หน้าแรก", [("http://127.0.0.1:1/news/", "ข่าวประชาสัมพันธ์", "")], depth=0)
-    news = page("http://127.0.0.1:1/news/", "ข่าวประชาสัมพันธ์", [])
-    news["main_text"] = news_text
-    news["meta"] = meta or {}
-    news["last_modified"] = last_modified
+    news = replace(page("http://127.0.0.1:1/news/", "ข่าวประชาสัมพันธ์", []), main_text=news_text, meta=meta or {},
+                   last_modified=last_modified)
     crawl = CrawlResult(start_url=HOME)
-    crawl.add(home, True)
-    crawl.add(news, True)
+    crawl.add(home)
+    crawl.add(news)
     outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15))
     o4 = next(r for r in outcome.items if r.item.id == "o4")
     return next(c for c in o4.components if c.component.id == "news")
@@ -182,16 +184,14 @@ def test_news_metadata_is_only_a_fallback():
 
 
 def test_probe_similarity_spares_the_homepages_own_aliases():
-    from oitcheck.checks.base import soft_404
-
-    home = page(HOME, "เทศบาลตำบลทดสอบ", [], depth=0)
-    home["main_text"] = "ยินดีต้อนรับ ข่าวประชาสัมพันธ์ ประกาศ จัดซื้อจัดจ้าง 10 มี.ค. 2568"
-    probe = {"status": 200, "title": "เทศบาลตำบลทดสอบ", "words": ["ยินดีต้อนรับ", "ข่าวประชาสัมพันธ์", "ประกาศ",
-                                                                     "จัดซื้อจัดจ้าง", "มี", "ค"]}
-    alias = {**home, "url": HOME + "index.php", "final_url": HOME + "index.php"}
-    missing = {**home, "url": HOME + "files/o23.pdf", "final_url": HOME + "files/o23.pdf"}
-    other = {**missing, "main_text": "แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2568 โครงการ 12 โครงการ"}
+    home = replace(page(HOME, "เทศบาลตำบลทดสอบ", [], depth=0),
+                   main_text="ยินดีต้อนรับ ข่าวประชาสัมพันธ์ ประกาศ จัดซื้อจัดจ้าง 10 มี.ค. 2568")
+    probe = ProbeRecord(host="127.0.0.1:1", url=HOME + "probe", status=200, title="เทศบาลตำบลทดสอบ",
+                        words=("ยินดีต้อนรับ", "ข่าวประชาสัมพันธ์", "ประกาศ", "จัดซื้อจัดจ้าง", "มี", "ค"))
+    alias = replace(home, url=HOME + "index.php", final_url=HOME + "index.php")
+    missing = replace(home, url=HOME + "files/o23.pdf", final_url=HOME + "files/o23.pdf")
+    other = replace(missing, main_text="แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2568 โครงการ 12 โครงการ")
     assert soft_404(alias, HOME, probe) == ""
     assert soft_404(missing, HOME, probe) == "the same page the site shows for any unknown address"
     assert soft_404(other, HOME, probe) == ""
-    assert soft_404(missing, HOME, {**probe, "status": 404}) == ""
+    assert soft_404(missing, HOME, replace(probe, status=404)) == ""

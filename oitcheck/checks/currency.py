@@ -11,9 +11,9 @@ import contextlib
 import re
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
 
 from oitcheck.extract.dates import scan
+from oitcheck.records import PageRecord, Record, ResourceRecord, body_text
 
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
 FUTURE_SLACK = timedelta(days=1)  # a post dated tomorrow is a time-zone slip, not a future event
@@ -28,34 +28,34 @@ def newest_date(text: str, as_of: date) -> date | None:
     return max(dates, default=None)
 
 
-def metadata_date(record: dict[str, Any], as_of: date) -> date | None:
+def metadata_date(record: Record, as_of: date) -> date | None:
     """The newest date in a page's metadata, a document's own dates (PDF ModDate, DOCX/XLSX last saved) or
     the HTTP ``Last-Modified`` (not after as-of)."""
     found: list[date] = []
+    meta = record.meta if isinstance(record, PageRecord) else {}
     for key in META_DATE_KEYS:
-        value = (record.get("meta") or {}).get(key)
+        value = meta.get(key)
         if value:
             found.extend(m.date for m in scan(value) if m.kind == "date")
-    written = (record.get("doc") or {}).get("modified") or ""
+    doc = record.doc if isinstance(record, ResourceRecord) else None
+    written = (doc.modified if doc else None) or ""
     if pdf_date := _PDF_DATE.match(written):  # a PDF's ModDate/CreationDate, D:20250101000000Z
         with contextlib.suppress(ValueError):
             found.append(date(int(pdf_date[1]), int(pdf_date[2]), int(pdf_date[3])))
     elif written:  # a DOCX/XLSX "last saved" time, ISO
         with contextlib.suppress(ValueError):
             found.append(date.fromisoformat(written[:10]))
-    if record.get("last_modified"):
+    if record.last_modified:
         with contextlib.suppress(TypeError, ValueError, IndexError):
-            found.append(parsedate_to_datetime(record["last_modified"]).date())
+            found.append(parsedate_to_datetime(record.last_modified).date())
     return max((d for d in found if d <= as_of + FUTURE_SLACK), default=None)
 
 
-def record_date(record: dict[str, Any] | None, as_of: date) -> tuple[date | None, str]:
+def record_date(record: Record | None, as_of: date) -> tuple[date | None, str]:
     """(newest date, where it came from: ``text``, ``metadata`` or ``""``) for a fetched page or document."""
-    if not record:
+    if record is None:
         return None, ""
-    doc = record.get("doc")
-    text = (doc or {}).get("text") or record.get("main_text") or ""
-    shown = newest_date(text[:20000], as_of)
+    shown = newest_date(body_text(record)[:20000], as_of)
     if shown:
         return shown, "text"
     meta = metadata_date(record, as_of)

@@ -12,9 +12,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
+from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
+from oitcheck.checks.context import AuditContext
 from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.results import ComponentResult, ComponentState, Finding
+from oitcheck.records import PageRecord, ResourceRecord
 
 EIT_URL = re.compile(r"https?://itas\.nacc\.go\.th/go/eit/[A-Za-z0-9]{4,12}/?(?![\w/])", re.I)
 ITAS_URL = re.compile(r"https?://itas\.nacc\.go\.th/[^\s\"'<>]*", re.I)
@@ -32,17 +35,17 @@ def find_eit(ctx: AuditContext) -> dict[str, Any]:
     The homepage here is what a visitor sees: the page and the site's pages shown in its frames. A link
     counts first, then a QR code (in a picture of any kind, an inline SVG, an embedded picture), then the
     address written in the text."""
-    homepage = ctx.crawl.homepage
+    homepage = ctx.page(ctx.crawl.start_url)
     found: dict[str, Any] = {"found": False, "url": None, "via": None, "wrong": []}
-    if not homepage or homepage.get("error"):
+    if homepage is None:
         return found
     views = homepage_views(ctx, homepage)
     for view in views:
-        for link in view.get("links", []):
-            if EIT_URL.fullmatch(link["url"].rstrip("/")) or EIT_URL.match(link["url"]):
-                return {**found, "found": True, "url": link["url"], "via": "link"}
-            if ITAS_URL.match(link["url"]):
-                found["wrong"].append({"url": link["url"], "via": "link"})
+        for link in view.links:
+            if EIT_URL.fullmatch(link.url.rstrip("/")) or EIT_URL.match(link.url):
+                return {**found, "found": True, "url": link.url, "via": "link"}
+            if ITAS_URL.match(link.url):
+                found["wrong"].append({"url": link.url, "via": "link"})
     for view in views:
         for image, data, hint in _qr_codes(ctx, view):
             if EIT_URL.match(data):
@@ -50,13 +53,13 @@ def find_eit(ctx: AuditContext) -> dict[str, Any]:
             if ITAS_URL.match(data) or EIT_HINT.search(hint):
                 found["wrong"].append({"url": data, "via": "qr", "image": image})
     for view in views:
-        text_match = EIT_URL.search(view.get("text") or "")
+        text_match = EIT_URL.search(view.text)
         if text_match:
             return {**found, "found": True, "url": text_match.group(0), "via": "text"}
     return found
 
 
-def homepage_views(ctx: AuditContext, homepage: dict[str, Any]) -> list[dict[str, Any]]:
+def homepage_views(ctx: AuditContext, homepage: PageRecord) -> list[PageRecord]:
     """The homepage's record and those of the site's pages shown in its frames (a frameset's frames, an
     iframe), two levels deep: together they are what a visitor sees on the homepage."""
     views, seen = [homepage], {id(homepage)}
@@ -64,11 +67,11 @@ def homepage_views(ctx: AuditContext, homepage: dict[str, Any]) -> list[dict[str
     for _ in range(MAX_FRAME_LEVELS):
         inner = []
         for page in level:
-            for link in page.get("links", []):
-                if link.get("tag") not in FRAME_TAGS:
+            for link in page.links:
+                if link.tag not in FRAME_TAGS:
                     continue
-                record = ctx.record(link["url"])
-                if record and "links" in record and not record.get("external") and id(record) not in seen:
+                record = ctx.page(link.url)
+                if record and not record.external and id(record) not in seen:
                     seen.add(id(record))
                     views.append(record)
                     inner.append(record)
@@ -76,22 +79,21 @@ def homepage_views(ctx: AuditContext, homepage: dict[str, Any]) -> list[dict[str
     return views
 
 
-def _qr_codes(ctx: AuditContext, page: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _qr_codes(ctx: AuditContext, page: PageRecord) -> Iterator[tuple[str, str, str]]:
     """(picture, payload, words around the picture) for every QR code decoded on one page."""
-    for qr in page.get("qr") or []:  # inline SVG codes, decoded with the page
-        yield qr.get("image") or "inline-svg", qr["data"].strip(), ""
-    for image in page.get("images", []):
-        record = ctx.record(image["url"]) or {}
-        for qr in record.get("qr") or []:
-            hint = f"{image.get('alt', '')} {image.get('context', '')} {image['url']}"
-            yield image["url"], qr["data"].strip(), hint
-    for link in page.get("links", []):
-        if link.get("tag") in EMBED_TAGS:
-            record = ctx.record(link["url"]) or {}
-            if "links" in record:  # a page in a frame: its own pictures are read as a view of the homepage
+    for qr in page.qr:  # inline SVG codes, decoded with the page
+        yield qr.image or "inline-svg", qr.data.strip(), ""
+    for image in page.images:
+        record = ctx.record(image.url)
+        for qr in record.qr if isinstance(record, ResourceRecord) else ():
+            yield image.url, qr.data.strip(), f"{image.alt} {image.context} {image.url}"
+    for link in page.links:
+        if link.tag in EMBED_TAGS:
+            record = ctx.record(link.url)
+            if not isinstance(record, ResourceRecord):  # a page in a frame: its pictures are a view of the homepage
                 continue
-            for qr in record.get("qr") or []:
-                yield link["url"], qr["data"].strip(), f"{link.get('text', '')} {link['url']}"
+            for qr in record.qr:
+                yield link.url, qr.data.strip(), f"{link.text} {link.url}"
 
 
 class EitCheck(ComponentCheck):
@@ -103,8 +105,9 @@ class EitCheck(ComponentCheck):
         eit = find_eit(ctx)
         home = ctx.crawl.start_url
         if eit["found"]:
-            return ComponentResult(component, "ok", [Candidate(item.id, eit["url"], eit["via"], eit["url"], 0, 0)])
-        result = ComponentResult(component, "fail")
+            found = Candidate(item.id, eit["url"], eit["via"], eit["url"], 0, 0)
+            return ComponentResult(component, ComponentState.OK, [found])
+        result = ComponentResult(component, ComponentState.FAIL)
         if eit["wrong"]:
             wrong = eit["wrong"][0]
             picture = wrong.get("image") or ""

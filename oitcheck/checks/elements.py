@@ -4,13 +4,14 @@ o3 contact details (address, phone, e-mail; map and a two-way channel reported a
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from oitcheck.checks.base import AuditContext, ComponentResult, Finding
+from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
-from oitcheck.checks.keywords import KeywordsCheck
+from oitcheck.checks.context import AuditContext
+from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
 from oitcheck.extract.html import is_picture
 from oitcheck.extract.thai import thai_digits_to_arabic
+from oitcheck.records import Image, PageRecord, Record
 
 PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -38,13 +39,19 @@ MAX_PAGES_COMPARED = 6
 _NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
 
 
-def people_without_photo(record: dict[str, Any], text: str) -> list[str]:
+def _photos(record: Record | None) -> list[Image]:
+    """Content pictures of a page that could be a person's photo (not logos, banners or icons)."""
+    if not isinstance(record, PageRecord):
+        return []
+    return [i for i in record.images if not i.chrome and is_picture(i.source) and not _NOT_PHOTO.search(i.url)]
+
+
+def people_without_photo(record: Record | None, text: str) -> list[str]:
     """Executives named with a position in the page text but shown in no picture's caption card.
 
     Only judged when the page has captioned pictures at all (a page with none lacks "photo" anyway).
     """
-    captions = " ".join(f"{i.get('context', '')} {i.get('alt', '')}" for i in record.get("images", [])
-                        if not i.get("chrome") and is_picture(i) and not _NOT_PHOTO.search(i["url"]))
+    captions = " ".join(f"{i.context} {i.alt}" for i in _photos(record))
     if not captions.strip():
         return []
     missing = []
@@ -55,19 +62,17 @@ def people_without_photo(record: dict[str, Any], text: str) -> list[str]:
     return missing
 
 
-def present_elements(record: dict[str, Any], text: str) -> set[str]:
+def present_elements(record: Record | None, text: str) -> set[str]:
     """Which of the known elements an evidence page (or document text) shows."""
     text = thai_digits_to_arabic(text)
-    links = record.get("links", []) if record else []
-    hrefs = " ".join(link["url"] for link in links)
+    page = record if isinstance(record, PageRecord) else None
+    hrefs = " ".join(link.url for link in page.links) if page else ""
     found: set[str] = set()
     if NAME.search(text):
         found.add("name")
     if POSITION.search(text.lower()):
         found.add("position")
-    photos = [i for i in (record or {}).get("images", [])
-              if not i.get("chrome") and is_picture(i) and not _NOT_PHOTO.search(i["url"])]
-    if photos:
+    if _photos(record):
         found.add("photo")
     if PHONE.search(text) or "tel:" in hrefs:
         found.add("phone")
@@ -79,7 +84,7 @@ def present_elements(record: dict[str, Any], text: str) -> set[str]:
         found.add("address")
     if MAP.search(text) or MAP.search(hrefs):
         found.add("map")
-    if TWO_WAY.search(text) or (record or {}).get("forms"):
+    if TWO_WAY.search(text) or (page and page.forms):
         found.add("two_way")
     for element, pattern in SERVICE_FIELDS.items():
         if pattern.search(text):
@@ -87,40 +92,37 @@ def present_elements(record: dict[str, Any], text: str) -> set[str]:
     return found
 
 
-class ElementsCheck(KeywordsCheck):
+class ElementsCheck(ComponentCheck):
     """The evidence page must show every required element; a missing one makes the item partial."""
 
     name = "elements"
 
-    def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
-        result = super().check(ctx, item, component)
-        if result.state != "ok":
-            return result
+    def refine(self, ctx: AuditContext, item: Item, component: Component, result: ComponentResult) -> ComponentResult:
         # The best-named page is often a signpost ("O3 ข้อมูลการติดต่อ" post linking to ติดต่อเรา):
         # judge the working evidence that shows the most required elements.
-        if component.elements_on == "html" and "links" not in (ctx.record(result.evidence[0].url) or {}):
+        if component.elements_on == "html" and ctx.page(result.evidence[0].url) is None:
             return result  # a PDF or DOCX manual is judged as a document, not field by field
         scored = []
         for rank, candidate in enumerate(result.evidence[:MAX_PAGES_COMPARED]):
             title, body = ctx.target_texts(candidate.url)
-            found = present_elements(ctx.record(candidate.url) or {}, f"{title} {body}")
+            found = present_elements(ctx.record(candidate.url), f"{title} {body}")
             scored.append((-len(found & set(component.elements)), rank, candidate, found))
         _, _, best, found = min(scored, key=lambda s: s[:2])
         result.evidence.remove(best)
         result.evidence.insert(0, best)
         missing = [e for e in component.elements if e not in found]
         title, body = ctx.target_texts(best.url)
-        unpictured = people_without_photo(ctx.record(best.url) or {}, body) if "photo" in component.elements else []
+        unpictured = people_without_photo(ctx.record(best.url), body) if "photo" in component.elements else []
         if unpictured and "photo" not in missing:  # a photo per executive, not one for the page
             missing.append("photo")
         if missing:
-            result.state = "partial"
+            result.state = ComponentState.PARTIAL
             result.findings.append(Finding("missing_element", ctx.message(
-                "missing_element", component=component.title, elements=ctx.element_names(missing)),
+                "missing_element", component=component.title, elements=ctx.messages.element_names(missing)),
                 url=best.url, extra={"elements": missing, **({"without_photo": unpictured} if unpictured else {})}))
         info_missing = [e for e in component.info_elements if e not in found]
         if info_missing:
             result.findings.append(Finding("missing_element", ctx.message(
-                "missing_element", component=component.title, elements=ctx.element_names(info_missing)),
-                url=best.url, severity="info", extra={"elements": info_missing}))
+                "missing_element", component=component.title, elements=ctx.messages.element_names(info_missing)),
+                url=best.url, severity=Severity.INFO, extra={"elements": info_missing}))
         return result

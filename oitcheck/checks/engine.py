@@ -7,64 +7,52 @@ left out of the means (and said so in the report) rather than counted as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
 
-from oitcheck.checks.base import AuditContext, ComponentCheck, ComponentResult, Finding
+from oitcheck.checks.base import checks
 from oitcheck.checks.checklist import Checklist, Item
-from oitcheck.checks.eit import EitCheck, find_eit
-from oitcheck.checks.elements import ElementsCheck
+from oitcheck.checks.context import AuditContext
+from oitcheck.checks.currency import record_date
+from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
-from oitcheck.checks.keywords import KeywordsCheck
-from oitcheck.checks.machine_readable import MachineReadableCheck
+from oitcheck.checks.links import summarise_links
 from oitcheck.checks.matching import Matcher
-from oitcheck.checks.news import NewsCheck
-from oitcheck.crawl import CrawlResult
+from oitcheck.checks.results import (
+    AuditOutcome,
+    CrawlSummary,
+    Dated,
+    ItemResult,
+    ItemStatus,
+    OcrSummary,
+)
+from oitcheck.extract.ocr import ocr_status
+from oitcheck.records import CrawlResult
 
-CHECKS: tuple[ComponentCheck, ...] = (KeywordsCheck(), ElementsCheck(), NewsCheck(), EitCheck(),
-                                      MachineReadableCheck())
-
-
-@dataclass
-class ItemResult:
-    item: Item
-    status: str
-    score: int | None
-    components: list[ComponentResult]
-    evidence: list[Candidate] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-
-@dataclass
-class AuditOutcome:
-    items: list[ItemResult]
-    scores: dict[str, float | None]
-    eit: dict
-    context: AuditContext
+EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 
 
 def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -> AuditOutcome:
-    matcher = Matcher(checklist)
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
-                       candidates=collect(crawl, matcher, year))
+                       candidates=collect(crawl, Matcher(checklist), year))
     results = [evaluate_item(ctx, item) for item in checklist.items]
     eit = find_eit(ctx)
     eit.pop("wrong", None)
-    return AuditOutcome(items=results, scores=scores(checklist, results), eit=eit, context=ctx)
+    return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
+                        scores=scores(checklist, results), eit=eit,
+                        homepage=Dated(*record_date(crawl.homepage, as_of)),
+                        links=summarise_links(crawl, ctx.link_state, checklist.messages), crawl=crawl_summary(crawl))
 
 
 def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
-    components = []
-    for component in item.components:
-        check = next(c for c in CHECKS if c.applies_to(component))
-        components.append(check.check(ctx, item, component))
+    registry = checks()
+    components = [registry[component.check].check(ctx, item, component) for component in item.components]
     credits = [c.credit for c in components]
     if any(c is None for c in credits):
-        status, score = "unknown", None
+        status, score = ItemStatus.UNKNOWN, None
     else:
         score = round(100 * sum(credits) / len(credits))  # type: ignore[arg-type]
-        status = "pass" if score == 100 else "fail" if score == 0 else "partial"
+        status = ItemStatus.PASS if score == 100 else ItemStatus.FAIL if score == 0 else ItemStatus.PARTIAL
     evidence: list[Candidate] = []
     seen: set[str] = set()
     for component in components:
@@ -73,8 +61,9 @@ def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
                 seen.add(candidate.url)
                 evidence.append(candidate)
     findings = [f for c in components for f in c.findings]
+    dates = {c.url: Dated(*record_date(ctx.record(c.url), ctx.as_of)) for c in evidence[:EVIDENCE_SHOWN]}
     return ItemResult(item=item, status=status, score=score, components=components, evidence=evidence,
-                      findings=findings)
+                      findings=findings, dates=dates)
 
 
 def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float | None]:
@@ -89,3 +78,15 @@ def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float |
         out[indicator] = average([r.score for r in results if r.item.indicator == indicator])
     out["oit"] = average([r.score for r in results])
     return out
+
+
+def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
+    """The crawl's counts for the report, with whether scanned pages could be read (OCR on this machine,
+    pages read, documents left unread)."""
+    runs = [r.doc.ocr for r in crawl.resources if r.doc is not None and r.doc.ocr is not None]
+    status = "disabled" if any(run.status == "disabled" for run in runs) else ocr_status()
+    ocr = OcrSummary(status=status, pages=sum(run.pages for run in runs), documents=sum(1 for run in runs if run.pages),
+                     not_read=sum(1 for run in runs if not run.pages))
+    return CrawlSummary(pages=len(crawl.pages), documents=sum(1 for r in crawl.resources if r.doc is not None),
+                        errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
+                        not_fetched=crawl.not_fetched, ocr=ocr)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from oitcheck.checks.matching import Match, Matcher
-from oitcheck.crawl import CrawlResult, key
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import clean_space
+from oitcheck.net import canonical as key
+from oitcheck.records import CrawlResult, Link, PageRecord
 
 ITA_SECTION = re.compile(r"\b(ita|oit)\b|คุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.I)
 
@@ -49,14 +49,14 @@ def file_name(url: str) -> str:
     return re.sub(r"[_+.]+|(?<!\d)-|-(?!\d)", " ", name).strip()
 
 
-def section_year(page: dict[str, Any], ay: int) -> int | None:
+def section_year(page: PageRecord, ay: int) -> int | None:
     """The ITA year of an ITA section page when it is not ``ay`` (None: current or not a section)."""
-    headings = " ".join(h["text"] for h in page.get("headings", [])[:6])
-    path = unquote(urlsplit(page.get("final_url") or page["url"]).path)
-    label = f"{page.get('title', '')} {headings} {path}"
+    headings = " ".join(h.text for h in page.headings[:6])
+    path = unquote(urlsplit(page.where).path)
+    label = f"{page.title} {headings} {path}"
     if not ITA_SECTION.search(label):
         return None
-    years = find_years(f"{page.get('title', '')} {headings}") | find_years(path.replace("/", " "))
+    years = find_years(f"{page.title} {headings}") | find_years(path.replace("/", " "))
     if not years or ay in years:
         return None
     return max(years)
@@ -82,39 +82,40 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
 
     linked_from: dict[str, set[int | None]] = {}  # URL -> the ITA sections of the pages that link it
     for page in crawl.pages:
-        if page.get("external"):
+        if page.external:
             continue
         section = section_year(page, ay)
-        depth = (page.get("depth") or 0) + 1
-        page_key = key(page["url"])
-        for link in page.get("links", []):
-            linked_from.setdefault(key(link["url"]), set()).add(section)
+        depth = (page.depth or 0) + 1
+        page_key = key(page.url)
+        for link in page.links:
+            linked_from.setdefault(key(link.url), set()).add(section)
             found = _identify_link(link, matcher)
             if found is None:
                 continue
             match, via, text = found
             offer(Candidate(
-                item_id=match.item.id, url=link["url"], via=via, text=text, score=match.score, depth=depth,
-                found_on=page["url"], found_on_key=page_key, chrome=link.get("chrome", False), other_section=section,
-                link_texts=[link.get("text", ""), "" if link.get("chrome") else link.get("row", ""),
-                            file_name(link["url"]), text if via == "caption" else ""],
+                item_id=match.item.id, url=link.url, via=via, text=text, score=match.score, depth=depth,
+                found_on=page.url, found_on_key=page_key, chrome=link.chrome, other_section=section,
+                link_texts=[link.text, "" if link.chrome else link.row, file_name(link.url),
+                            text if via == "caption" else ""],
             ))
     for page in crawl.pages:
         found = _page_item(page, matcher)
         if found:
             match, via, text = found
-            offer(Candidate(item_id=match.item.id, url=page["url"], via=via, text=text, score=match.score,
-                            depth=page.get("depth"), other_section=_only_other(linked_from, page["url"])))
+            offer(Candidate(item_id=match.item.id, url=page.url, via=via, text=text, score=match.score,
+                            depth=page.depth, other_section=_only_other(linked_from, page.url)))
     for resource in crawl.resources:
-        doc = resource.get("doc") or {}
-        title = doc.get("title") or ""
-        opening = clean_space((doc.get("text") or "")[:300])
+        if resource.doc is None:
+            continue
+        title = resource.doc.title
+        opening = clean_space(resource.doc.text[:300])
         for text in (title, opening):
             match = matcher.identify(text, allow_weak=False) if text else None
             if match:
-                offer(Candidate(item_id=match.item.id, url=resource["url"], via="document title", text=text[:200],
-                                score=match.score, depth=resource.get("depth"),
-                                other_section=_only_other(linked_from, resource["url"])))
+                offer(Candidate(item_id=match.item.id, url=resource.url, via="document title", text=text[:200],
+                                score=match.score, depth=resource.depth,
+                                other_section=_only_other(linked_from, resource.url)))
                 break
     per_item: dict[str, list[Candidate]] = {}
     for candidate in best.values():
@@ -148,13 +149,13 @@ def is_generic(text: str) -> bool:
     return len(GENERIC_LINK.sub("", text)) <= 2
 
 
-def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, str] | None:
+def _identify_link(link: Link, matcher: Matcher) -> tuple[Match, str, str] | None:
     """The item a link names, with how it was named; chrome links count only by their own text."""
-    text = link.get("text", "")
+    text = link.text
     by_text = matcher.identify(text) if text else None
-    if link.get("chrome"):
+    if link.chrome:
         return (by_text, "link text", text) if by_text else None
-    row = link.get("row", "")
+    row = link.row
     by_row = matcher.identify(row) if row and row != text else None
     if by_row and by_row.labelled and (by_text is None or by_text.item is not by_row.item):
         return by_row, "table row", row
@@ -162,18 +163,18 @@ def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, 
         return by_text, "link text", text
     if by_row:
         return by_row, "table row", row
-    name = file_name(link["url"])
+    name = file_name(link.url)
     by_name = matcher.identify(name) if name else None
     if by_name:
         return by_name, "file name", name
     if not is_generic(text):  # "กลับหน้ารวมข่าว" is about its own target, not the caption above it
         return None
-    caption = link.get("label", "")
+    caption = link.label
     if caption and len(caption) <= MAX_CAPTION_CHARS:
         by_caption = matcher.identify(caption)
         if by_caption:
             return by_caption, "caption", caption
-    heading = link.get("heading", "")
+    heading = link.heading
     if heading:
         by_heading = matcher.identify(heading)
         if by_heading:
@@ -181,15 +182,15 @@ def _identify_link(link: dict[str, Any], matcher: Matcher) -> tuple[Match, str, 
     return None
 
 
-def _page_item(page: dict[str, Any], matcher: Matcher) -> tuple[Match, str, str] | None:
+def _page_item(page: PageRecord, matcher: Matcher) -> tuple[Match, str, str] | None:
     """The item a page is about, by its title or top headings. A page whose headings name several
     items is an index of them (a category listing, an ITA table page), not the evidence of one."""
-    headings = [h["text"] for h in page.get("headings", []) if h["level"] <= 2][:12]
+    headings = [h.text for h in page.headings if h.level <= 2][:12]
     named = [(matcher.identify(text), text) for text in headings]
     named = [(m, t) for m, t in named if m]
     if len({m.item.id for m, _ in named}) > 1:
         named = []
-    title = page.get("title") or ""
+    title = page.title
     by_title = matcher.identify(title) if title else None
     if by_title and (not named or named[0][0].item is by_title.item):
         return by_title, "page title", title

@@ -267,9 +267,10 @@ def _looks_like_qr(markup: str) -> bool:
     return straight >= 40 and len(_SVG_CURVE.findall(strokes)) * 10 <= straight
 
 
-def is_picture(image: dict[str, Any]) -> bool:
-    """An <img>-like picture a visitor sees as content (photos, charts), not a CSS background or SVG part."""
-    return image.get("source", "img") in PICTURE_SOURCES
+def is_picture(source: str | None) -> bool:
+    """An <img>-like picture a visitor sees as content (photos, charts), not a CSS background or SVG part;
+    ``source`` is where the picture was named (records from before sources existed have none)."""
+    return (source or "img") in PICTURE_SOURCES
 
 
 def _picture(url: str, alt: str, chrome: bool, context: str, source: str) -> dict[str, Any]:
@@ -455,8 +456,7 @@ _WORD = re.compile("[A-Za-z\u00c0-\u024f\u0e01-\u0e4e]+")  # Thai letters with t
 PAGE_WORDS = 300
 
 
-def page_words(page: dict[str, Any]) -> list[str]:
+def page_words(text: str) -> list[str]:
     """The first words of a page's main text, digits dropped (counters and dates change between two
     loads of one page): enough to tell whether two answers are the same page."""
-    text = page.get("main_text") or page.get("text") or ""
     return _WORD.findall(text.lower())[:PAGE_WORDS]

@@ -1,146 +1,95 @@
-"""Build the contract's report.json document (schema ``oitcheck.report/1``) from an audit outcome."""
+"""Build the contract's report.json document (schema ``oitcheck.report/1``) from an audit outcome.
+
+Only formatting happens here: every verdict, date and link state was decided by the rules and is
+carried by the ``AuditOutcome``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from oitcheck.checks.base import AuditContext
-from oitcheck.checks.currency import iso, record_date
-from oitcheck.checks.engine import AuditOutcome, ItemResult
 from oitcheck.checks.evidence import Candidate
-from oitcheck.crawl import CrawlResult
-from oitcheck.extract.ocr import ocr_status
+from oitcheck.checks.results import AuditOutcome, ComponentState, Dated, ItemResult, LinkEntry, LinksSummary
 
 SCHEMA = "oitcheck.report/1"
-MAX_FOUND_ON = 20
-REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the story
-LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
+EVIDENCE_SHOWN = 5
 
 
-def build_report(outcome: AuditOutcome, crawl: CrawlResult, *, name: str, url: str, as_of: date,
-                 started_at: datetime, finished_at: datetime) -> dict[str, Any]:
-    ctx = outcome.context
-    checklist = ctx.checklist
-    homepage = crawl.homepage
+def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: datetime,
+                 finished_at: datetime) -> dict[str, Any]:
+    checklist = outcome.checklist
+    crawl = outcome.crawl
     return {
         "schema": SCHEMA,
         "agency": {"name": name, "url": url},
         "checklist": checklist.id,
         "checklist_title": checklist.title,
         "draft": checklist.draft,
-        "year": ctx.year,
-        "as_of": as_of.isoformat(),
+        "year": outcome.year,
+        "as_of": outcome.as_of.isoformat(),
         "pass_mark": checklist.pass_mark,
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": finished_at.isoformat(timespec="seconds"),
         "crawl": {
-            "pages": len(crawl.pages),
-            "documents": sum(1 for r in crawl.resources if r.get("doc")),
+            "pages": crawl.pages,
+            "documents": crawl.documents,
             "errors": crawl.errors,
             "duration_s": crawl.duration_s,
             "truncated": bool(crawl.beyond_cap or crawl.not_fetched),
             "beyond_cap": crawl.beyond_cap,
             "not_fetched": crawl.not_fetched,
-            "ocr": ocr_summary(crawl),
+            "ocr": {"available": crawl.ocr.status == "ok", **asdict(crawl.ocr)},
         },
-        "items": [_item(ctx, result) for result in outcome.items],
+        "items": [_item(result) for result in outcome.items],
         "scores": outcome.scores,
         "subs": checklist.subs,
         "indicators": checklist.indicators,
-        "links": links_summary(ctx),
-        "homepage": _homepage(outcome, homepage, as_of),
-        "measures": measures(outcome.items, ctx.year),
+        "links": links_json(outcome.links),
+        "homepage": {"eit": outcome.eit, "newest_date": iso(outcome.homepage.newest),
+                     "newest_date_source": outcome.homepage.source or None},
+        "measures": measures(outcome.items, outcome.year),
     }
 
 
-def ocr_summary(crawl: CrawlResult) -> dict[str, Any]:
-    """Whether scanned pages could be read: OCR's status on this machine, pages read, documents left unread."""
-    runs = [r["doc"]["ocr"] for r in crawl.resources if (r.get("doc") or {}).get("ocr")]
-    status = ocr_status()
-    if any(run["status"] == "disabled" for run in runs):
-        status = "disabled"
-    return {"available": status == "ok", "status": status, "pages": sum(run["pages"] for run in runs),
-            "documents": sum(1 for run in runs if run["pages"]), "not_read": sum(1 for run in runs if not run["pages"])}
-
-
-def _homepage(outcome: AuditOutcome, homepage: dict[str, Any] | None, as_of: date) -> dict[str, Any]:
-    newest, source = record_date(homepage, as_of)
-    return {"eit": outcome.eit, "newest_date": iso(newest), "newest_date_source": source or None}
-
-
-def _item(ctx: AuditContext, result: ItemResult) -> dict[str, Any]:
+def _item(result: ItemResult) -> dict[str, Any]:
     item = result.item
     return {
         "id": item.id,
         "title": item.title,
         "sub": item.sub,
-        "status": result.status,
+        "status": str(result.status),
         "score": result.score,
-        "components": [{"id": c.component.id, "title": c.component.title, "status": c.state,
-                        "evidence": c.evidence[0].url if c.evidence and c.state != "fail" else None}
+        "components": [{"id": c.component.id, "title": c.component.title, "status": str(c.state),
+                        "evidence": c.evidence[0].url if c.evidence and c.state != ComponentState.FAIL else None}
                        for c in result.components],
-        "evidence": [_evidence(ctx, c) for c in result.evidence[:5]],
+        "evidence": [_evidence(c, result.dates.get(c.url, Dated())) for c in result.evidence[:EVIDENCE_SHOWN]],
         "findings": [f.to_json() for f in result.findings],
-        "recommendation": item.recommendation if result.status in ("fail", "partial") else None,
+        "recommendation": item.recommendation if result.status.needs_work else None,
     }
 
 
-def _evidence(ctx: AuditContext, candidate: Candidate) -> dict[str, Any]:
+def _evidence(candidate: Candidate, dated: Dated) -> dict[str, Any]:
     """One evidence link, with the newest date its page or document shows (spec: date currency)."""
-    newest, source = record_date(ctx.record(candidate.url), ctx.as_of)
     return {"url": candidate.url, "depth": candidate.depth, "via": candidate.via, "text": candidate.text[:200],
-            "found_on": candidate.found_on, "newest_date": iso(newest), "date_source": source or None}
+            "found_on": candidate.found_on, "newest_date": iso(dated.newest), "date_source": dated.source or None}
 
 
-def links_summary(ctx: AuditContext) -> dict[str, Any]:
-    """Every link on the site's own pages with its fate; the broken ones listed with where they are."""
-    found_on: dict[str, list[str]] = {}
-    texts: dict[str, str] = {}
-    for page in ctx.crawl.pages:
-        if page.get("external"):
-            continue
-        for url, text in _page_links(page):
-            if not url.startswith(("http://", "https://")):
-                continue
-            pages = found_on.setdefault(url, [])
-            if page["url"] not in pages and len(pages) < MAX_FOUND_ON:
-                pages.append(page["url"])
-            if not texts.get(url):
-                texts[url] = text
-    broken, soft, unknown = [], [], []
-    checked = cached = 0
-    for url, pages in found_on.items():
-        record = ctx.record(url)
-        if record is None:
-            continue
-        checked += 1
-        cached += bool(record.get("cached"))
-        state, detail = ctx.link_state(url)
-        entry = {"url": url, "status": record.get("status"), "error": record.get("error"), "found_on": pages,
-                 "text": texts.get(url, "")[:200]}
-        if record.get("redirects"):  # where the link was sent before it failed (a chain or a loop)
-            entry.update(redirects=record["redirects"][:REDIRECTS_SHOWN], final_url=record.get("final_url"))
-        if state == "broken":
-            broken.append({**entry, "reason": ctx.link_reason(detail)})
-        elif state == "soft_404":
-            soft.append({**entry, "reason": detail})
-        elif state == "unknown" and detail != "not fetched":
-            unknown.append({**entry, "reason": ctx.link_reason(detail)})
-    for entries in (broken, soft, unknown):
-        entries.sort(key=lambda b: b["url"])
-    tls = [{"host": host, "error": error} for host, error in sorted(ctx.crawl.tls_problems.items())]
-    return {"checked": checked, "cached": cached, "broken": broken, "soft_404": soft, "unknown": unknown, "tls": tls}
+def links_json(links: LinksSummary) -> dict[str, Any]:
+    return {"checked": links.checked, "cached": links.cached, "broken": [_link(e) for e in links.broken],
+            "soft_404": [_link(e) for e in links.soft_404], "unknown": [_link(e) for e in links.unknown],
+            "tls": [{"host": host, "error": error} for host, error in links.tls]}
 
 
-def _page_links(page: dict[str, Any]) -> list[tuple[str, str]]:
-    """(URL, text) of what a page links to: anchors, frames and embeds; and, where they were fetched (the
-    homepage and its frames), its pictures, stylesheets and scripts."""
-    found = [(link["url"], link.get("text", "")) for link in page.get("links", []) if link.get("tag") in LINK_TAGS]
-    found += [(image["url"], image.get("alt") or "(รูปภาพ)") for image in page.get("images", [])]
-    found += [(url, "(stylesheet)") for url in page.get("stylesheets") or []]
-    found += [(url, "(script)") for url in page.get("scripts") or []]
-    return found
+def _link(entry: LinkEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"url": entry.url, "status": entry.status, "error": entry.error,
+                            "found_on": list(entry.found_on), "text": entry.text}
+    if entry.redirects:  # where the link was sent before it failed (a chain or a loop)
+        data.update(redirects=list(entry.redirects), final_url=entry.final_url)
+    if entry.reason is not None:
+        data["reason"] = entry.reason
+    return data
 
 
 def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:
@@ -148,4 +97,8 @@ def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:
     period = f"1 ต.ค. {year} - 30 ก.ย. {year + 1}"
     return [{"item": r.item.id, "measure": r.item.measure.name, "steps": list(r.item.measure.steps),
              "owner": r.item.measure.owner, "period": period}
-            for r in results if r.status in ("fail", "partial")]
+            for r in results if r.status.needs_work]
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None

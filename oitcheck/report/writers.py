@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from oitcheck.checks.checklist import load
+from oitcheck.checks.messages import Messages
 from oitcheck.extract.dates import format_thai_date
 
 STATUS_TH = {"pass": "ผ่าน", "partial": "ผ่านบางส่วน", "fail": "ไม่ผ่าน", "unknown": "ตรวจสอบไม่ได้"}
@@ -48,17 +48,10 @@ def _thai_date(value: Any) -> str:
         return str(value or "")
 
 
-def render_html(report: dict[str, Any]) -> str:
-    messages = _messages(report.get("checklist", ""))
-    return environment().get_template("report.html.j2").render(r=report, status_th=messages.get("status", STATUS_TH),
-                                                               soft_th=messages.get("soft_404_reasons", {}))
-
-
-def _messages(checklist_id: str) -> dict[str, Any]:
-    try:
-        return load(checklist_id).messages
-    except Exception:  # noqa: BLE001 - a report renders with built-in labels when the layout file is gone
-        return {}
+def render_html(report: dict[str, Any], labels: Messages) -> str:
+    """The staff report, worded by the checklist the audit used (``labels``)."""
+    return environment().get_template("report.html.j2").render(
+        r=report, status_th=labels.section("status") or STATUS_TH, soft_th=labels.section("soft_404_reasons"))
 
 
 def _cell(value: Any) -> Any:
@@ -94,11 +87,11 @@ def check_writable(folder: Path) -> None:
         pass
 
 
-def write_reports(report: dict[str, Any], folder: Path) -> dict[str, Path]:
+def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dict[str, Path]:
     """Render all three formats first, then move each into place; returns their paths."""
     contents = {
         "report.json": json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-        "report.html": render_html(report),
+        "report.html": render_html(report, labels),
         "report.csv": render_csv(report),
     }
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,89 @@
+"""The audit context: the crawl record and the run's parameters, with the lookups every check shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from oitcheck.checks.checklist import Checklist
+from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.links import link_state
+from oitcheck.checks.messages import Messages
+from oitcheck.extract.dates import find_years
+from oitcheck.extract.thai import normalise
+from oitcheck.records import CrawlResult, LinkState, PageRecord, Record, ResourceRecord
+
+
+@dataclass
+class AuditContext:
+    crawl: CrawlResult
+    checklist: Checklist
+    year: int
+    as_of: date
+    candidates: dict[str, list[Candidate]]
+    _normalised: dict[str, str] = field(default_factory=dict, repr=False)
+    _states: dict[str, tuple[LinkState, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def messages(self) -> Messages:
+        return self.checklist.messages
+
+    def message(self, code: str, **values: object) -> str:
+        return self.messages.finding(code, **values)
+
+    def expected_years(self, rule: str | None) -> str:
+        return self.messages.expected_years(rule, self.year)
+
+    def record(self, url: str) -> Record | None:
+        return self.crawl.lookup(url)
+
+    def page(self, url: str) -> PageRecord | None:
+        return self.crawl.page(url)
+
+    def link_state(self, url: str) -> tuple[LinkState, str]:
+        """(state, detail): is this URL working? Cached per URL: every item's candidates and the
+        broken-links summary ask about the same links, and the soft-404 test reads the page's text."""
+        if url not in self._states:
+            self._states[url] = link_state(self.record(url), self.crawl)
+        return self._states[url]
+
+    def target_normalised(self, url: str, clean: Callable[[str], str] = str) -> str:
+        """Title and the first 20,000 characters of an evidence URL's text, normalised and passed
+        through ``clean`` once (cached per URL: many components read the same documents)."""
+        if url not in self._normalised:
+            title, body = self.target_texts(url)
+            self._normalised[url] = clean(normalise(f"{title} {body[:20000]}"))
+        return self._normalised[url]
+
+    def target_texts(self, url: str) -> tuple[str, str]:
+        """(title and headings, body text) of an evidence URL's fetched content."""
+        return target_texts(self.record(url))
+
+    def evidence_years(self, candidate: Candidate) -> tuple[set[int], str]:
+        """The years an evidence names, from the most specific source that names any, and the source.
+
+        Link-level text (link, row, file name) beats the target's title, which beats its body text;
+        page chrome never counts.
+        """
+        link_level = " ".join(t for t in candidate.link_texts if t) or candidate.text
+        years = find_years(link_level, fiscal=True)
+        if years:
+            return years, "link"
+        title, body = self.target_texts(candidate.url)
+        years = find_years(title, fiscal=True)
+        if years:
+            return years, "title"
+        years = find_years(body[:3000], fiscal=True)
+        return years, ("text" if years else "")
+
+
+def target_texts(record: Record | None) -> tuple[str, str]:
+    """(title and headings, body text) of a fetched page or document."""
+    if isinstance(record, ResourceRecord):
+        doc = record.doc
+        return (doc.title, doc.text) if doc else ("", "")
+    if record is None:
+        return "", ""
+    headings = " ".join(h.text for h in record.headings[:8])
+    return f"{record.title} {headings}", record.main_text

@@ -1,0 +1,248 @@
+"""The evidence choice every check shares: which candidates show a component, and which of them counts.
+
+Working beats broken, this year's ITA section beats another year's, and a year rule filters what
+remains; the chosen evidence is then checked for placement, currency and readability (info findings).
+"""
+
+from __future__ import annotations
+
+import re
+
+from oitcheck.checks.checklist import Component, Item
+from oitcheck.checks.context import AuditContext
+from oitcheck.checks.currency import older_than_previous_year
+from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.matching import contains_any
+from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
+from oitcheck.extract.html import is_picture
+from oitcheck.extract.thai import normalise
+from oitcheck.fiscal import year_rule_satisfied
+from oitcheck.net import canonical, site_of
+from oitcheck.records import LinkState, PageRecord, Quality, ResourceRecord
+
+DEEP_LINK_CLICKS = 3
+
+def relevant(ctx: AuditContext, item: Item, component: Component) -> list[Candidate]:
+    """The item's candidates that show this component (all of them when it names no keywords)."""
+    candidates = ctx.candidates.get(item.id, [])
+    if not component.keywords:
+        return list(candidates)
+    titles = title_phrases(item)
+    tiers: tuple[list[Candidate], ...] = ([], [], [])  # named by the link itself, by its row, by its content
+    for candidate in candidates:
+        own = " ".join(t for n, t in enumerate(candidate.link_texts) if n != 1) or candidate.text
+        row = f"{candidate.link_texts[1] if len(candidate.link_texts) > 1 else ''} {candidate.text}"
+        texts = (without_pending(normalise(own)), without_pending(normalise(row)),
+                 ctx.target_normalised(candidate.url, without_pending))
+        for tier, text in zip(tiers, texts, strict=True):
+            if contains_any(_without(text, titles), component.keywords):
+                tier.append(candidate)
+                break
+    return [c for tier in tiers for c in tier]
+
+
+def title_phrases(item: Item) -> tuple[str, ...]:
+    """The item's keywords that name two or more of its components at once: its title and the like.
+
+    "ประมวลจริยธรรมและการขับเคลื่อนจริยธรรม" echoed in an index row or a post heading proves neither the
+    code nor the Dos & Don'ts; only words naming one component do.
+    """
+    if len(item.components) < 2:
+        return ()
+    return tuple(k for k in item.keywords
+                 if sum(1 for c in item.components if contains_any(k, c.keywords)) >= 2)
+
+
+def _without(text: str, phrases: tuple[str, ...]) -> str:
+    flat = text.replace(" ", "")
+    for phrase in phrases:
+        flat = flat.replace(phrase, " ")
+    return flat
+
+
+PLACEHOLDER = re.compile(r"อยู่ระหว่าง(การ)?(ปรับปรุง|จัดทำ|ดำเนินการ|รวบรวม|พัฒนา)|ยังไม่มีข้อมูล|coming soon|"
+                         r"under construction|รอการปรับปรุง", re.I)
+PLACEHOLDER_CHARS = 300
+PENDING_REACH = 60
+
+
+def without_pending(text: str) -> str:
+    """Blank what stands just before "อยู่ระหว่างรวบรวมข้อมูล" and the like: a promise names the
+    component ("รายงานความก้าวหน้า รอบ 6 เดือน อยู่ระหว่างรวบรวมข้อมูล") but is not it."""
+    cuts = [(max(0, m.start() - PENDING_REACH), m.end()) for m in PLACEHOLDER.finditer(text)]
+    for start, end in reversed(cuts):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def is_placeholder(record: PageRecord) -> bool:
+    """A page that names the item but holds nothing yet ("อยู่ระหว่างปรับปรุง"): not evidence."""
+    content = record.main_text
+    for label in [record.title, *(h.text for h in record.headings)]:
+        if label:
+            content = content.replace(label, " ")
+    content = content.strip()
+    if len(content) >= PLACEHOLDER_CHARS:
+        return False
+    if record.tables or record.forms:  # data or a working form is content
+        return False
+    if PLACEHOLDER.search(content):
+        return True
+    pictures = any(not i.chrome and is_picture(i.source) for i in record.images)
+    return len(content) < 15 and not pictures  # a heading and nothing under it
+
+
+def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate]) -> tuple[LinkState, str]:
+    """Like ``link_state``, but a page that only leads to this item's documents is as good as they are:
+    an item page whose every item link is dead shows the assessors nothing."""
+    state, detail = ctx.link_state(candidate.url)
+    record = ctx.page(candidate.url)
+    if state != LinkState.OK or record is None:
+        return state, detail
+    pages = {canonical(candidate.url), canonical(record.where)}
+    children = [c for c in siblings if c.found_on_key in pages and c.url != candidate.url]
+    if not children:
+        return (LinkState.EMPTY, "placeholder") if is_placeholder(record) else (state, detail)
+    states = [ctx.link_state(c.url) for c in children]
+    if all(s.dead for s, _ in states):
+        return states[0][0], f"{states[0][1]} ({children[0].url})"
+    return state, detail
+
+
+def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[Candidate]) -> ComponentResult:
+    """Choose the best evidence among ``candidates`` and decide the component's state."""
+    result = ComponentResult(component, ComponentState.FAIL)
+    if not candidates:
+        result.findings.append(Finding("missing", ctx.message("missing", component=component.title)))
+        return result
+    working, broken, undecided = [], [], []
+    siblings = ctx.candidates.get(item.id, [])
+    for candidate in candidates:
+        state, detail = evidence_state(ctx, candidate, siblings)
+        if state.dead:  # the finding names how it is dead: broken_link or soft_404
+            broken.append((candidate, detail, state))
+        elif state == LinkState.EMPTY:
+            continue
+        else:
+            (working if state == LinkState.OK else undecided).append((candidate, detail))
+    current = [c for c, _ in working if c.other_section is None]
+    broken = [b for b in broken if b[0].other_section is None]  # another year's dead links are not this year's
+    undecided = [(c, d) for c, d in undecided if c.other_section is None]
+    if not current:
+        if not working and not broken and not undecided:  # only dead links in another year's section
+            result.findings.append(Finding("missing", ctx.message("missing", component=component.title)))
+            return result
+        if broken:
+            candidate, detail, state = broken[0]
+            result.evidence.append(candidate)
+            result.findings.append(_dead(ctx, component, candidate, detail, state, Severity.FAIL))
+            if undecided:
+                result.state = ComponentState.UNKNOWN
+            return result
+        if undecided:
+            candidate, detail = undecided[0]
+            result.state = ComponentState.UNKNOWN
+            result.evidence.append(candidate)
+            result.findings.append(Finding("unknown", ctx.message(
+                "unknown", component=component.title, reason=detail), url=candidate.url, severity=Severity.INFO))
+            return result
+        candidate = working[0][0]  # found only in another year's ITA section: this year's is missing
+        result.evidence.append(candidate)
+        result.findings.append(Finding("missing", ctx.message(
+            "missing_other_year", component=component.title, years=str(candidate.other_section)),
+            url=candidate.url, extra={"years": [candidate.other_section], "section": True}))
+        return result
+    chosen, wrong = _by_year(ctx, component, current)
+    if chosen is None:
+        candidate, years = wrong[0]
+        result.evidence.append(candidate)
+        result.findings.append(Finding("wrong_year", ctx.message(
+            "wrong_year", component=component.title, expected=ctx.expected_years(component.year),
+            years=", ".join(str(y) for y in sorted(years))), url=candidate.url, extra={"years": sorted(years)}))
+        return result
+    result.state = ComponentState.OK
+    result.evidence.append(chosen)
+    result.evidence.extend(c for c in current if c is not chosen)
+    for candidate, detail, state in broken:
+        if candidate.rank < chosen.rank:
+            result.findings.append(_dead(ctx, component, candidate, detail, state, Severity.INFO))
+    _placement(ctx, chosen, result)
+    _currency(ctx, component, chosen, result)
+    _readability(ctx, chosen, result)
+    return result
+
+
+def _readability(ctx: AuditContext, chosen: Candidate, result: ComponentResult) -> None:
+    """A chosen document the tool could not read (corrupt, too large, a scan without text) is said so:
+    its year and content were judged from the link alone."""
+    record = ctx.record(chosen.url)
+    if not isinstance(record, ResourceRecord):
+        return
+    doc = record.doc
+    quality = doc.quality if doc else None
+    if record.error == "too_large" or quality in (Quality.UNREADABLE, Quality.EMPTY, Quality.GARBLED):
+        extra = {"reason": record.error or (doc.error if doc else None) or str(quality)}
+        if doc and doc.ocr:  # a scan: says whether OCR was missing, switched off or out of time
+            extra["ocr"] = doc.ocr.status
+        result.findings.append(Finding("unreadable_document", ctx.message("unreadable_document", url=chosen.url),
+                                       url=chosen.url, severity=Severity.INFO, extra=extra))
+
+
+def _currency(ctx: AuditContext, component: Component, chosen: Candidate, result: ComponentResult) -> None:
+    """Evidence without a year rule whose link, title or (for a document) text names only years before
+    AY-1 is flagged stale (info). A web page's body is left out: menus and archives name old years."""
+    if component.year is not None:
+        return
+    years, source = ctx.evidence_years(chosen)
+    record = ctx.record(chosen.url)
+    is_document = isinstance(record, ResourceRecord) and record.doc is not None
+    if (source in ("link", "title") or (source == "text" and is_document)) \
+            and older_than_previous_year(years, ctx.year):
+        result.findings.append(Finding("stale", ctx.message(
+            "stale_year", component=component.title, years=", ".join(str(y) for y in sorted(years)),
+            prev=ctx.year - 1), url=chosen.url, severity=Severity.INFO,
+            extra={"years": sorted(years), "source": source}))
+
+
+def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail: str, state: LinkState,
+          severity: Severity) -> Finding:
+    """The finding for dead evidence: ``broken_link`` (an error status) or ``soft_404``."""
+    code = "soft_404" if state == LinkState.SOFT_404 else "broken_link"
+    return Finding(code, ctx.message(code, component=component.title, url=candidate.url,
+                                     status=ctx.messages.link_reason(detail)),
+        url=candidate.url, severity=severity, extra={"status": detail, "found_on": candidate.found_on})
+
+
+def _by_year(ctx: AuditContext, component: Component, candidates: list[Candidate]
+             ) -> tuple[Candidate | None, list[tuple[Candidate, set[int]]]]:
+    """The best candidate satisfying the year rule, and those naming only other years.
+
+    Evidence naming no year at all is accepted only when it ranks above every wrong-year one:
+    a better-placed wrong-year report is what the assessors would open.
+    """
+    unnamed: Candidate | None = None
+    wrong: list[tuple[Candidate, set[int]]] = []
+    for candidate in candidates:
+        years, _ = ctx.evidence_years(candidate)
+        satisfied = year_rule_satisfied(component.year, years, ctx.year)
+        if satisfied:
+            return candidate, wrong
+        if satisfied is None and unnamed is None and not wrong:
+            unnamed = candidate
+        elif satisfied is False:
+            wrong.append((candidate, years))
+    return unnamed, wrong
+
+
+def _placement(ctx: AuditContext, chosen: Candidate, result: ComponentResult) -> None:
+    if chosen.depth is not None and chosen.depth > DEEP_LINK_CLICKS:
+        result.findings.append(Finding("deep_link", ctx.message("deep_link", depth=chosen.depth), url=chosen.url,
+                                       severity=Severity.INFO, extra={"depth": chosen.depth}))
+    if site_of(chosen.url) not in {site_of(ctx.crawl.start_url)} and not _same_site(ctx, chosen.url):
+        result.findings.append(Finding("external_host", ctx.message("external_host", url=chosen.url),
+                                       url=chosen.url, severity=Severity.INFO))
+
+
+def _same_site(ctx: AuditContext, url: str) -> bool:
+    record = ctx.record(url)
+    return record is not None and not record.external

@@ -1,0 +1,143 @@
+"""Whether a linked URL works, as visitors and assessors find it, and the site's links summary.
+
+A URL is broken when it answers an error or nothing, and a soft 404 when it answers 200 with a
+"not found" page: an unknown URL sent to the homepage, a page that says so, or the same page the
+host shows for any address that cannot exist (its ``ProbeRecord``, as GSA Site Scanning probes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from oitcheck.checks.messages import Messages
+from oitcheck.checks.results import LinkEntry, LinksSummary
+from oitcheck.extract.html import page_words
+from oitcheck.net import canonical
+from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord
+
+LinkStates = Callable[[str], tuple[LinkState, str]]
+
+BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable"}
+UNDECIDED_ERRORS = {"robots", "private_address"}
+NOT_FOUND = re.compile(r"ไม่พบหน้า|ไม่พบเพจ|หน้าที่คุณ(ค้นหา|ต้องการ)ไม่|page not found|\bnot found\b|"
+                       r"\b404\b.{0,20}(not found|ไม่พบ)|(error|ข้อผิดพลาด)\s*404|ไม่มีหน้านี้|ไม่พบไฟล์", re.I)
+SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
+HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage
+MAX_FOUND_ON = 20
+REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the story
+LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
+
+
+def link_state(record: Record | None, crawl: CrawlResult) -> tuple[LinkState, str]:
+    """(state, detail) of one fetched URL: ``detail`` is the error code, status or soft-404 reason."""
+    if record is None:
+        return LinkState.UNKNOWN, "not fetched"
+    soft = soft_404(record, crawl.start_url, crawl.probe(record.where))
+    if soft:
+        return LinkState.SOFT_404, soft
+    error = getattr(record, "error", None)
+    if error in BROKEN_ERRORS:
+        return LinkState.BROKEN, error
+    if error in UNDECIDED_ERRORS:
+        return LinkState.UNKNOWN, error
+    status = record.status
+    if status is None and error:
+        return LinkState.OK, error  # e.g. too_large: the file is there, only too big to read
+    if status == 429:
+        return LinkState.UNKNOWN, "429"
+    retry_after = getattr(record, "retry_after", None)
+    if status == 503 and retry_after:  # "down for maintenance, back in N s": not gone
+        return LinkState.UNKNOWN, f"503 (Retry-After {retry_after} s)"
+    if status is not None and status >= 400:
+        return LinkState.BROKEN, str(status)
+    return LinkState.OK, str(status)
+
+
+def soft_404(record: Record, homepage: str, probe: ProbeRecord | None = None) -> str:
+    """Why a 200 answer is really "not found" ('' when it is not): an unknown URL sent to the homepage,
+    a page whose title, main heading or (short) text says the page does not exist, or a page that is the
+    same as the host's answer to a URL that cannot exist (``probe``)."""
+    if (record.status or 0) >= 400 or getattr(record, "error", None):
+        return ""
+    final, original = record.where, record.url
+    if record.redirects and canonical(final) == canonical(homepage) and canonical(original) != canonical(
+            homepage) and urlsplit(original).path not in ("", "/"):
+        return "redirected to the homepage"
+    if not isinstance(record, PageRecord):
+        return ""
+    heading = next((h.text for h in record.headings if h.level <= 2), "")
+    main = record.main_text
+    for text in (record.title, heading, main if len(main) < 400 else ""):
+        if text and NOT_FOUND.search(text):
+            return "the page says it was not found"
+    if probe and _same_as_probe(record, probe) and canonical(final) != canonical(homepage) \
+            and not HOMEPAGE_ALIAS.match(urlsplit(final).path):
+        return "the same page the site shows for any unknown address"
+    return ""
+
+
+def _same_as_probe(record: PageRecord, probe: ProbeRecord) -> bool:
+    """The host answers impossible URLs with 200, and this page is that answer (same title, same words)."""
+    if probe.status is None or probe.status >= 400:
+        return False
+    if record.title != probe.title:
+        return False
+    mine, theirs = set(page_words(record.main_text or record.text)), set(probe.words)
+    if not mine and not theirs:
+        return True
+    return len(mine & theirs) / max(1, len(mine | theirs)) >= SAME_PAGE
+
+
+def summarise_links(crawl: CrawlResult, state_of: LinkStates, messages: Messages) -> LinksSummary:
+    """Every link on the site's own pages with its fate; the broken ones listed with where they are."""
+    found_on: dict[str, list[str]] = {}
+    texts: dict[str, str] = {}
+    for page in crawl.pages:
+        if page.external:
+            continue
+        for url, text in page_links(page):
+            if not url.startswith(("http://", "https://")):
+                continue
+            pages = found_on.setdefault(url, [])
+            if page.url not in pages and len(pages) < MAX_FOUND_ON:
+                pages.append(page.url)
+            if not texts.get(url):
+                texts[url] = text
+    broken, soft, unknown = [], [], []
+    checked = cached = 0
+    for url, pages in found_on.items():
+        record = crawl.lookup(url)
+        if record is None:
+            continue
+        checked += 1
+        cached += record.cached
+        state, detail = state_of(url)
+        error = record.error if isinstance(record, ResourceRecord) else None
+        redirected = bool(record.redirects)  # where the link was sent before it failed (a chain or a loop)
+        entry = {"url": url, "status": record.status, "error": error, "found_on": tuple(pages),
+                 "text": texts.get(url, "")[:200], "final_url": record.final_url if redirected else None,
+                 "redirects": record.redirects[:REDIRECTS_SHOWN] if redirected else ()}
+        if state == LinkState.BROKEN:
+            broken.append(LinkEntry(**entry, reason=messages.link_reason(detail)))
+        elif state == LinkState.SOFT_404:
+            soft.append(LinkEntry(**entry, reason=detail))
+        elif state == LinkState.UNKNOWN and detail != "not fetched":
+            unknown.append(LinkEntry(**entry, reason=messages.link_reason(detail)))
+    return LinksSummary(checked=checked, cached=cached, broken=_by_url(broken), soft_404=_by_url(soft),
+                        unknown=_by_url(unknown), tls=tuple(sorted(crawl.tls_problems.items())))
+
+
+def _by_url(entries: list[LinkEntry]) -> tuple[LinkEntry, ...]:
+    return tuple(sorted(entries, key=lambda e: e.url))
+
+
+def page_links(page: PageRecord) -> list[tuple[str, str]]:
+    """(URL, text) of what a page links to: anchors, frames and embeds; and, where they were fetched (the
+    homepage and its frames), its pictures, stylesheets and scripts."""
+    found = [(link.url, link.text) for link in page.links if link.tag in LINK_TAGS]
+    found += [(image.url, image.alt or "(รูปภาพ)") for image in page.images]
+    found += [(url, "(stylesheet)") for url in page.stylesheets]
+    found += [(url, "(script)") for url in page.scripts]
+    return found

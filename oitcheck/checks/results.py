@@ -1,0 +1,150 @@
+"""What the rules decide: findings, component and item results, and the whole audit's outcome.
+
+The outcome carries everything the reports show (dates of evidence, the links summary, the crawl's
+counts, the checklist's wording), so the report stage formats it and never reaches back into the
+crawl, the extractors or the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from oitcheck.checks.checklist import Checklist, Component, Item
+from oitcheck.checks.evidence import Candidate
+
+
+class ComponentState(StrEnum):
+    """A component's verdict: ``ok`` and ``partial`` earn full and half credit."""
+
+    OK = "ok"
+    PARTIAL = "partial"
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # could not be judged: left out of the scores
+
+    @property
+    def credit(self) -> float | None:
+        return {ComponentState.OK: 1.0, ComponentState.PARTIAL: 0.5, ComponentState.FAIL: 0.0}.get(self)
+
+
+class ItemStatus(StrEnum):
+    """An item's verdict in the report (contract: ``items[].status``)."""
+
+    PASS = "pass"
+    PARTIAL = "partial"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+    @property
+    def needs_work(self) -> bool:
+        return self in (ItemStatus.FAIL, ItemStatus.PARTIAL)
+
+
+class Severity(StrEnum):
+    FAIL = "fail"  # costs points
+    INFO = "info"  # worth knowing
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    url: str | None = None
+    severity: Severity = Severity.FAIL
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "message": self.message, "severity": str(self.severity)}
+        if self.url:
+            data["url"] = self.url
+        data.update(self.extra)
+        return data
+
+
+@dataclass
+class ComponentResult:
+    component: Component
+    state: ComponentState
+    evidence: list[Candidate] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def credit(self) -> float | None:
+        return self.state.credit
+
+
+@dataclass(frozen=True)
+class Dated:
+    """The newest date a page or document shows, and where it was read (``text`` or ``metadata``)."""
+
+    newest: date | None = None
+    source: str = ""
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    status: ItemStatus
+    score: int | None
+    components: list[ComponentResult]
+    evidence: list[Candidate] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    dates: dict[str, Dated] = field(default_factory=dict)  # evidence URL -> its newest date
+
+
+@dataclass(frozen=True)
+class LinkEntry:
+    """One link of the links report: what it answered, where it is, and why it failed."""
+
+    url: str
+    status: int | None
+    error: str | None
+    found_on: tuple[str, ...]
+    text: str
+    reason: str | None = None
+    redirects: tuple[str, ...] = ()
+    final_url: str | None = None
+
+
+@dataclass(frozen=True)
+class LinksSummary:
+    checked: int = 0
+    cached: int = 0
+    broken: tuple[LinkEntry, ...] = ()
+    soft_404: tuple[LinkEntry, ...] = ()
+    unknown: tuple[LinkEntry, ...] = ()
+    tls: tuple[tuple[str, str], ...] = ()  # (host, why its certificate is bad)
+
+
+@dataclass(frozen=True)
+class OcrSummary:
+    status: str  # ok, no_tesseract, no_thai, disabled
+    pages: int = 0
+    documents: int = 0
+    not_read: int = 0
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    pages: int
+    documents: int
+    errors: int
+    duration_s: float
+    beyond_cap: int
+    not_fetched: int
+    ocr: OcrSummary
+
+
+@dataclass
+class AuditOutcome:
+    checklist: Checklist
+    year: int
+    as_of: date
+    items: list[ItemResult]
+    scores: dict[str, float | None]
+    eit: dict[str, Any]
+    homepage: Dated
+    links: LinksSummary
+    crawl: CrawlSummary
