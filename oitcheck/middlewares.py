@@ -26,6 +26,7 @@ from twisted.internet.error import ConnectionDone, ConnectionLost
 from oitcheck.extract.documents import IMAGE_KINDS, kind_from_url
 from oitcheck.extract.encoding import effective_encoding
 from oitcheck.net import private_address_of
+from oitcheck.records import Role
 
 logger = logging.getLogger(__name__)
 
@@ -81,15 +82,15 @@ class ThaiEncodingMiddleware:
         return response
 
 
-def is_status_only(role: str, url: str) -> bool:
+def is_status_only(role: Role, url: str) -> bool:
     """Whether a request's body is never read, so it may be sent as HEAD.
 
-    Links past the page cap (role "check") and links to other hosts' images and media/binary files
+    Links past the page cap (``Role.CHECK``) and links to other hosts' images and media/binary files
     need only status, final URL, redirects and type. Pages, documents (their text is evidence),
     homepage images (the EIT QR code) and stylesheets are read, so they stay GET."""
-    if role in ("check", "asset"):  # "asset": the homepage's scripts, checked, never read
+    if role in (Role.CHECK, Role.ASSET):  # ASSET: the homepage's scripts, checked, never read
         return True
-    if role != "external":
+    if role != Role.EXTERNAL:
         return False
     if kind_from_url(url) in IMAGE_KINDS:
         return True

@@ -21,6 +21,7 @@ import pytest
 
 from oitcheck.demo.server import SiteServer
 from oitcheck.middlewares import is_status_only, retry_after_seconds
+from oitcheck.records import Role
 from tests.conftest import audit
 from tests.testbed.kit import SiteWriter
 
@@ -85,10 +86,10 @@ def gaps(hits: list[Any]) -> list[float]:
 
 
 def test_status_only_links_are_the_ones_sent_as_head():
-    assert is_status_only("check", "https://agency.example.org/news/1")
-    assert is_status_only("external", "https://cdn.example.com/video/clip.MP4")
-    assert is_status_only("external", "https://cdn.example.com/photo.jpg")
-    assert not is_status_only("external", "https://www.example.org/about")  # a page: its text may be evidence
+    assert is_status_only(Role.CHECK, "https://agency.example.org/news/1")
+    assert is_status_only(Role.EXTERNAL, "https://cdn.example.com/video/clip.MP4")
+    assert is_status_only(Role.EXTERNAL, "https://cdn.example.com/photo.jpg")
+    assert not is_status_only(Role.EXTERNAL, "https://www.example.org/about")  # a page: its text may be evidence
     assert not is_status_only("document", "https://agency.example.org/o12.pdf")
     assert not is_status_only("image", "https://agency.example.org/eit-qr.png")  # homepage images: the EIT QR code
     assert not is_status_only("page", "https://agency.example.org/")
