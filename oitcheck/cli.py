@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from oitcheck import __version__
+from oitcheck import settings as defaults
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, OitcheckError
 
@@ -43,8 +44,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checklist", default="ita-2568", help="checklist layout name or YAML path")
     parser.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
     parser.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
-    parser.add_argument("--max-pages", type=_positive, default=2000, help="page cap (default 2000)")
-    parser.add_argument("--max-depth", type=_positive, default=8, help="click-depth cap (default 8)")
+    parser.add_argument("--max-pages", type=_positive, default=defaults.OITCHECK_MAX_PAGES,
+                        help=f"page cap (default {defaults.OITCHECK_MAX_PAGES})")
+    parser.add_argument("--max-depth", type=_positive, default=defaults.DEPTH_LIMIT,
+                        help=f"click-depth cap (default {defaults.DEPTH_LIMIT})")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow private, loopback and link-local addresses (tests, intranets)")
     parser.add_argument("--fail-under", type=_score, help="exit 1 when the OIT score is below this")
@@ -57,9 +60,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="where OCR results are kept between runs "
                         "(default $OITCHECK_CACHE_DIR or ~/.cache/oitcheck)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the OCR and link caches")
-    parser.add_argument("--recheck-after", type=float, default=7.0, metavar="DAYS",
+    parser.add_argument("--recheck-after", type=float, default=float(defaults.OITCHECK_LINK_CACHE_DAYS), metavar="DAYS",
                         help="links to other hosts that worked are checked again after this many days "
-                             "(default 7; 0: every run); broken ones are always checked again")
+                             f"(default {defaults.OITCHECK_LINK_CACHE_DAYS:g}; 0: every run); broken ones are always "
+                             "checked again")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
 
 
