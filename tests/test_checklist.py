@@ -29,7 +29,7 @@ def test_two_component_items_match_the_spec():
 
 
 def test_messages_cover_every_finding_code():
-    messages = load("ita-2568").messages["findings"]
+    messages = load("ita-2568").messages.section("findings")
     for code in ("missing", "broken_link", "wrong_year", "stale", "missing_element", "not_machine_readable",
                  "qr_missing", "qr_wrong_target", "soft_404", "deep_link", "unreadable_document", "external_host"):
         assert messages[code].strip()
