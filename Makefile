@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval bench clean setup
+.PHONY: demo test lint eval bench clean setup wheel-check
 
 setup: $(STAMP)
 
@@ -20,6 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check oitcheck tests
 	$(BIN)/pytest -q
+
+# The package as users install it: a wheel built from the files git tracks, installed (not editable) into a fresh
+# venv outside the checkout, audits the demo from another folder; its verdicts must match demo/expected.json.
+wheel-check:
+	.ci/wheel-check $(PYTHON)
 
 # Benchmarks (traffic to 127.0.0.1 only): oitcheck against LinkChecker on a synthetic 2000-page agency site.
 bench: $(STAMP)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,13 @@ from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, write_reports
 
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+REQUEST_VERSION = 1  # of AuditRequest's JSON form; raise it when a field changes meaning
 
 
 @dataclass
 class AuditRequest:
+    """One audit, as ``oitcheck audit`` asks for it; ``audit-many`` hands each child one as JSON."""
+
     url: str
     out: Path
     name: str | None = None
@@ -31,6 +35,39 @@ class AuditRequest:
     year: int | None = None
     as_of: date | None = None
     crawl: CrawlOptions = field(default_factory=CrawlOptions)
+
+    def to_json(self) -> str:
+        """The request as JSON: dates as ISO strings, paths as strings, with its format's version."""
+        crawl = asdict(self.crawl)
+        if crawl["cache_dir"] is not None:
+            crawl["cache_dir"] = str(crawl["cache_dir"])  # "" (no cache) stays ""
+        return json.dumps({"version": REQUEST_VERSION, "url": self.url, "out": str(self.out), "name": self.name,
+                           "checklist": self.checklist, "year": self.year,
+                           "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> AuditRequest:
+        """The request ``to_json`` wrote; BadInput (exit 2) for anything else, a version of another release too."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("version") != REQUEST_VERSION:
+                raise ValueError(f"not an audit request of version {REQUEST_VERSION}")
+            crawl = dict(data["crawl"])
+            if unknown := set(crawl) - {f.name for f in fields(CrawlOptions)}:
+                raise ValueError(f"unknown crawl options {', '.join(sorted(unknown))}")
+            if crawl.get("cache_dir"):
+                crawl["cache_dir"] = Path(crawl["cache_dir"])
+            year, as_of = data["year"], data["as_of"]
+            if year is not None and type(year) is not int:
+                raise ValueError(f"year {year!r} is not a whole number")
+            return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=str(data["checklist"]),
+                       year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
+                       crawl=CrawlOptions(**crawl))
+        except KeyError as exc:
+            raise BadInput(f"unusable audit request: no {exc} field") from None
+        except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
+            raise BadInput(f"unusable audit request: {exc}") from None
 
 
 @dataclass

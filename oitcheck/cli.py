@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oitcheck import __version__
+from oitcheck import settings as defaults
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, OitcheckError
+
+if TYPE_CHECKING:
+    from oitcheck.audit import AuditRequest
 
 
 def _date(text: str) -> date:
@@ -43,8 +49,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checklist", default="ita-2568", help="checklist layout name or YAML path")
     parser.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
     parser.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
-    parser.add_argument("--max-pages", type=_positive, default=2000, help="page cap (default 2000)")
-    parser.add_argument("--max-depth", type=_positive, default=8, help="click-depth cap (default 8)")
+    parser.add_argument("--max-pages", type=_positive, default=defaults.OITCHECK_MAX_PAGES,
+                        help=f"page cap (default {defaults.OITCHECK_MAX_PAGES})")
+    parser.add_argument("--max-depth", type=_positive, default=defaults.DEPTH_LIMIT,
+                        help=f"click-depth cap (default {defaults.DEPTH_LIMIT})")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow private, loopback and link-local addresses (tests, intranets)")
     parser.add_argument("--fail-under", type=_score, help="exit 1 when the OIT score is below this")
@@ -57,9 +65,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="where OCR results are kept between runs "
                         "(default $OITCHECK_CACHE_DIR or ~/.cache/oitcheck)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the OCR and link caches")
-    parser.add_argument("--recheck-after", type=float, default=7.0, metavar="DAYS",
+    parser.add_argument("--recheck-after", type=float, default=float(defaults.OITCHECK_LINK_CACHE_DAYS), metavar="DAYS",
                         help="links to other hosts that worked are checked again after this many days "
-                             "(default 7; 0: every run); broken ones are always checked again")
+                             f"(default {defaults.OITCHECK_LINK_CACHE_DAYS:g}; 0: every run); broken ones are always "
+                             "checked again")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
 
 
@@ -100,60 +109,72 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    return with_exit_status(lambda: run_command(args))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    if args.command == "audit":
+        return run_audit(args)
+    if args.command == "audit-many":
+        return run_many_command(args)
+    if args.command == "demo":
+        from oitcheck.demo.run import run_demo
+
+        return run_demo(args.out)
+    if args.command == "inspect":
+        from oitcheck.inspect import run_inspect
+
+        return run_inspect(args)
+    return 2
+
+
+def with_exit_status(run: Callable[[], int]) -> int:
+    """Run a command; its errors become one line on stderr and the contract's exit status. Shared with
+    ``oitcheck.audit_child`` so audit-many's children fail exactly as ``oitcheck audit`` does."""
     try:
-        if args.command == "audit":
-            return run_audit(args)
-        if args.command == "audit-many":
-            return run_many_command(args)
-        if args.command == "demo":
-            from oitcheck.demo.run import run_demo
-
-            return run_demo(args.out)
-        if args.command == "inspect":
-            from oitcheck.inspect import run_inspect
-
-            return run_inspect(args)
+        return run()
     except OitcheckError as exc:
         print(f"oitcheck: error: {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         print("oitcheck: interrupted; no report written", file=sys.stderr)
         return 130
-    return 2
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from oitcheck.audit import AuditRequest, audit
+    from oitcheck.audit import AuditRequest
     from oitcheck.net import normalise_start_url
 
     url = normalise_start_url(args.url)
     out = args.out or Path("reports") / _folder_name(url)
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"output folder {out} is a file")
-    report, paths = audit(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, year=args.year,
-                                       as_of=args.as_of, crawl=crawl_options(args)))
+    return run_request(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, year=args.year,
+                                    as_of=args.as_of, crawl=crawl_options(args)), args.fail_under)
+
+
+def run_request(request: AuditRequest, fail_under: float | None = None) -> int:
+    """Audit, print the summary and the files; exit 1 when the OIT score is below ``fail_under``."""
+    from oitcheck.audit import audit
+
+    if request.out.exists() and not request.out.is_dir():
+        raise BadInput(f"output folder {request.out} is a file")
+    report, paths = audit(request)
     print_summary(report, paths)
     oit = report["scores"]["oit"]
-    if args.fail_under is not None and (oit is None or oit < args.fail_under):
+    if fail_under is not None and (oit is None or oit < fail_under):
         return 1
     return 0
 
 
 def run_many_command(args: argparse.Namespace) -> int:
+    from oitcheck.audit import AuditRequest
     from oitcheck.checks.checklist import load
     from oitcheck.many import run_many
 
     load(args.checklist)  # a bad layout is one error, not one per agency
-    options = ["--checklist", args.checklist, "--max-pages", str(args.max_pages), "--max-depth", str(args.max_depth)]
-    for flag, value in (("--year", args.year), ("--as-of", args.as_of), ("--cache-dir", args.cache_dir),
-                        ("--recheck-after", args.recheck_after)):
-        if value is not None:
-            options += [flag, str(value)]
-    for flag, on in (("--allow-private", args.allow_private), ("--ignore-robots", args.ignore_robots),
-                     ("--no-ocr", args.no_ocr), ("--no-cache", args.no_cache), ("--insecure-tls", args.insecure_tls)):
-        if on:
-            options.append(flag)
-    summary, status = run_many(args.csv, args.out, args.jobs, options, args.checklist, args.fail_under)
+    # What every agency's audit shares; each child gets it with the agency's URL, name and folder.
+    shared = AuditRequest(url="", out=args.out, checklist=args.checklist, year=args.year, as_of=args.as_of,
+                          crawl=crawl_options(args))
+    summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
           f"{summary['pass_mark']:g}; mean OIT {summary['mean_oit']}")
     print(args.out / "summary.html")

@@ -23,18 +23,20 @@ from oitcheck.spiders.site import SiteSpider
 
 @dataclass
 class CrawlOptions:
-    max_pages: int = 2000
-    max_depth: int = 8
-    allow_private: bool = False
-    progress: bool = False
-    obey_robots: bool = True
-    timeout: float = 20.0
-    max_document_bytes: int = 30 * 1024 * 1024
-    verbose: bool = False
-    ocr: bool = True
-    cache_dir: str | Path | None = None  # None: the default cache folder; "": no cache
-    link_cache_days: float = 7.0
-    insecure_tls: bool = False  # read pages behind bad certificates (and report the certificates)
+    """The per-run crawl options; their defaults are the settings in ``oitcheck/settings.py``."""
+
+    max_pages: int = default_settings.OITCHECK_MAX_PAGES
+    max_depth: int = default_settings.DEPTH_LIMIT
+    allow_private: bool = default_settings.OITCHECK_ALLOW_PRIVATE
+    progress: bool = default_settings.OITCHECK_PROGRESS
+    obey_robots: bool = default_settings.ROBOTSTXT_OBEY
+    timeout: float = float(default_settings.DOWNLOAD_TIMEOUT)
+    max_document_bytes: int = default_settings.DOWNLOAD_MAXSIZE
+    verbose: bool = False  # Scrapy's log on stderr
+    ocr: bool = default_settings.OITCHECK_OCR
+    cache_dir: str | Path | None = default_settings.OITCHECK_CACHE_DIR  # None: the default cache folder; "": none
+    link_cache_days: float = default_settings.OITCHECK_LINK_CACHE_DAYS
+    insecure_tls: bool = default_settings.OITCHECK_INSECURE_TLS  # read pages behind bad certificates (reported)
 
 
 def build_settings(options: CrawlOptions) -> Settings:

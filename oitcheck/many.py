@@ -1,9 +1,9 @@
 """``oitcheck audit-many``: audit every agency of a CSV and write a province summary.
 
-Each agency is audited in its own child process (one Twisted reactor per process), ``--jobs`` at a
-time but never two on one hosting server at once; one agency's failure never stops the others. The
-summary ranks agencies, counts the gaps they share and drafts the measures a provincial office would
-coordinate.
+Each agency is audited in its own child process (one Twisted reactor per process), handed its
+``AuditRequest`` as JSON (``oitcheck.audit_child``), ``--jobs`` at a time but never two on one hosting
+server at once; one agency's failure never stops the others. The summary ranks agencies, counts the gaps
+they share and drafts the measures a provincial office would coordinate.
 """
 
 from __future__ import annotations
@@ -20,15 +20,18 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oitcheck.checks.checklist import load
 from oitcheck.errors import BadInput, SiteUnreachable
 from oitcheck.net import is_ip
 from oitcheck.report.writers import atomic_write, check_writable, environment
+
+if TYPE_CHECKING:
+    from oitcheck.audit import AuditRequest  # only its shape: this process never crawls
 
 SUMMARY_SCHEMA = "oitcheck.summary/1"
 MAX_ROWS = 10_000
@@ -80,15 +83,22 @@ def read_agencies(path: Path) -> list[Agency]:
     return agencies
 
 
-def audit_one(agency: Agency, out: Path, options: list[str]) -> dict[str, Any]:
-    """Run ``oitcheck audit`` for one agency in a child process; summarise its outcome."""
-    folder = out / agency.folder
-    command = [sys.executable, "-m", "oitcheck", "audit", agency.url, "--name", agency.name, "--out", str(folder),
-               "--no-progress", *options]
+def agency_request(shared: AuditRequest, agency: Agency, out: Path) -> AuditRequest:
+    """``shared`` (every option of the run) for one agency: its URL, name and folder; quiet, for a child."""
+    return replace(shared, url=agency.url, name=agency.name, out=out / agency.folder,
+                   crawl=replace(shared.crawl, progress=False, verbose=False))  # stderr: the error line only
+
+
+def audit_one(agency: Agency, out: Path, shared: AuditRequest) -> dict[str, Any]:
+    """Audit one agency in a child process (``oitcheck.audit_child``, the request as JSON on its stdin);
+    summarise its outcome."""
+    request = agency_request(shared, agency, out)
+    folder = request.out
+    command = [sys.executable, "-m", "oitcheck.audit_child", "-"]
     entry: dict[str, Any] = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
                              "type": agency.type, "folder": agency.folder}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        done = subprocess.run(command, capture_output=True, text=True, input=request.to_json())
     except OSError as exc:
         return {**entry, "status": "error", "exit": None, "error": str(exc)}
     error = (done.stderr.strip().splitlines() or [""])[-1].removeprefix("oitcheck: error: ")
@@ -178,8 +188,10 @@ def run_spread(agencies: list[Agency], jobs: int, servers: dict[int, str],
         yield finished.get()
 
 
-def run_many(csv_path: Path, out: Path, jobs: int, options: list[str], checklist: str,
+def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest,
              fail_under: float | None) -> tuple[dict[str, Any], int]:
+    """Audit every agency of the CSV with the options of ``shared`` (its URL, name and folder are replaced per
+    agency); write the summary. Returns it and the exit status (1 when one is below ``fail_under``)."""
     agencies = read_agencies(csv_path)
     try:
         check_writable(out)
@@ -187,13 +199,13 @@ def run_many(csv_path: Path, out: Path, jobs: int, options: list[str], checklist
         raise BadInput(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
     results: list[dict[str, Any]] = []
     servers = server_keys(agencies)
-    for number, result in enumerate(run_spread(agencies, jobs, servers, lambda a: audit_one(a, out, options)),
+    for number, result in enumerate(run_spread(agencies, jobs, servers, lambda a: audit_one(a, out, shared)),
                                     start=1):
         results.append(result)
         score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
         print(f"[{number}/{len(agencies)}] {result['name']}: {result['status']} {score}", file=sys.stderr)
     results.sort(key=lambda r: r["row"])
-    summary = summarise(results, checklist)
+    summary = summarise(results, shared.checklist)
     atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     atomic_write(out / "summary.html", environment().get_template("summary.html.j2").render(s=summary))
     done = [r for r in results if r["status"] == "done"]

@@ -3,6 +3,9 @@
 Polite by default: one agency server is often a small shared host, so robots.txt is obeyed,
 AutoThrottle adapts to the server, and concurrency per site is low. Per-run values (page cap,
 private-address permission, limits) are layered on top by ``oitcheck.crawl``.
+
+This module is the one place for the crawl's defaults: ``CrawlOptions`` and the command line's option
+defaults and help text read them from here, and the spider takes its caps and quotas from these settings.
 """
 
 BOT_NAME = "oitcheck"
@@ -97,6 +100,16 @@ OITCHECK_MAX_DOCUMENTS = 1000
 # Links past the page cap are still checked (status only, not parsed or followed), up to this many.
 OITCHECK_MAX_CHECKS = 10000
 OITCHECK_PAGE_MAXSIZE = 5 * 1024 * 1024
+# The homepage (and the pages in its frames) is read closely for the EIT QR code: at most this many of its
+# pictures, of its stylesheets, of the pictures those stylesheets name, and of its scripts are fetched.
+OITCHECK_HOMEPAGE_IMAGES = 400
+OITCHECK_HOMEPAGE_STYLESHEETS = 20
+OITCHECK_STYLESHEET_IMAGES = 100
+OITCHECK_HOMEPAGE_ASSETS = 100
+# A frameset's frame may itself be a frameset: frames this many levels deep are read as the homepage.
+OITCHECK_MAX_FRAME_LEVELS = 2
+# Hosts asked for a URL that cannot exist (their soft-404 answer), at most.
+OITCHECK_MAX_PROBES = 50
 # URLs judged by their target, never fetched: the EIT/IIT survey opens only in the assessment window.
 OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
 OITCHECK_PROGRESS = False

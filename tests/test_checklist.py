@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oitcheck.checks.base import check_names
-from oitcheck.checks.checklist import load, parse
+from oitcheck.checks.checklist import available, checklist_dir, load, parse
 from oitcheck.errors import BadInput
 
 
@@ -59,6 +59,24 @@ def test_broken_checklists_name_the_field(change, words):
 def test_unknown_checklist_lists_the_choices():
     with pytest.raises(BadInput, match="ita-2568"):
         load("ita-1999")
+
+
+def test_bundled_layouts_are_package_data_and_the_vocabularies_are_not_layouts():
+    names = available()
+    assert {"ita-2568", "ita-2569-draft"} <= set(names)
+    assert not [name for name in names if name.endswith(".th")]  # dates.th, messages.th: vocabularies
+    assert checklist_dir().joinpath("messages.th.yaml").is_file()
+
+
+def test_a_checklist_given_as_a_path_loads_with_the_bundled_messages(tmp_path, monkeypatch):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(checklist_dir().joinpath("ita-2568.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in (str(mine), "mine.yaml"):
+        checklist = load(given)
+        assert checklist.id == "ita-2568" and len(checklist.items) == 28 and checklist.messages.section("findings")
+    with pytest.raises(BadInput, match="ita-2568"):
+        load("missing.yaml")
 
 
 def test_the_2569_draft_layout_loads_as_a_draft_with_26_items():

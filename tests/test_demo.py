@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from oitcheck.demo import verify
 from oitcheck.demo.server import SiteServer
 from oitcheck.report.schema import validate_report
-from tests.conftest import DEMO_SITE, audit, codes, items, run_cli
-
-EXPECTED = json.loads((Path(__file__).parent.parent / "oitcheck/demo/expected.json").read_text(encoding="utf-8"))
+from tests.conftest import DEMO_SITE, audit, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +25,33 @@ def test_demo_writes_three_reports_with_all_items(demo):
     assert {p.name for p in out.iterdir()} >= {"report.json", "report.html", "report.csv"}
     assert str(out / "report.html") in result.stdout
     validate_report(report)
-    assert len(report["items"]) == 28 and report["as_of"] == EXPECTED["as_of"]
+    assert verify.layout_problems(report) == []
 
 
-@pytest.mark.parametrize("item_id", sorted(EXPECTED["items"], key=lambda i: int(i[1:])))
+@pytest.mark.parametrize("item_id", verify.item_ids())
 def test_demo_items_match_ground_truth(demo, item_id):
     _, report, _ = demo
-    expected = EXPECTED["items"][item_id]
-    found = items(report)[item_id]
-    assert found["status"] == expected["status"], expected["reason"]
-    assert set(expected["findings"]) <= codes(found, "fail")
+    assert verify.item_problems(report, item_id) == []
 
 
 def test_demo_eit_qr_and_broken_links(demo):
     _, report, _ = demo
-    assert report["homepage"]["eit"]["url"] == EXPECTED["eit"]["url"]
-    assert report["homepage"]["eit"]["via"] == EXPECTED["eit"]["via"]
-    broken = sorted("/" + b["url"].split("/", 3)[3] for b in report["links"]["broken"])
-    assert broken == sorted(EXPECTED["broken_links"])
+    assert verify.homepage_problems(report) == []
+
+
+def test_the_ground_truth_check_names_what_differs(demo):
+    """``make wheel-check`` relies on ``verify`` failing on a wrong report, not only passing a right one."""
+    _, report, out = demo
+    assert verify.main([str(out / "report.json")]) == 0
+    wrong = json.loads(json.dumps(report))
+    o7 = next(item for item in wrong["items"] if item["id"] == "o7")
+    o7["status"], o7["findings"] = "pass", []
+    wrong["links"]["broken"] = []
+    assert verify.problems(wrong) == [
+        f"broken links [], expected {sorted(verify.expected()['broken_links'])}",
+        f"o7: pass, expected fail ({verify.expected()['items']['o7']['reason']})",
+        f"o7: findings wrong_year missing ({verify.expected()['items']['o7']['reason']})",
+    ]
 
 
 def test_a_second_layout_needs_no_code_change(tmp_path):

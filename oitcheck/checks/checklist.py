@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import as_file, files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,9 @@ from oitcheck.extract.thai import normalise
 YEAR_RULES = {None, "current", "previous", "range", "current_or_previous", "current_or_range"}
 ELEMENTS = {"name", "position", "photo", "contact", "address", "phone", "email", "map", "two_way",
             "steps", "duration", "fee", "documents", "channel"}
-_DIR = Path(__file__).resolve().parent.parent.parent / "checklists"
+# The bundled layouts are package data (the top-level checklists/ folder, installed as oitcheck.checklists),
+# so a wheel install finds them as a checkout does.
+_PACKAGE = "oitcheck.checklists"
 _ID = re.compile(r"^o\d{1,2}$")
 
 
@@ -83,30 +87,38 @@ class Checklist:
         raise KeyError(item_id)
 
 
-def checklist_dir() -> Path:
-    return _DIR
+def checklist_dir() -> Traversable:
+    """The bundled layouts, read through importlib.resources: not a path beside the source tree."""
+    return files(_PACKAGE)
 
 
 def available() -> list[str]:
     """Names of the bundled checklists (file stems), for ``--checklist`` help and errors."""
-    return sorted(p.stem for p in _DIR.glob("*.yaml") if not p.stem.endswith(".th"))  # *.th.yaml: vocabulary
+    return sorted(entry.name.removesuffix(".yaml") for entry in checklist_dir().iterdir()
+                  if entry.name.endswith(".yaml") and not entry.name.endswith(".th.yaml"))  # *.th.yaml: vocabulary
 
 
 def load(name_or_path: str) -> Checklist:
     """Load a checklist by bundled name (``ita-2568``) or by path to a YAML file."""
     path = Path(name_or_path)
-    if not path.suffix:
-        path = _DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
+    if not path.suffix and checklist_dir().joinpath(f"{name_or_path}.yaml").is_file():
+        return _load_path(f"{name_or_path}.yaml", bundled=True)
+    if not path.suffix or not path.is_file():
         raise BadInput(f"unknown checklist {name_or_path!r}: choose one of {', '.join(available())} "
                        "or give a path to a .yaml file")
     return _load_path(str(path.resolve()))
 
 
 @lru_cache(maxsize=8)
-def _load_path(path: str) -> Checklist:
-    data = _read_yaml(Path(path))
-    messages = _read_yaml(_DIR / "messages.th.yaml")
+def _load_path(path: str, bundled: bool = False) -> Checklist:
+    """``path``: a file name in the bundled layouts when ``bundled``, else a resolved path of the user's."""
+    if bundled:
+        with as_file(checklist_dir().joinpath(path)) as local:
+            data = _read_yaml(local)
+    else:
+        data = _read_yaml(Path(path))
+    with as_file(checklist_dir().joinpath("messages.th.yaml")) as local:
+        messages = _read_yaml(local)
     return parse(data, messages, source=Path(path).name)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import yaml
@@ -24,7 +24,7 @@ from oitcheck.extract.thai import thai_digits_to_arabic
 from oitcheck.fiscal import MAX_BE, MIN_BE, be_year, calendar_year, fiscal_year, fiscal_years_between
 
 # --- vocabulary (data: checklists/dates.th.yaml) -------------------------------------------------------
-VOCABULARY = Path(__file__).resolve().parents[2] / "checklists" / "dates.th.yaml"
+VOCABULARY = files("oitcheck.checklists").joinpath("dates.th.yaml")  # package data: found in a wheel install too
 _WORDS: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
 THAI_MONTHS: dict[int, tuple[str, ...]] = {int(k): tuple(v) for k, v in _WORDS["months"].items()}
 SHORT_MONTHS: tuple[str, ...] = tuple(_WORDS["short_months"])

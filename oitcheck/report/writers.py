@@ -102,12 +102,34 @@ def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dic
 
 
 def atomic_write(path: Path, text: str) -> Path:
+    """Write through a temporary file and a rename, so readers see the old file or the new one, never half.
+
+    mkstemp makes the file 0600 whatever the umask; reports are shared (a web server, colleagues), so the
+    file gets the mode any new file would: 0666 less the umask."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux: /proc/self/status).
+
+    Elsewhere os.umask must set it to read it; it is set to 0o077 for that instant, so a file another thread
+    creates meanwhile comes out more private, never more open."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    current = os.umask(0o077)
+    os.umask(current)
+    return current

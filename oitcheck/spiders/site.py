@@ -71,23 +71,24 @@ class SiteSpider(scrapy.Spider):
         self.seen: set[str] = set()
         self.pages_scheduled = 0
         self.documents_scheduled = 0
-        self.max_pages = 2000
-        self.max_documents = 1000
-        self.max_checks = 10000
         self.checks_scheduled = 0
         self.not_fetched = 0
-        self.page_maxsize = 5 * 1024 * 1024
-        self.never_fetch: list[re.Pattern[str]] = []
-        # The homepage's (and its frames') pictures, stylesheets, the pictures those name, and scripts.
-        self.homepage_images = Quota(400)
-        self.stylesheets = Quota(20)
-        self.stylesheet_images = Quota(100)
-        self.assets = Quota(100)
-        self.max_frame_levels = 2  # a frameset's frame may itself be a frameset
         self.probed: set[str] = set()  # hosts whose answer to an impossible URL was asked for
         self.link_cache: LinkCache | None = None
         self.page_workers: ExtractionWorkers | None = None
-        self.max_probes = 50
+        # Caps and quotas: from the OITCHECK_* settings (oitcheck/settings.py), set by from_crawler.
+        self.max_pages: int
+        self.max_documents: int
+        self.max_checks: int
+        self.page_maxsize: int
+        self.never_fetch: list[re.Pattern[str]]
+        # The homepage's (and its frames') pictures, stylesheets, the pictures those name, and scripts.
+        self.homepage_images: Quota
+        self.stylesheets: Quota
+        self.stylesheet_images: Quota
+        self.assets: Quota
+        self.max_frame_levels: int  # a frameset's frame may itself be a frameset
+        self.max_probes: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -98,6 +99,12 @@ class SiteSpider(scrapy.Spider):
         spider.max_checks = settings.getint("OITCHECK_MAX_CHECKS")
         spider.page_maxsize = settings.getint("OITCHECK_PAGE_MAXSIZE")
         spider.never_fetch = [re.compile(p, re.I) for p in settings.getlist("OITCHECK_NEVER_FETCH")]
+        spider.homepage_images = Quota(settings.getint("OITCHECK_HOMEPAGE_IMAGES"))
+        spider.stylesheets = Quota(settings.getint("OITCHECK_HOMEPAGE_STYLESHEETS"))
+        spider.stylesheet_images = Quota(settings.getint("OITCHECK_STYLESHEET_IMAGES"))
+        spider.assets = Quota(settings.getint("OITCHECK_HOMEPAGE_ASSETS"))
+        spider.max_frame_levels = settings.getint("OITCHECK_MAX_FRAME_LEVELS")
+        spider.max_probes = settings.getint("OITCHECK_MAX_PROBES")
         spider.link_cache = link_cache_from(settings)
         if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
             spider.page_workers = ExtractionWorkers(WorkerLimits(
