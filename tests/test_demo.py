@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from oitcheck.demo.server import SiteServer
 from oitcheck.report.schema import validate_report
 from tests.conftest import DEMO_SITE, audit, codes, items, run_cli
+from tests.support.server import SiteServer
 
 EXPECTED = json.loads((Path(__file__).parent.parent / "oitcheck/demo/expected.json").read_text(encoding="utf-8"))
 
