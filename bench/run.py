@@ -38,7 +38,7 @@ import oitcheck  # noqa: E402
 from bench import dates as bench_dates  # noqa: E402
 from bench import documents as bench_documents  # noqa: E402
 from bench.site import SiteInfo, generate  # noqa: E402
-from oitcheck.demo.server import SiteServer  # noqa: E402
+from tests.support.server import SiteServer  # noqa: E402
 
 AS_OF = "2025-03-15"
 QUICK_PAGES = 300

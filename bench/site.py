@@ -11,7 +11,7 @@ Same ``pages`` -> byte-identical output. Usage::
 
     python bench/site.py OUT [--pages 2000]
 
-writes ``OUT/www/`` (serve it with ``oitcheck.demo.server.SiteServer``) and ``OUT/planted.json``.
+writes ``OUT/www/`` (serve it with ``tests.support.server.SiteServer``) and ``OUT/planted.json``.
 """
 
 from __future__ import annotations

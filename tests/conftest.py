@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from oitcheck.demo.server import SiteServer
+from tests.support.server import SiteServer
 
 SITES = Path(__file__).parent / "sites"
 DEMO_SITE = Path(__file__).parent.parent / "oitcheck" / "demo" / "site"

@@ -271,8 +271,8 @@ def test_links_to_other_hosts_that_worked_are_not_checked_again(tmp_path):
     """Run 1 checks both external links; the other host then goes down. Run 2 (same cache) takes the link
     that worked from the cache and checks the broken one again: the cached one stays fine, the broken one
     is still reported. With --recheck-after 0 everything is checked again."""
-    from oitcheck.demo.server import SiteServer
     from tests.conftest import audit
+    from tests.support.server import SiteServer
     from tests.testbed.kit import SiteWriter
 
     other = SiteWriter(tmp_path / "other", "")

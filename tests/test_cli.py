@@ -104,7 +104,7 @@ def test_interrupted_audit_writes_nothing(tmp_path):
     import sys
     import time
 
-    from oitcheck.demo.server import SiteServer
+    from tests.support.server import SiteServer
 
     site = tmp_path / "slow"
     site.mkdir()

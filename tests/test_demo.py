@@ -7,9 +7,10 @@ import json
 import pytest
 
 from oitcheck.demo import verify
-from oitcheck.demo.server import SiteServer
 from oitcheck.report.schema import validate_report
 from tests.conftest import DEMO_SITE, audit, run_cli
+from tests.support.demo_site import build
+from tests.support.server import SiteServer
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,14 @@ def test_a_second_layout_needs_no_code_change(tmp_path):
     assert report["checklist"] == "ita-2569-draft" and report["draft"] is True and len(report["items"]) == 26
     assert [item["id"] for item in report["items"]] == [f"o{n}" for n in range(1, 27)]
     assert "ร่างเกณฑ์" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_generator_reproduces_the_committed_site(tmp_path):
+    """The committed site is the generator's output: same files, same text. Binary files are compared by
+    name only, since PNG/PDF bytes may differ with Pillow's or fpdf2's version."""
+    build(tmp_path)
+    made = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    committed = {p.relative_to(DEMO_SITE).as_posix() for p in DEMO_SITE.rglob("*") if p.is_file()}
+    assert made == committed
+    for name in sorted(n for n in made if n.endswith((".html", ".css", ".txt"))):
+        assert (tmp_path / name).read_bytes() == (DEMO_SITE / name).read_bytes(), name

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from oitcheck.demo.server import SiteServer
 from oitcheck.middlewares import is_status_only, retry_after_seconds
 from oitcheck.records import Role
 from tests.conftest import audit
+from tests.support.server import SiteServer
 from tests.testbed.kit import SiteWriter
 
 # Crawls the site and prints every record with the rules' verdict on its URL (AuditContext.link_state).

@@ -1,1 +1,1 @@
-"""The bundled sample agency site and the small local server that serves it (and the test sites)."""
+"""The bundled sample agency site for ``oitcheck demo`` and the small static server that serves it."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from oitcheck.audit import AuditRequest, audit
 from oitcheck.cli import print_summary
 from oitcheck.crawl import CrawlOptions
-from oitcheck.demo.server import SiteServer
+from oitcheck.demo.server import StaticServer
 
 SITE = Path(__file__).resolve().parent / "site"
 AS_OF = date(2025, 3, 15)
@@ -16,7 +16,7 @@ NAME = "องค์การบริหารส่วนตำบลบ้า
 
 
 def run_demo(out: Path) -> int:
-    with SiteServer(SITE) as server:
+    with StaticServer(SITE) as server:
         report, paths = audit(AuditRequest(url=server.url, out=out, name=NAME, as_of=AS_OF,
                                            crawl=CrawlOptions(allow_private=True)))
     print_summary(report, paths)

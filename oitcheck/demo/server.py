@@ -1,126 +1,24 @@
-"""A small static site server for the demo, the tests, the test bed and the benchmarks (127.0.0.x only).
+"""The small static server ``oitcheck demo`` serves the bundled sample site with (127.0.0.1 only).
 
-Serves a folder, plus per-path behaviours from ``_routes.json`` in it, enough to stand in for the
-broken, slow and odd servers agencies run:
-
-- ``{"/x": {"status": 500}}``, ``{"location": "/y", "status": 302}``, ``{"delay": 3}``, ``{"body": "..."}``,
-  ``{"file": "a.html"}``, ``{"content_type": "text/html"}`` (no charset), ``{"headers": {...}}``; a route with
-  no body, file or zeros serves the file at its own path (so a route can change only the headers);
-- ``{"prefix": true}`` makes a route match every path below it;
-- ``{"zeros": 52428800}`` streams that many bytes without storing them (huge-file traps);
-- ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps);
-- ``{"head": 405}`` answers HEAD requests with that status and no body, ``{"head": "drop"}`` hangs up on
-  them without an answer (servers that refuse or mishandle HEAD); GET is served as usual;
-- ``{"status": 429, "retry_after": 2, "times": 1}``: the first ``times`` requests to the path get
-  ``status`` (with a ``Retry-After`` header when ``retry_after`` is given: seconds or an HTTP date), later
-  ones the route's content with 200 (overloaded and rate-limiting servers); without ``times`` every
-  request gets ``status``, and ``retry_after`` alone only adds the header.
-
-``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
-``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
-homepage itself with 200) or ``"file:errors/oops.html"`` (that page with 200), the soft 404s real agency
-CMSs produce; ``{"head": 405}`` (or ``"drop"``) there applies to HEAD on every path. Both files are
-re-read when they change, so a site may be written after its server started (the test bed needs the
-server's port to write cross-host links).
-
-Every request is counted, so tests can check how politely a crawler behaved: ``SiteServer.hits`` maps
-each path (without the query) to the requests it received, in order, as ``Hit(method, at)``
-(``at``: ``time.monotonic()`` when it arrived); ``SiteServer.methods(path)`` lists just the methods;
-``SiteServer.max_in_flight`` is the most requests it was answering at once.
+Plain files with the content types agency sites send, and a 404 where a folder has no ``index.html``
+(a directory listing would hand the crawler pages no agency publishes). The tests' server
+(tests/support/server.py) builds its odd and hostile behaviours on this one, so the demo and the
+tests are served alike.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import ssl
 import sys
 import threading
-import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, NamedTuple
-from urllib.parse import parse_qs, unquote, urlsplit
-
-ROUTES_FILE = "_routes.json"
-SITE_FILE = "_site.json"
-SOFT_404 = ("<html><head><meta charset='utf-8'><title>ไม่พบหน้าที่ต้องการ</title></head>"
-            "<body><h1>ขออภัย ไม่พบหน้าที่คุณต้องการ</h1><p>Page not found</p><a href='/'>กลับหน้าแรก</a></body></html>")
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+from typing import Any, BinaryIO, Self
 
 
-class Hit(NamedTuple):
-    """One request a server received."""
+class StaticHandler(SimpleHTTPRequestHandler):
+    """Serves the files under the server's folder; silent, since the audit's own log is what matters."""
 
-    method: str
-    at: float  # time.monotonic() when it arrived
-
-
-class _Traffic:
-    """What a server was asked, shared by its handler threads."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.hits: dict[str, list[Hit]] = {}
-        self.in_flight = 0
-        self.max_in_flight = 0
-
-    def arrive(self, method: str, path: str) -> int:
-        """Count a request; returns how many requests this path has had, this one included."""
-        with self.lock:
-            hits = self.hits.setdefault(path, [])
-            hits.append(Hit(method, time.monotonic()))
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            return len(hits)
-
-    def leave(self) -> None:
-        with self.lock:
-            self.in_flight -= 1
-
-
-class _JsonFile:
-    """A JSON file re-read when its modification time changes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.stamp, self.data = path, None, {}
-        self.lock = threading.Lock()
-
-    def get(self) -> dict[str, Any]:
-        try:
-            stamp = self.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            return {}
-        with self.lock:
-            if stamp != self.stamp:
-                self.data, self.stamp = json.loads(self.path.read_text(encoding="utf-8")), stamp
-            return self.data
-
-
-class _Zeros(io.RawIOBase):
-    """``size`` zero bytes, produced as they are read."""
-
-    def __init__(self, size: int) -> None:
-        self.left = size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = min(len(buffer), self.left)
-        buffer[:count] = bytes(count)
-        self.left -= count
-        return count
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    routes_file: _JsonFile
-    site_file: _JsonFile
-    extra_routes: dict[str, dict[str, Any]] = {}
-    traffic: _Traffic
-    hit_number = 0  # requests to this path so far, this one included (set per request)
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".html": "text/html; charset=utf-8",
                       ".csv": "text/csv; charset=utf-8", ".json": "application/json",
                       ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -129,109 +27,22 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
-        self._counted(super().do_GET)
-
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
-        self._counted(super().do_HEAD)
-
-    def _counted(self, handle: Any) -> None:
-        self.hit_number = self.traffic.arrive(self.command, unquote(urlsplit(self.path).path))
-        try:
-            handle()
-        finally:
-            self.traffic.leave()
-
-    def _route(self) -> dict[str, Any] | None:
-        routes = {**self.routes_file.get(), **self.extra_routes}
-        parts = urlsplit(self.path)
-        for key in (self.path, parts.path, unquote(parts.path)):
-            if key in routes:
-                return routes[key]
-        for key, route in routes.items():
-            if route.get("prefix") and unquote(parts.path).startswith(key):
-                return route
-        return None
-
     def send_head(self):  # type: ignore[no-untyped-def]
-        route = self._route()
-        head = (route or {}).get("head") or self.site_file.get().get("head")
-        if head and self.command == "HEAD":
-            if head == "drop":  # hang up without an answer
-                self.close_connection = True
-                return None
-            return self._send(int(head), {"headers": {"Allow": "GET"}}, None, 0)
-        if route is not None:
-            return self._send_route(route)
-        path = Path(self.translate_path(self.path))
-        hidden = path.name in (ROUTES_FILE, SITE_FILE)
-        if hidden or not path.exists() or (path.is_dir() and not (path / "index.html").exists()):
-            return self._not_found()
+        if not self.is_servable(Path(self.translate_path(self.path))):
+            return self.not_found()
         return super().send_head()
 
-    def _not_found(self):  # type: ignore[no-untyped-def]
-        mode = self.site_file.get().get("not_found", "plain")
-        if mode == "soft":
-            return self._send_route({"body": SOFT_404})
-        if mode == "home":
-            return self._send_route({"status": 302, "location": "/"})
-        if mode == "home200":  # the homepage itself, at the unknown address, with 200 (no redirect)
-            return self._send_route({"file": "index.html"})
-        if mode.startswith("file:"):  # a page of the site's own, with 200, that does not say "not found"
-            return self._send_route({"file": mode[5:]})
+    def is_servable(self, path: Path) -> bool:
+        """A file, or a folder with an ``index.html`` (never a directory listing)."""
+        return path.exists() and not (path.is_dir() and not (path / "index.html").exists())
+
+    def not_found(self) -> BinaryIO | None:
+        """What an unknown path gets: a plain 404 (the tests' server adds soft 404s)."""
         self.send_error(404, "Not Found")
         return None
 
-    def _send_route(self, route: dict[str, Any]):  # type: ignore[no-untyped-def]
-        if "times" in route and self.hit_number > int(route["times"]):  # past ``times``: the content, 200
-            route = {k: v for k, v in route.items() if k not in ("status", "retry_after", "times")}
-        if "retry_after" in route:
-            route = {**route, "headers": {"Retry-After": str(route["retry_after"]), **route.get("headers", {})}}
-        if route.get("delay"):
-            time.sleep(float(route["delay"]))
-        if route.get("zeros"):
-            return self._send(int(route.get("status", 200)), route, _Zeros(int(route["zeros"])), int(route["zeros"]))
-        if route.get("generate") == "calendar":
-            data = self._calendar().encode("utf-8")
-        elif route.get("file"):
-            data = (Path(self.directory) / route["file"]).read_bytes()
-        elif "body" not in route and (own := Path(self.translate_path(self.path))).is_file():
-            data = own.read_bytes()  # a route that only sets status or headers serves the file at its path
-        else:
-            body = route.get("body", "")
-            data = body.encode(route.get("encoding", "utf-8")) if isinstance(body, str) else bytes(body)
-        return self._send(int(route.get("status", 200)), route, io.BytesIO(data), len(data))
 
-    def _send(self, status: int, route: dict[str, Any], stream: Any, length: int):  # type: ignore[no-untyped-def]
-        self.send_response(status)
-        if route.get("location"):
-            self.send_header("Location", route["location"])
-        headers = {"Content-Type": route.get("content_type", "text/html; charset=utf-8"), **route.get("headers", {})}
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
-        return stream  # None: nothing to send after the headers
-
-    def _calendar(self) -> str:
-        """One month of an events calendar linking to the months before and after, forever."""
-        query = parse_qs(urlsplit(self.path).query)
-        try:
-            year, month = (int(v) for v in query.get("ym", ["2568-3"])[0].split("-"))
-        except ValueError:
-            year, month = 2568, 3
-        month = min(max(month, 1), 12)
-        before = (year - 1, 12) if month == 1 else (year, month - 1)
-        after = (year + 1, 1) if month == 12 else (year, month + 1)
-        path = urlsplit(self.path).path
-        days = "".join(f"<td>{d}</td>" for d in range(1, 29))
-        return (f"<html><head><meta charset='utf-8'><title>ปฏิทินกิจกรรม {THAI_MONTHS[month - 1]} {year}</title></head>"
-                f"<body><h1>ปฏิทินกิจกรรม เดือน{THAI_MONTHS[month - 1]} {year}</h1><table><tr>{days}</tr></table>"
-                f"<a href='{path}?ym={before[0]}-{before[1]}'>เดือนก่อน</a> "
-                f"<a href='{path}?ym={after[0]}-{after[1]}'>เดือนถัดไป</a></body></html>")
-
-
-class _QuietServer(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -240,24 +51,15 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class SiteServer:
+class StaticServer:
     """Serve ``root`` on ``host`` (a loopback address) in a background thread; use as a context manager."""
 
+    scheme = "http"
+
     def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0,
-                 routes: dict[str, dict[str, Any]] | None = None, tls: ssl.SSLContext | None = None) -> None:
-        """``tls``: serve HTTPS with this server-side context (tests of certificate checks)."""
+                 handler: type[StaticHandler] = StaticHandler) -> None:
         self.root = Path(root)
-        self.traffic = _Traffic()
-        handler = type("Handler", (_Handler,), {
-            "routes_file": _JsonFile(self.root / ROUTES_FILE),
-            "site_file": _JsonFile(self.root / SITE_FILE),
-            "extra_routes": dict(routes or {}),
-            "traffic": self.traffic,
-        })
-        self.httpd = _QuietServer((host, port), partial(handler, directory=str(self.root)))
-        self.scheme = "https" if tls else "http"
-        if tls:
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.httpd = QuietServer((host, port), partial(handler, directory=str(self.root)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -265,22 +67,7 @@ class SiteServer:
         host, port = self.httpd.server_address[:2]
         return f"{self.scheme}://{host}:{port}/"
 
-    @property
-    def hits(self) -> dict[str, list[Hit]]:
-        """Path -> the requests it received, in order (a snapshot)."""
-        with self.traffic.lock:
-            return {path: list(hits) for path, hits in self.traffic.hits.items()}
-
-    @property
-    def max_in_flight(self) -> int:
-        """The most requests this server was answering at once."""
-        return self.traffic.max_in_flight
-
-    def methods(self, path: str) -> list[str]:
-        """The methods of the requests ``path`` received, in order: ``["HEAD", "GET"]``."""
-        return [hit.method for hit in self.hits.get(path, [])]
-
-    def start(self) -> SiteServer:
+    def start(self) -> Self:
         self.thread.start()
         return self
 
@@ -288,7 +75,7 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> SiteServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

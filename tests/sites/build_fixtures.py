@@ -11,7 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 HERE = Path(__file__).parent
-FONT = HERE.parent.parent / "oitcheck" / "demo" / "fonts" / "Garuda.ttf"
+FONT = HERE.parent / "support" / "fonts" / "Garuda.ttf"
 
 INDEX_TABLE_PDFS = {
     "structure.pdf": ["แผนผังโครงสร้างเทศบาลตำบลทดสอบ", "สำนักปลัด กองคลัง กองช่าง"],

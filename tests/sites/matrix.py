@@ -250,7 +250,7 @@ def deep_chain(w: SiteWriter) -> None:
 
 
 def build(root: Path, variant: str) -> SiteWriter:
-    """Write one variant's site into ``root`` (served by oitcheck.demo.server)."""
+    """Write one variant's site into ``root`` (served by tests.support.server)."""
     assert variant in VARIANTS, variant
     w = SiteWriter(root, "http://127.0.0.1/")
     home(w, variant)

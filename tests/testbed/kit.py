@@ -19,7 +19,7 @@ from docx import Document
 from openpyxl import Workbook
 from PIL import Image, ImageDraw, ImageFont
 
-from oitcheck.demo.build_site import FONT, Doc, fix_zip, render_pdf
+from tests.support.documents import FONT, Doc, fix_zip, render_pdf
 
 EIT_PREFIX = "https://itas.nacc.go.th/go/eit/"
 
@@ -51,7 +51,7 @@ class SiteWriter:
         self.path(rel).write_bytes(content.encode(encoding))
 
     def route(self, path: str, **behaviour: Any) -> None:
-        """A server behaviour for ``path`` (see oitcheck.demo.server): status, location, delay, zeros..."""
+        """A server behaviour for ``path`` (see tests.support.server): status, location, delay, zeros..."""
         self.routes[path] = behaviour
 
     def finish(self) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from oitcheck.demo.server import SiteServer
+from tests.support.server import SiteServer
 from tests.testbed.kit import SiteWriter
 from tests.testbed.sites import SITES, load_truth, site_module
 
