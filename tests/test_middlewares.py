@@ -273,6 +273,14 @@ def test_retry_after_only_counts_when_valid_on_429_and_503(retries, waits, statu
     assert waits == [0.5] and retries.slot_floors == {}
 
 
+@pytest.mark.parametrize("retry_after", ["inf", "1e400", "nan"])
+def test_a_retry_after_that_is_no_number_of_seconds_is_not_believed(retries, waits, retry_after: str):
+    """float() reads these; the middleware once crashed on round(inf) and lost the 429 answer."""
+    request, response = answer(429, retry_after)
+    assert run(retries.process_response(request, response)).meta["retry_times"] == 1
+    assert waits == [0.5] and "oit_retry_after" not in request.meta
+
+
 def test_timeouts_and_drops_are_retried_but_refusals_and_unknown_hosts_are_not(retries, waits):
     request, _ = answer(200)
     assert run(retries.process_exception(request, DownloadTimeoutError())).meta["retry_times"] == 1
