@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import socket
 import ssl
 from datetime import UTC, datetime
@@ -144,9 +145,11 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return None
     text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:  # float() also reads "inf", "1e400" and "nan", which are no number of seconds
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
