@@ -153,9 +153,6 @@ class Mention:
         return fiscal_year(self.value) if isinstance(self.value, date) else self.value
 
 
-FoundDate = Mention  # older name, kept for callers
-
-
 class _Claims:
     """Which characters a pattern already took: later, weaker patterns never re-read them."""
 
