@@ -4,9 +4,11 @@ against dateparser's ``search_dates`` (languages=["th"]), the usual Python libra
     python bench/dates.py                  # 10 MB, with the peer if dateparser is installed
     python bench/dates.py --mb 2
 
-The text is real Thai: the five ITA reports in ``../shared/seeds`` when present, the labelled date corpus
-(tests/data/dates_corpus.yaml) and the demo site's pages, cut into page-sized chunks and repeated to the
-size asked for. The peer is slow, so it reads a sample and its MB/s is measured on that.
+The text is real Thai: the labelled date corpus (tests/data/dates_corpus.yaml), the demo site's pages
+and, when present, an optional external corpus that is not part of the repository (plain-text ``*.txt``
+copies of agencies' published ITA reports in a ``shared/seeds`` folder beside the checkout), cut into
+page-sized chunks and repeated to the size asked for. The peer is slow, so it reads a sample and its MB/s
+is measured on that.
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ from oitcheck.extract.dates import scan  # noqa: E402
 from oitcheck.extract.html import parse_page  # noqa: E402
 
 CORPUS = ROOT / "tests/data/dates_corpus.yaml"
-SEEDS = ROOT.parent / "shared/seeds"
+SEEDS = ROOT.parent / "shared/seeds"  # optional external corpus of ITA reports as text; read when present
 DEMO_SITE = ROOT / "oitcheck/demo/site"
 CHUNK = 20_000  # characters: about one agency page's text
 PEER_SAMPLE_BYTES = 300_000
 
 
 def source_texts() -> list[str]:
-    """Thai paragraphs to repeat: seed reports, corpus strings (as lines of a page) and demo pages."""
+    """Thai paragraphs to repeat: external ITA reports if any, corpus strings (as lines of a page), demo pages."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else []
     corpus = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
     texts.append("\n".join(entry["text"] for entry in corpus))

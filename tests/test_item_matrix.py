@@ -3,8 +3,9 @@
 One generator (tests/sites/matrix.py) writes a small เทศบาล site with an ITA 2568 index table (one row
 per item: label, Thai title, evidence links) in variants that each plant one kind of defect; each
 variant is generated into a tmp folder, served on 127.0.0.1 and audited once (as of 2025-03-15,
-AY 2568). The expectations below come from the rules in /work/shared/spec/oit-2568.md, not from
-what the checker outputs; where the checker disagrees with the spec, the single case is a strict
+AY 2568). The expectations below come from the OIT rules of ITA 2568 (the NACC's ITA 2568 manual,
+items O1-O28, and this project's rules where it is silent, in checklists/ita-2568.yaml), not from
+what the checker outputs; where the checker disagrees with the rules, the single case is a strict
 xfail naming the gap.
 """
 

@@ -8,6 +8,7 @@ of our own. It must also leave alone the numbers that only look like years: orde
 (``ครั้งที่ 1/2568`` names 2568 but no date), phone numbers, money, quantities and ISBNs.
 
 Every mention keeps its span in the original text (Thai digits map one to one onto Arabic ones).
+The words and the patterns built from them are in ``date_patterns``; this module runs them over a text.
 """
 
 from __future__ import annotations
@@ -15,107 +16,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from importlib.resources import files
-from typing import Any
 
-import yaml
+from oitcheck.extract.date_patterns import (
+    BARE_YEAR,
+    BE_YEAR,
+    BETWEEN_RANGE,
+    CE_IN_PATH,
+    COMPACT,
+    DATE,
+    DAY_RANGE,
+    FISCAL_LABELS,
+    ISBN,
+    ISO,
+    LABELLED_YEAR,
+    LAW,
+    MONEY,
+    MONTH_YEAR,
+    NOT_LAW,
+    NUMERIC,
+    NUMERIC_CUE,
+    ORDER,
+    PHONE,
+    PLATE,
+    SEP,
+    SHORT_MONTHS,
+    UNITS,
+    WP_CE,
+    month_number,
+)
 
+# The month names are importable from here too, as before date_patterns.py.
+from oitcheck.extract.date_patterns import ENGLISH_MONTHS as ENGLISH_MONTHS
+from oitcheck.extract.date_patterns import THAI_MONTHS as THAI_MONTHS
 from oitcheck.extract.thai import thai_digits_to_arabic
 from oitcheck.fiscal import MAX_BE, MIN_BE, be_year, calendar_year, fiscal_year, fiscal_years_between
 
-# --- vocabulary (data: checklists/dates.th.yaml) -------------------------------------------------------
-VOCABULARY = files("oitcheck.checklists").joinpath("dates.th.yaml")  # package data: found in a wheel install too
-_WORDS: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
-THAI_MONTHS: dict[int, tuple[str, ...]] = {int(k): tuple(v) for k, v in _WORDS["months"].items()}
-SHORT_MONTHS: tuple[str, ...] = tuple(_WORDS["short_months"])
-ENGLISH_MONTHS: tuple[str, ...] = tuple(_WORDS["english_months"])
-
-_MONTH_KEYS: dict[str, int] = {}
-for _number, _names in THAI_MONTHS.items():
-    _MONTH_KEYS.update((name, _number) for name in _names)
-for _number, _abbr in enumerate(SHORT_MONTHS, 1):
-    _MONTH_KEYS[_abbr.replace(".", "")] = _number
-for _number, _name in enumerate(ENGLISH_MONTHS, 1):
-    _MONTH_KEYS[_name] = _number
-    _MONTH_KEYS[_name[:3]] = _number
-_MONTH_KEYS["sept"] = 9
-
-
-def _words(key: str) -> str:
-    """An alternation of literal words from the vocabulary, longest first."""
-    return "|".join(re.escape(w) for w in sorted(_WORDS[key], key=len, reverse=True))
-
-
-def _patterns(key: str) -> str:
-    """An alternation of the vocabulary's regular expressions."""
-    return "|".join(_WORDS[key])
-
-
-def _abbr_pattern(abbr: str) -> str:
-    """``มี.ค.`` also written ``มี.ค``, ``มี. ค.``, ``มี .ค.``; the final dot is optional."""
-    parts = [p for p in abbr.split(".") if p]
-    return r"\s?\.\s?".join(parts) + r"\.?"
-
-
-_FULL = "|".join(sorted((n for names in THAI_MONTHS.values() for n in names), key=len, reverse=True))
-_ABBR = "|".join(_abbr_pattern(a) for a in sorted(SHORT_MONTHS, key=len, reverse=True))
-_BARE_ABBR = "|".join(a.replace(".", "") for a in sorted(SHORT_MONTHS, key=len, reverse=True))
-_ENGLISH = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True)) + "|sept|" + "|".join(m[:3] for m in ENGLISH_MONTHS)
-_THAI_LETTER = "\u0e01-\u0e4e"
-# A dotted abbreviation must not sit inside a longer abbreviation (ก.ค.ศ. is a commission, not July);
-# undotted ones (มีค) only stand alone before a number.
-_MONTH_FIRST = "".join(sorted({k[0] for k in _MONTH_KEYS} | {k[0].upper() for k in _MONTH_KEYS}))
-# Patterns open with a look-ahead on their first character: the engine then skips most positions at
-# once instead of trying every alternative there (3-5x faster on Thai text).
-_MONTH = (rf"(?=[{_MONTH_FIRST}])(?:{_FULL}|(?<![{_THAI_LETTER}.])(?:{_ABBR})(?!\.?[{_THAI_LETTER}])"
-          rf"|(?<![{_THAI_LETTER}])(?:{_BARE_ABBR})(?=\s?\d)"
-          rf"|(?<![A-Za-z])(?i:{_ENGLISH})(?![A-Za-z]))\.?")
-# พ.ศ., ค.ศ. (CE), พ.ศ.., พุทธศักราช, ปี พ.ศ., ปี
-_BE = r"(?:(?:ปี\s?)?(?:พุทธศักราช|(?<![\u0e01-\u0e2e]\.)(?:พ|ค)\s?\.?\s?ศ\s?\.{0,2})\s?|ปี\s?)"
-_YEAR = r"(?:\d{4}|\d{2})(?![\d])(?![.,:/]\d)"
-_YSEP = r"(?:\s*,\s*|[_\-]|\s*)"  # between month and year: "ต.ค. 67", "ธันวาคม, 2568", "ธันวาคม-2566.pdf"
 MAX_SPAN = 20  # the longest plan is the 20-year national strategy (พ.ศ. 2561 - 2580)
-_SEP = f"(?:{_words('range_separators')})"
-_UNITS = re.compile(rf"\s?(?:{_patterns('units')})", re.I)
-_LAW = re.compile(rf"(?:{_patterns('laws')})[^\n]{{0,120}}$")
-_NOT_LAW = re.compile(rf"{_words('not_laws')}|\d{{1,2}}\s?(?:{_FULL})")
-
-# --- patterns, in the order they claim text ---------------------------------------------------------
-_ISO = re.compile(r"(?=[12])(?<![\d\-/.])(?P<y>(?:19|20|25)\d{2})-(?P<m>0?[1-9]|1[0-2])-(?P<d>0?[1-9]|[12]\d|3[01])"
-                  r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d\-])")
-# A day starts a number of its own (not 1.5 or 2566-10), and is not a form number glued to letters
-# (สขร.1 ม.ค. 68 is the form สขร.1 for January), except after ลว. (ลงวันที่).
-_DAY_START = r"(?=\d)(?<![\d])(?<!\d[./:\-])(?:(?<=ลว\.)|(?<![ก-ฮ]\.)(?<![ก-ฮ]))"
-_DAY_RANGE = re.compile(rf"{_DAY_START}(?P<d1>[0-3]?\d)\s*(?P<sep>{_SEP}|และ)\s*(?P<d>[0-3]?\d)\s*(?:เดือน\s*)?"
-                        rf"(?P<m>{_MONTH})\s*,?\s*{_BE}?\s*(?P<y>{_YEAR})")
-_WP_CE = re.compile(rf"(?P<m>{_MONTH})\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,\s*(?P<y>\d{{4}})(?!\d)")
-_DATE = re.compile(rf"{_DAY_START}(?P<d>[0-3]?\d)(?:st|nd|rd|th)?[\s_\-]*(?:เดือน\s*)?(?P<m>{_MONTH})"
-                   rf"(?:{_YSEP}{_BE}?\s*(?P<y>{_YEAR}))?")
-_COMPACT = re.compile(r"(?<=[_\-/])(?P<y>19[89]\d|20[0-3]\d|25[4-7]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
-                      r"(?=[_\-./]|$)")  # ประกาศ_20241105.pdf
-_NUMERIC = re.compile(r"(?=\d)(?<![\d/.\-:])(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{4}|\d{2})"
-                      r"(?![\d/\-]|[.,]\d)")
-_NUMERIC_CUE = re.compile(rf"(?:{_words('numeric_date_cues')})\s*:?\s*$", re.I)
-_MONTH_YEAR = re.compile(rf"(?P<m>{_MONTH})(?:{_YSEP}{_BE}?\s*(?P<y>{_YEAR}))?")
-_PHONE = re.compile(r"(?=[0+])(?<![\d])(?:\+?66[\s\-]?\d{1,2}|0\d{1,2}|0)[\s\-]?\d{3,4}[\s\-]?\d{3,4}(?!\d)"
-                    r"(?:\s?(?:ต่อ|ext\.?)\s?\d{1,5})?", re.I)
-_ISBN = re.compile(r"ISBN(?:-1[03])?\s*:?\s*[\dXx][\d\s\-]{8,16}[\dXx]|(?<!\d)97[89]-\d{1,5}-\d{1,7}-\d{1,7}-[\dXx]",
-                   re.I)
-_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_FISCAL_LABELS = set(_WORDS["year_labels"]["fiscal"])
-_YEAR_LABELS = "|".join(re.escape(w) for w in sorted(_FISCAL_LABELS | set(_WORDS["year_labels"]["plain"]), key=len,
-                                                     reverse=True))
-_LABELLED_YEAR = re.compile(
-    rf"(?P<label>{_YEAR_LABELS})\s?\.?\s*(?:{_BE}\s*)?(?P<y>\d{{4}}|\d{{2}})"
-    rf"(?:\s*{_SEP}\s*(?:ปีงบประมาณ|ปี)?\s*(?:{_BE}\s*)?(?P<y2>\d{{4}}|\d{{2}}))?(?!\d)(?![.,]\d)")
-_BE_YEAR = re.compile(rf"(?=[ปพค])(?P<label>{_BE})\s*(?P<y>\d{{4}}|\d{{2}})"
-                      rf"(?:\s*{_SEP}\s*(?:{_BE}\s*)?(?P<y2>\d{{4}}|\d{{2}}))?(?!\d)(?![.,]\d)")
-_ORDER = re.compile(r"(?=\d)(?<![\d/.\-])\d{1,6}\s?/\s?(?P<y>25[4-9]\d)(?![\d/])(?![.,]\d)")
-_PLATE = re.compile(rf"(?:{_words('plates')})\s*\d?\s?[ก-ฮ]{{1,3}}\s?-?\s?\d{{1,4}}")
-_BARE_YEAR = re.compile(rf"(?=2)(?<![\d,.\-/:])(?<!ว)(?<!ว\s)(?P<y>25[4-9]\d)(?:\s*{_SEP}\s*(?P<y2>25[4-9]\d|\d{{2}}))?"
-                        r"(?!\d)(?![.,]\d)")
-_CE_IN_PATH = re.compile(r"(?:ita|oit)[-_ ]?(?:online[-_ ]?)?(?P<y>20[12]\d|25[4-9]\d)(?!\d)", re.I)
-_BETWEEN_RANGE = re.compile(rf"\s*{_SEP}\s*(?:วันที่)?\s*")
 
 
 @dataclass(frozen=True)
@@ -151,9 +87,6 @@ class Mention:
     def fiscal_year(self) -> int:
         """The fiscal year a date or month falls in; a year as written for kind ``year``."""
         return fiscal_year(self.value) if isinstance(self.value, date) else self.value
-
-
-FoundDate = Mention  # older name, kept for callers
 
 
 class _Claims:
@@ -207,7 +140,7 @@ def _scan_window(text: str, window: tuple[int, int], claims: _Claims, found: lis
     _written_dates(text, window, claims, found)
     _numeric_dates(text, window, claims, found)
     _month_years(text, window, claims, found)
-    for noise in (_PHONE, _ISBN, _MONEY, _PLATE):
+    for noise in (PHONE, ISBN, MONEY, PLATE):
         for m in noise.finditer(text, *window):
             if claims.free(m.start(), m.end()):
                 claims.take(m.start(), m.end())
@@ -216,11 +149,6 @@ def _scan_window(text: str, window: tuple[int, int], claims: _Claims, found: lis
 
 def _mention(text: str, kind: str, start: int, end: int, value: date | int, **extra: object) -> Mention:
     return Mention(kind, text[start:end].strip(), start, end, value, **extra)  # type: ignore[arg-type]
-
-
-def month_number(token: str) -> int | None:
-    key = re.sub(r"[\s.]", "", token).lower()
-    return _MONTH_KEYS.get(key)
 
 
 def _day(year_be: int | None, month: int | None, day: int) -> date | None:
@@ -247,7 +175,7 @@ def _year_of(written: str | None) -> int | None:
 
 def _iso_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
     """``2025-03-10T09:30:00+07:00`` (also with a BE year), and ``_20241105.pdf`` in file names."""
-    for pattern in (_ISO, _COMPACT):
+    for pattern in (ISO, COMPACT):
         for m in pattern.finditer(text, *window):
             value = _day(be_year(int(m["y"])), int(m["m"]), int(m["d"]))
             if value and claims.free(m.start(), m.end()):
@@ -257,7 +185,7 @@ def _iso_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[
 
 def _day_ranges(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
     """``1 - 15 ต.ค. 67`` (a period) and ``3 และ 5 มี.ค. 68`` (two dates) share one month and year."""
-    for m in _DAY_RANGE.finditer(text, *window):
+    for m in DAY_RANGE.finditer(text, *window):
         year, month = _year_of(m["y"]), month_number(m["m"])
         first, last = _day(year, month, int(m["d1"])), _day(year, month, int(m["d"]))
         if not (first and last and first < last and claims.free(m.start(), m.end())):
@@ -272,7 +200,7 @@ def _day_ranges(text: str, window: tuple[int, int], claims: _Claims, found: list
 def _written_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
     """``10 พฤศจิกายน 2568``, ``ธันวาคม 19, 2025``, and ``1 ต.ค.`` with no year (one end of a range,
     given its year when the ranges are joined, else dropped)."""
-    for pattern in (_WP_CE, _DATE):
+    for pattern in (WP_CE, DATE):
         for m in pattern.finditer(text, *window):
             month, written, day = month_number(m["m"]), m["y"], int(m["d"])
             if month is None or not 1 <= day <= 31 or not claims.free(m.start(), m.end()):
@@ -292,9 +220,9 @@ def _written_dates(text: str, window: tuple[int, int], claims: _Claims, found: l
 
 def _numeric_dates(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
     """``10/03/2568``, ``1.10.67`` after ``วันที่``; day first, as Thai forms write it."""
-    for m in _NUMERIC.finditer(text, *window):
+    for m in NUMERIC.finditer(text, *window):
         written = m["y"]
-        if len(written) == 2 and not _NUMERIC_CUE.search(text[max(0, m.start() - 20):m.start()]):
+        if len(written) == 2 and not NUMERIC_CUE.search(text[max(0, m.start() - 20):m.start()]):
             continue
         if len(written) == 4 and not written.startswith(("25", "19", "20")):
             continue
@@ -309,12 +237,12 @@ def _numeric_dates(text: str, window: tuple[int, int], claims: _Claims, found: l
 
 def _month_years(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
     """``ตุลาคม 2567``, ``ต.ค.64``, and a bare month left for a following range to date."""
-    for m in _MONTH_YEAR.finditer(text, *window):
+    for m in MONTH_YEAR.finditer(text, *window):
         month = month_number(m["m"])
         if month is None or not claims.free(m.start(), m.end()):
             continue
         if m["y"] is None:
-            if re.match(rf"\s*{_SEP}", text[m.end():m.end() + 12]):
+            if re.match(rf"\s*{SEP}", text[m.end():m.end() + 12]):
                 claims.take(m.start(), m.end())
                 found.append(_mention(text, "month", m.start(), m.end(), date(1, month, 1), label="no_year"))
             continue
@@ -325,8 +253,8 @@ def _month_years(text: str, window: tuple[int, int], claims: _Claims, found: lis
 
 
 def _years(text: str, window: tuple[int, int], claims: _Claims, found: list[Mention]) -> None:
-    for pattern, label in ((_LABELLED_YEAR, "fiscal"), (_BE_YEAR, "be"), (_ORDER, "order"), (_BARE_YEAR, "bare"),
-                           (_CE_IN_PATH, "path")):
+    for pattern, label in ((LABELLED_YEAR, "fiscal"), (BE_YEAR, "be"), (ORDER, "order"), (BARE_YEAR, "bare"),
+                           (CE_IN_PATH, "path")):
         for m in pattern.finditer(text, *window):
             if not claims.free(m.start(), m.end()):
                 continue
@@ -335,9 +263,9 @@ def _years(text: str, window: tuple[int, int], claims: _Claims, found: list[Ment
                 continue
             kind_label = label
             if ((label == "fiscal" and m["label"] == "งบประมาณ") or label in ("bare", "order")) \
-                    and _UNITS.match(text, m.end()):
+                    and UNITS.match(text, m.end()):
                 continue  # งบประมาณ 2568 บาท, 2567 คน: amounts, not years
-            if label == "fiscal" and m["label"] not in _FISCAL_LABELS:
+            if label == "fiscal" and m["label"] not in FISCAL_LABELS:
                 kind_label = "year"
             last = _range_end(first, m.groupdict().get("y2"))
             claims.take(m.start(), m.end())
@@ -364,8 +292,8 @@ def _range_end(first: int, written: str | None) -> int | None:
 def _cited(text: str, start: int) -> bool:
     """``พ.ร.บ. ข้อมูลข่าวสารของราชการ พ.ศ. 2540``: the year of a law cited, not what the page is for."""
     before = text[max(0, start - 130):start]
-    law = _LAW.search(before)
-    return bool(law) and not _NOT_LAW.search(before[law.start():])
+    law = LAW.search(before)
+    return bool(law) and not NOT_LAW.search(before[law.start():])
 
 
 def _link_ranges(text: str, found: list[Mention]) -> list[Mention]:
@@ -377,7 +305,7 @@ def _link_ranges(text: str, found: list[Mention]) -> list[Mention]:
         second = found[i + 1] if i + 1 < len(found) else None
         if (second and first.kind in ("date", "month") and second.kind in ("date", "month")
                 and not first.in_range and second.label != "no_year"
-                and _BETWEEN_RANGE.fullmatch(text, first.end, second.start)):
+                and BETWEEN_RANGE.fullmatch(text, first.end, second.start)):
             start_value = first.value
             if first.label == "no_year":
                 assert isinstance(start_value, date) and isinstance(second.value, date)

@@ -15,11 +15,18 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
+from oitcheck.extract.css import BACKGROUND_ATTRS, background_hrefs, css_urls, picture_url
+
+# Also importable from here, where they were before css.py: css_pictures, page_names, selector_used.
+from oitcheck.extract.css import css_pictures as css_pictures
+from oitcheck.extract.css import page_names as page_names
+from oitcheck.extract.css import selector_used as selector_used
 from oitcheck.extract.thai import clean_space
+from oitcheck.extract.urls import absolute_url
 
 MAX_ROW_CHARS = 400
 MAX_TEXT_CHARS = 200_000
@@ -36,18 +43,10 @@ MAX_LABEL_CHARS = 200
 MAX_SCRIPTS = 50
 _HEADING_CLASS = re.compile(r"(title|heading|header|accordion|panel-head|card-head|topic)", re.I)
 _ROW_TAGS = ("tr", "li", "dd", "p")
-_SKIP_SCHEMES = ("javascript:", "data:", "about:", "#")
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg")
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-echo")
 _SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
-_BACKGROUND_ATTRS = ("data-bg", "data-background", "data-background-image", "data-bg-src")
-_BACKGROUND_SET = frozenset(_BACKGROUND_ATTRS)
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+?)\1\s*\)""", re.I)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1""", re.I)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_CLASS_OR_ID = re.compile(r"""\b(?:class|id)\s*=\s*["']([^"']*)["']""", re.I)
-_SELECTOR_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)")
-_NOT_PICTURE = re.compile(r"\.(woff2?|ttf|otf|eot|css|htc|cur|ico|js)([?#]|$)", re.I)
+_BACKGROUND_SET = frozenset(BACKGROUND_ATTRS)
 MAX_CSS_IMAGES = 100  # per page, from <style> blocks and style attributes
 PICTURE_SOURCES = frozenset({"img", "lazy"})  # what a visitor sees as a picture (not a CSS background)
 # Inline SVG: a QR code is drawn as many rects or as long straight-line paths; icons are a few curves.
@@ -138,7 +137,7 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
             tables += 1
         attrs = element.attrs
         if attrs and (("url(" in str(attrs.get("style") or "")) or not _BACKGROUND_SET.isdisjoint(attrs)):
-            _background_pictures(element, attrs.get("style"), base, images, id(element) in in_chrome, css_seen)
+            _background_pictures(element, base, images, id(element) in in_chrome, css_seen)
     text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
     for root in chrome_roots:
         if not root.decomposed:
@@ -158,18 +157,6 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
         "scripts": scripts,
         "svgs": qr_like_svgs(html),
     }
-
-
-def absolute_url(base: str, href: str) -> str | None:
-    """Resolve ``href`` against ``base``; None for non-navigational links (javascript:, #, data:)."""
-    href = href.strip()
-    if not href or href.lower().startswith(_SKIP_SCHEMES):
-        return None
-    try:
-        url = urljoin(base, href)
-    except ValueError:
-        return None
-    return urldefrag(url)[0]
 
 
 def _base_href(soup: BeautifulSoup, fallback: str) -> str:
@@ -196,48 +183,6 @@ def _head_links(soup: BeautifulSoup, base: str) -> tuple[dict[str, str], list[st
             if url and url not in stylesheets:
                 stylesheets.append(url)
     return found, stylesheets
-
-
-def css_urls(css: str, base: str) -> tuple[list[str], list[str]]:
-    """(picture URLs, imported stylesheet URLs) named in CSS text, resolved against ``base`` (the stylesheet's
-    own URL for a linked file); fonts, cursors and data: URIs are left out."""
-    pictures, imports = css_pictures(css, base)
-    return [url for url, _ in pictures], imports
-
-
-def css_pictures(css: str, base: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """Like ``css_urls``, with each picture's selector (``.popup .qr``): whether the page uses the rule is
-    known only from the page's classes and ids. Commented-out rules are skipped."""
-    if "/*" in css:
-        css = _CSS_COMMENT.sub(" ", css)
-    imports: list[str] = []
-    for match in _CSS_IMPORT.finditer(css):
-        url = absolute_url(base, match.group(2))
-        if url and url not in imports:
-            imports.append(url)
-    pictures: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for match in _CSS_URL.finditer(css):
-        url = absolute_url(base, match.group(2))
-        if url and url not in seen and url not in imports and not _NOT_PICTURE.search(url):
-            seen.add(url)
-            opened = css.rfind("{", 0, match.start())
-            start = max(css.rfind(c, 0, max(opened, 0)) for c in "{};") + 1 if opened >= 0 else 0
-            selector = clean_space(css[start:opened]) if opened >= 0 else ""
-            pictures.append((url, selector[:200]))
-    return pictures, imports
-
-
-def page_names(html: str) -> set[str]:
-    """The class names and ids used in a page's markup, to tell which CSS rules may apply to it."""
-    return {name for value in _CLASS_OR_ID.findall(html) for name in value.split()}
-
-
-def selector_used(selector: str, names: set[str]) -> bool:
-    """Whether a CSS rule may apply to a page: one of its classes or ids is on the page, or it names none
-    (``body``, ``header``)."""
-    wanted = _SELECTOR_NAME.findall(selector)
-    return not wanted or any(name in names for name in wanted)
 
 
 def qr_like_svgs(html: str) -> list[str]:
@@ -300,20 +245,11 @@ def _img_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome:
         images.append(_picture(url, alt, chrome, context, source))
 
 
-def _background_pictures(element: Tag, style: Any, base: str, images: list[dict[str, Any]], chrome: bool,
-                         seen: set[str]) -> None:
+def _background_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome: bool, seen: set[str]) -> None:
     """CSS backgrounds of one element: url(...) in its style attribute and lazy background attributes."""
-    urls: list[tuple[str, str]] = []
-    if isinstance(style, str) and "url(" in style:
-        urls += [(match.group(2), "css") for match in _CSS_URL.finditer(style)]
-    for attr in _BACKGROUND_ATTRS:
-        value = element.get(attr)
-        if isinstance(value, str):
-            inner = _CSS_URL.search(value)
-            urls.append((inner.group(2) if inner else value, "lazy"))
-    for href, source in urls:
-        url = absolute_url(base, href)
-        if url and url not in seen and not _NOT_PICTURE.search(url) and len(seen) < MAX_CSS_IMAGES:
+    for href, source in background_hrefs(element.attrs):
+        url = picture_url(base, href)
+        if url and url not in seen and len(seen) < MAX_CSS_IMAGES:
             seen.add(url)
             context = "" if chrome else _image_context(element, own_text=True)
             images.append(_picture(url, "", chrome, context, source))

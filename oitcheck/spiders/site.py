@@ -27,8 +27,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from oitcheck.extract.css import css_pictures, page_names, selector_used
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
-from oitcheck.extract.html import css_pictures, page_names, page_words, parse_page, selector_used
+from oitcheck.extract.html import page_words, parse_page
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import is_status_only
