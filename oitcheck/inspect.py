@@ -148,7 +148,8 @@ def _as_crawled(body: bytes, source: str, kind: str, content_type: str | None, l
                 crawl.add(replace(page, svgs=(), qr=(*page.qr, *codes)))
                 for picture_url, picture in _saved_pictures(page, source):
                     found = await workers.qr_codes(picture)
-                    crawl.add(ResourceRecord(url=picture_url, final_url=picture_url, status=200, kind="image",
+                    crawl.add(ResourceRecord(url=picture_url, final_url=picture_url, status=200,
+                                             kind=sniff_kind(picture[:512], picture_url),
                                              qr=tuple(QrCode(picture_url, data) for data in found)))
             elif kind in IMAGE_KINDS:
                 found = await workers.qr_codes(body)
