@@ -128,10 +128,11 @@ def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str
     return report
 
 
-def ensure_crawled(crawl: CrawlResult) -> None:
-    """Raise SiteUnreachable (exit 3) when not even the homepage could be read."""
+def ensure_crawled(crawl: CrawlResult, any_kind: bool = False) -> None:
+    """Raise SiteUnreachable (exit 3) when not even the homepage could be read (``any_kind``: or, for one
+    URL inspected, the document or picture at the start URL)."""
     home = crawl.homepage
-    if crawl.pages and isinstance(home, PageRecord):
+    if isinstance(home, PageRecord) or (any_kind and home is not None and not home.failed):
         return
     if home is None:
         raise SiteUnreachable(f"{crawl.start_url}: no response from the site")
@@ -140,6 +141,7 @@ def ensure_crawled(crawl: CrawlResult) -> None:
     message = {"dns": "host name does not resolve", "refused": "connection refused", "timeout": "timed out",
                "robots": "robots.txt forbids crawling the homepage", "redirect_loop": "redirect loop",
                "private_address": "redirects to a private address (use --allow-private)",
+               "too_large": "larger than the download size cap",
                "tls": "its TLS certificate is not valid (use --insecure-tls to audit it anyway; the report "
                       "then lists the certificate problem)"}.get(reason, reason)
     raise SiteUnreachable(f"{crawl.start_url}: cannot crawl the site: {message}"

@@ -37,6 +37,7 @@ class CrawlOptions:
     cache_dir: str | Path | None = default_settings.OITCHECK_CACHE_DIR  # None: the default cache folder; "": none
     link_cache_days: float = default_settings.OITCHECK_LINK_CACHE_DAYS
     insecure_tls: bool = default_settings.OITCHECK_INSECURE_TLS  # read pages behind bad certificates (reported)
+    follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
 
 
 def build_settings(options: CrawlOptions) -> Settings:
@@ -55,6 +56,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_CACHE_DIR": None if options.cache_dir is None else str(options.cache_dir),
         "OITCHECK_LINK_CACHE_DAYS": options.link_cache_days,
         "OITCHECK_INSECURE_TLS": options.insecure_tls,
+        "OITCHECK_FOLLOW_LINKS": options.follow_links,
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from oitcheck.audit import ensure_crawled
 from oitcheck.checks.checklist import load
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import record_date
 from oitcheck.checks.eit import EIT_URL, find_eit
 from oitcheck.checks.evidence import collect
 from oitcheck.checks.matching import Matcher
-from oitcheck.errors import BadInput, SiteUnreachable
+from oitcheck.crawl import CrawlOptions, run_crawl
+from oitcheck.errors import BadInput
 from oitcheck.extract.dates import Mention, scan, years_of
 from oitcheck.extract.documents import IMAGE_KINDS, sniff_kind
 from oitcheck.extract.encoding import effective_encoding
@@ -39,55 +41,50 @@ MAX_BYTES = 30 * 1024 * 1024
 _HTML_START = re.compile(rb"<html|<!doctype html|<body", re.I)
 MAX_LISTED = 200
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
-TIMEOUT = 20
 
 
-def read_source(source: str, allow_private: bool) -> tuple[bytes, str, str | None, str | None]:
-    """(bytes, URL or path, content type, Last-Modified) of a local file or a URL."""
+def inspect_source(source: str, checklist: str = "ita-2568", as_of: date | None = None, year: int | None = None,
+                   allow_private: bool = False, ocr: bool = True) -> dict[str, Any]:
+    """The inspect object of a local file (a saved page reads the pictures saved beside it) or of a URL
+    (fetched by the audit's own crawler, one page and what shows on it: the same private-address guard on
+    every request and redirect, the same size caps and time limits)."""
     path = Path(source)
     if path.exists():
         if not path.is_file():
             raise BadInput(f"{source} is not a file")
         if path.stat().st_size > MAX_BYTES:
             raise BadInput(f"{source} is larger than {MAX_BYTES // 1024 // 1024} MB")
-        return path.read_bytes(), str(path), None, None
+        body = path.read_bytes()
+        kind = sniff_kind(body, source)
+        if kind == "svg" and _HTML_START.search(body[:4096]):
+            kind = "html"  # a page with an inline SVG (an icon, a QR code) near its top is still a page
+        return describe(_as_crawled(body, str(path), kind, ocr), kind, str(path), checklist, as_of, year)
     if "://" not in source and not source.startswith("www."):
         raise BadInput(f"no such file: {source}")
-    import requests
-
     url = normalise_start_url(source)
     host = urlsplit(url).hostname or ""
     if not allow_private and (address := private_address_of(host)):
         raise BadInput(f"{host} is a private address ({address}); use --allow-private")
-    try:
-        with requests.get(url, timeout=TIMEOUT, stream=True, headers={"User-Agent": "oitcheck inspect"}) as response:
-            body = b""
-            for chunk in response.iter_content(65536):
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    raise BadInput(f"{url} is larger than {MAX_BYTES // 1024 // 1024} MB")
-            return body, response.url, response.headers.get("Content-Type"), response.headers.get("Last-Modified")
-    except requests.RequestException as exc:
-        raise SiteUnreachable(f"{url}: {type(exc).__name__}") from None
+    crawl = run_crawl(url, CrawlOptions(max_pages=1, allow_private=allow_private, ocr=ocr, follow_links=False,
+                                        max_document_bytes=MAX_BYTES))
+    ensure_crawled(crawl, any_kind=True)
+    record = crawl.homepage
+    kind = "html" if isinstance(record, PageRecord) else (record.kind or "other")  # type: ignore[union-attr]
+    return describe(crawl, kind, record.where if record else url, checklist, as_of, year)
 
 
-def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist: str = "ita-2568",
-                  as_of: date | None = None, year: int | None = None,
-                  last_modified: str | None = None, ocr: bool = True) -> dict[str, Any]:
+def describe(crawl: CrawlResult, kind: str, source: str, checklist: str, as_of: date | None,
+             year: int | None) -> dict[str, Any]:
     """The contract's inspect object, plus what explains a flag: every date mention with its kind and
     label, the newest date as the news rule reads it, and for each item matched the years named and
     whether they satisfy the item's year rules for the assessment year."""
     as_of = as_of or date.today()
     ay = year or assessment_year(as_of)
-    kind = sniff_kind(body, source, content_type)
-    if kind == "svg" and _HTML_START.search(body[:4096]):
-        kind = "html"  # a page with an inline SVG (an icon, a QR code) near its top is still a page
     out: dict[str, Any] = {"source": source, "kind": kind, "encoding": None, "title": "", "text_chars": 0,
                            "text_quality": "empty", "dates": [], "years": [], "fiscal_years": [], "qr": [],
                            "eit": {"found": False, "url": None, "via": None}, "tables": 0, "items": [],
                            "as_of": as_of.isoformat(), "year": ay}
     checklist_ = load(checklist)
-    crawl = _as_crawled(body, source, kind, content_type, last_modified, ocr)
     record = crawl.homepage
     text = body_text(record)
     if isinstance(record, PageRecord):
@@ -127,21 +124,19 @@ def inspect_bytes(body: bytes, source: str, content_type: str | None, checklist:
     return out
 
 
-def _as_crawled(body: bytes, source: str, kind: str, content_type: str | None, last_modified: str | None,
-                ocr: bool) -> CrawlResult:
+def _as_crawled(body: bytes, source: str, kind: str, ocr: bool) -> CrawlResult:
     """One page or file recorded as the crawl records a homepage: the page with its pictures' QR codes
     (for a saved page, the pictures saved beside it), or the document's facts read by the same worker
     process and limits as in an audit, so a hostile file cannot hang inspect either."""
-    url = source if "://" in source else Path(source).resolve().as_uri()
+    url = Path(source).resolve().as_uri()
     crawl = CrawlResult(start_url=url)
-    fields = {"url": url, "final_url": url, "status": 200, "depth": 0, "content_type": content_type,
-              "last_modified": last_modified}
+    fields = {"url": url, "final_url": url, "status": 200, "depth": 0}
     workers = ExtractionWorkers(WorkerLimits(workers=1, ocr=OcrOptions(enabled=ocr)))
 
     async def read() -> None:
         try:
             if kind == "html":
-                encoding = effective_encoding(body, content_type) or _declared_or_utf8(body)
+                encoding = effective_encoding(body, None) or _declared_or_utf8(body)
                 facts = parse_page(body.decode(encoding, errors="replace"), url)
                 page = PageRecord.from_dict({**facts, **fields, "encoding": encoding})
                 codes = [QrCode("inline-svg", data) for data in await workers.svg_qr_codes(list(page.svgs))]
@@ -170,8 +165,6 @@ MAX_SAVED_PICTURES = 200
 def _saved_pictures(page: PageRecord, source: str) -> list[tuple[str, bytes]]:
     """The pictures of a page saved to disk ("Save page as..."), read from its folder: never a file
     outside it, whatever the page's markup names."""
-    if "://" in source:
-        return []
     folder = Path(source).resolve().parent
     found: list[tuple[str, bytes]] = []
     for image in page.images[:MAX_SAVED_PICTURES]:
@@ -229,9 +222,8 @@ def _declared_or_utf8(body: bytes) -> str:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    body, source, content_type, last_modified = read_source(args.source, args.allow_private)
-    seen = inspect_bytes(body, source, content_type, args.checklist, as_of=args.as_of, year=args.year,
-                         last_modified=last_modified, ocr=not args.no_ocr)
+    seen = inspect_source(args.source, args.checklist, as_of=args.as_of, year=args.year,
+                          allow_private=args.allow_private, ocr=not args.no_ocr)
     json.dump(seen, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

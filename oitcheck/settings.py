@@ -112,6 +112,9 @@ OITCHECK_MAX_FRAME_LEVELS = 2
 OITCHECK_MAX_PROBES = 50
 # URLs judged by their target, never fetched: the EIT/IIT survey opens only in the assessment window.
 OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
+# False: fetch only the start URL and what shows on it (its pictures, stylesheets and frames), as
+# ``oitcheck inspect`` does for one page; no link is followed or checked and no soft-404 probe is sent.
+OITCHECK_FOLLOW_LINKS = True
 OITCHECK_PROGRESS = False
 OITCHECK_PROGRESS_INTERVAL = 2.0
 # Document extraction (oitcheck.extract.workers): separate processes with a time and memory limit per file.

@@ -139,7 +139,13 @@ def test_a_saved_homepage_shows_the_same_qr_and_items_as_its_audit(serve, tmp_pa
     linked = {(i["id"], i["url"].rsplit("/", 1)[-1]) for i in seen["items"] if "url" in i}
     assert linked == {("o12", "o12.html"), ("o3", "contact.html")}
 
-    _, report = audit(serve(tmp_path).url, tmp_path / "out")
+    server = serve(tmp_path)
+    online = inspect(server.url, "--allow-private")  # the same page fetched by the crawler: the same verdicts
+    assert online["eit"] == seen["eit"]
+    assert {(i["id"], i["url"].rsplit("/", 1)[-1]) for i in online["items"] if "url" in i} == linked
+    assert "/home_files/eit.png" in server.hits and "/o12.html" not in server.hits  # one page, no link followed
+
+    _, report = audit(server.url, tmp_path / "out")
     assert report["homepage"]["eit"]["url"] == EIT_URL and report["homepage"]["eit"]["via"] == "qr"
     for item_id, name in linked:
         item = next(i for i in report["items"] if i["id"] == item_id)

@@ -90,6 +90,7 @@ class SiteSpider(scrapy.Spider):
         self.assets: Quota
         self.max_frame_levels: int  # a frameset's frame may itself be a frameset
         self.max_probes: int
+        self.follow_links: bool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -106,6 +107,7 @@ class SiteSpider(scrapy.Spider):
         spider.assets = Quota(settings.getint("OITCHECK_HOMEPAGE_ASSETS"))
         spider.max_frame_levels = settings.getint("OITCHECK_MAX_FRAME_LEVELS")
         spider.max_probes = settings.getint("OITCHECK_MAX_PROBES")
+        spider.follow_links = settings.getbool("OITCHECK_FOLLOW_LINKS")
         spider.link_cache = link_cache_from(settings)
         if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
             spider.page_workers = ExtractionWorkers(WorkerLimits(
@@ -118,8 +120,9 @@ class SiteSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.seen.add(canonical(self.start_url))
         self.pages_scheduled = 1
-        yield self._request(self.start_url, "page", depth=0, homepage=True)
-        yield self._probe(self.start_url)
+        yield self._request(self.start_url, Role.PAGE, depth=0, homepage=True)
+        if self.follow_links:
+            yield self._probe(self.start_url)
 
     def _probe(self, url: str) -> scrapy.Request:
         """A request for a URL that cannot exist on ``url``'s host (GSA Site Scanning's 404 probe): a
@@ -189,7 +192,7 @@ class SiteSpider(scrapy.Spider):
             if not url.startswith(("http://", "https://")):
                 continue
             canon = canonical(url)
-            if canon in self.seen:
+            if canon in self.seen or (not self.follow_links and canon not in frames):
                 continue
             if any(p.search(url) for p in self.never_fetch):
                 continue
@@ -283,7 +286,7 @@ class SiteSpider(scrapy.Spider):
             if role == Role.PAGE and not external and self.is_internal(response.url):
                 for request in self.follow(page.links, page.images, homepage, frame):
                     yield request
-                if homepage or frame:  # the homepage's scripts: a broken one is a broken page for visitors
+                if (homepage or frame) and self.follow_links:  # the homepage's scripts: a broken one is a broken page for visitors
                     for url in page.scripts:
                         if self._take(url, self.assets):
                             yield self._cached(url) or self._request(url, Role.ASSET)
