@@ -286,7 +286,8 @@ class SiteSpider(scrapy.Spider):
             if role == Role.PAGE and not external and self.is_internal(response.url):
                 for request in self.follow(page.links, page.images, homepage, frame):
                     yield request
-                if (homepage or frame) and self.follow_links:  # the homepage's scripts: a broken one is a broken page for visitors
+                # The homepage's scripts: a broken one is a broken page for visitors.
+                if (homepage or frame) and self.follow_links:
                     for url in page.scripts:
                         if self._take(url, self.assets):
                             yield self._cached(url) or self._request(url, Role.ASSET)
