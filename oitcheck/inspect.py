@@ -103,8 +103,8 @@ def describe(crawl: CrawlResult, kind: str, source: str, checklist: str, as_of: 
     ctx = AuditContext(crawl=crawl, checklist=checklist_, year=ay, as_of=as_of,
                        candidates=collect(crawl, Matcher(checklist_), ay))
     eit = find_eit(ctx)  # the audit's own homepage rule: links, then QR codes in any picture, then text
-    if eit["found"]:
-        out["eit"] = {"found": True, "url": eit["url"], "via": eit["via"]}
+    if eit.found:
+        out["eit"] = {"found": True, "url": eit.found.url, "via": eit.found.via}
     elif kind in IMAGE_KINDS and (code := next((q["data"] for q in out["qr"] if EIT_URL.match(q["data"])), None)):
         out["eit"] = {"found": True, "url": code, "via": "qr"}
     if kind == "html" or kind in IMAGE_KINDS:

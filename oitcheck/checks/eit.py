@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.evidence import Candidate
-from oitcheck.checks.results import ComponentResult, ComponentState, Finding
+from oitcheck.checks.results import ComponentResult, ComponentState, EitSearch, EitSighting, Finding
 from oitcheck.records import PageRecord, ResourceRecord
 
 EIT_URL = re.compile(r"https?://itas\.nacc\.go\.th/go/eit/[A-Za-z0-9]{4,12}/?(?![\w/])", re.I)
@@ -29,34 +28,34 @@ EMBED_TAGS = (*FRAME_TAGS, "embed", "object")  # an <iframe src="qr.png"> or <ob
 MAX_FRAME_LEVELS = 2
 
 
-def find_eit(ctx: AuditContext) -> dict[str, Any]:
-    """``{"found", "url", "via", "wrong": [...]}`` for the homepage (contract: ``homepage.eit``).
+def find_eit(ctx: AuditContext) -> EitSearch:
+    """The EIT survey link on the homepage, and the survey addresses seen that lead elsewhere.
 
     The homepage here is what a visitor sees: the page and the site's pages shown in its frames. A link
     counts first, then a QR code (in a picture of any kind, an inline SVG, an embedded picture), then the
     address written in the text."""
     homepage = ctx.page(ctx.crawl.start_url)
-    found: dict[str, Any] = {"found": False, "url": None, "via": None, "wrong": []}
     if homepage is None:
-        return found
+        return EitSearch()
+    wrong: list[EitSighting] = []
     views = homepage_views(ctx, homepage)
     for view in views:
         for link in view.links:
             if EIT_URL.fullmatch(link.url.rstrip("/")) or EIT_URL.match(link.url):
-                return {**found, "found": True, "url": link.url, "via": "link"}
+                return EitSearch(EitSighting(link.url, "link"), tuple(wrong))
             if ITAS_URL.match(link.url):
-                found["wrong"].append({"url": link.url, "via": "link"})
+                wrong.append(EitSighting(link.url, "link"))
     for view in views:
         for image, data, hint in _qr_codes(ctx, view):
             if EIT_URL.match(data):
-                return {**found, "found": True, "url": data, "via": "qr", "image": image}
+                return EitSearch(EitSighting(data, "qr", image), tuple(wrong))
             if ITAS_URL.match(data) or EIT_HINT.search(hint):
-                found["wrong"].append({"url": data, "via": "qr", "image": image})
+                wrong.append(EitSighting(data, "qr", image))
     for view in views:
         text_match = EIT_URL.search(view.text)
         if text_match:
-            return {**found, "found": True, "url": text_match.group(0), "via": "text"}
-    return found
+            return EitSearch(EitSighting(text_match.group(0), "text"), tuple(wrong))
+    return EitSearch(None, tuple(wrong))
 
 
 def homepage_views(ctx: AuditContext, homepage: PageRecord) -> list[PageRecord]:
@@ -104,16 +103,16 @@ class EitCheck(ComponentCheck):
     def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
         eit = find_eit(ctx)
         home = ctx.crawl.start_url
-        if eit["found"]:
-            found = Candidate(item.id, eit["url"], eit["via"], eit["url"], 0, 0)
+        if eit.found:
+            found = Candidate(item.id, eit.found.url, eit.found.via, eit.found.url, 0, 0)
             return ComponentResult(component, ComponentState.OK, [found])
         result = ComponentResult(component, ComponentState.FAIL)
-        if eit["wrong"]:
-            wrong = eit["wrong"][0]
-            picture = wrong.get("image") or ""
+        if eit.wrong:
+            wrong = eit.wrong[0]
+            picture = wrong.image or ""
             where = picture if picture.startswith(("http://", "https://")) else home  # not "inline-svg"
-            result.findings.append(Finding("qr_wrong_target", ctx.message("qr_wrong_target", url=wrong["url"]),
-                                           url=where, extra={"target": wrong["url"]}))
+            result.findings.append(Finding("qr_wrong_target", ctx.message("qr_wrong_target", url=wrong.url),
+                                           url=where, extra={"target": wrong.url}))
         else:
             result.findings.append(Finding("qr_missing", ctx.message("qr_missing"), url=home))
         return result

@@ -36,10 +36,8 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
                        candidates=collect(crawl, Matcher(checklist), year))
     results = [evaluate_item(ctx, item) for item in checklist.items]
-    eit = find_eit(ctx)
-    eit.pop("wrong", None)
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
-                        scores=scores(checklist, results), eit=eit,
+                        scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
                         links=summarise_links(crawl, ctx.link_state, checklist.messages), crawl=crawl_summary(crawl))
 

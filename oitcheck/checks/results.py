@@ -119,6 +119,33 @@ class LinksSummary:
 
 
 @dataclass(frozen=True)
+class EitSighting:
+    """An EIT survey address seen on the homepage: as a link, in a QR code (``image``: which picture) or as
+    text."""
+
+    url: str
+    via: str
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class EitSearch:
+    """The homepage's EIT survey link, and the itas.nacc.go.th addresses seen that lead somewhere else."""
+
+    found: EitSighting | None = None
+    wrong: tuple[EitSighting, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's ``homepage.eit``."""
+        if self.found is None:
+            return {"found": False, "url": None, "via": None}
+        data: dict[str, Any] = {"found": True, "url": self.found.url, "via": self.found.via}
+        if self.found.image:
+            data["image"] = self.found.image
+        return data
+
+
+@dataclass(frozen=True)
 class OcrSummary:
     status: str  # ok, no_tesseract, no_thai, disabled
     pages: int = 0
@@ -144,7 +171,7 @@ class AuditOutcome:
     as_of: date
     items: list[ItemResult]
     scores: dict[str, float | None]
-    eit: dict[str, Any]
+    eit: EitSearch
     homepage: Dated
     links: LinksSummary
     crawl: CrawlSummary

@@ -47,7 +47,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
         "subs": checklist.subs,
         "indicators": checklist.indicators,
         "links": links_json(outcome.links),
-        "homepage": {"eit": outcome.eit, "newest_date": iso(outcome.homepage.newest),
+        "homepage": {"eit": outcome.eit.to_json(), "newest_date": iso(outcome.homepage.newest),
                      "newest_date_source": outcome.homepage.source or None},
         "measures": measures(outcome.items, outcome.year),
     }

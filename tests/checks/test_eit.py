@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oitcheck.checks.eit import find_eit
-from oitcheck.checks.results import ComponentState
+from oitcheck.checks.results import ComponentState, EitSearch, EitSighting
 from oitcheck.records import Image, QrCode
 from tests.checks.records import HOME, at, codes, context, home, link, page, picture, run_check, site
 
@@ -26,18 +26,18 @@ def test_a_qr_code_in_a_homepage_picture_is_ok() -> None:
     crawl = site(home(images=[Image(url=QR_PICTURE, alt="QR Code")]), picture(QR_PICTURE, EIT))
     result = run_check(crawl, "o4", "eit")
     assert result.state == ComponentState.OK
-    assert find_eit(context(crawl)) == {"found": True, "url": EIT, "via": "qr", "image": QR_PICTURE, "wrong": []}
+    assert find_eit(context(crawl)) == EitSearch(found=EitSighting(EIT, "qr", QR_PICTURE))
 
 
 def test_an_inline_svg_qr_code_is_ok() -> None:
     crawl = site(replace(home(), qr=(QrCode(image="inline-svg", data=f" {EIT} "),)))
-    assert find_eit(context(crawl))["via"] == "qr"
+    assert find_eit(context(crawl)).found.via == "qr"
     assert run_check(crawl, "o4", "eit").state == ComponentState.OK
 
 
 def test_the_survey_address_written_on_the_homepage_is_ok() -> None:
     crawl = site(home(main_text=f"ร่วมตอบแบบวัด EIT ได้ที่ {EIT} ขอบคุณครับ"))
-    assert find_eit(context(crawl))["via"] == "text"
+    assert find_eit(context(crawl)).found.via == "text"
     assert run_check(crawl, "o4", "eit").state == ComponentState.OK
 
 
