@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 
 from oitcheck.extract.dates import scan
@@ -66,6 +66,3 @@ def older_than_previous_year(years: set[int], ay: int) -> bool:
     """Evidence naming years, all before AY-1, is out of date (spec: date currency)."""
     return bool(years) and max(years) < ay - 1
 
-
-def iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value else None

@@ -18,7 +18,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from oitcheck.checks.messages import Messages
 from oitcheck.extract.dates import format_thai_date
 
-STATUS_TH = {"pass": "ผ่าน", "partial": "ผ่านบางส่วน", "fail": "ไม่ผ่าน", "unknown": "ตรวจสอบไม่ได้"}
 CSV_COLUMNS = ["id", "sub", "title", "status", "status_th", "score", "evidence_url", "evidence_via", "depth",
                "findings", "messages", "recommendation"]
 
@@ -36,7 +35,6 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["href"] = safe_href
     env.filters["thai_date"] = _thai_date
-    env.globals["STATUS_TH"] = STATUS_TH
     return env
 
 
@@ -51,7 +49,7 @@ def _thai_date(value: Any) -> str:
 def render_html(report: dict[str, Any], labels: Messages) -> str:
     """The staff report, worded by the checklist the audit used (``labels``)."""
     return environment().get_template("report.html.j2").render(
-        r=report, status_th=labels.section("status") or STATUS_TH, soft_th=labels.section("soft_404_reasons"))
+        r=report, status_th=labels.section("status"), soft_th=labels.section("soft_404_reasons"))
 
 
 def _cell(value: Any) -> Any:
@@ -61,7 +59,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def render_csv(report: dict[str, Any]) -> str:
+def render_csv(report: dict[str, Any], labels: Messages) -> str:
+    """One row per item, for Excel (UTF-8 with a BOM), with the status in the checklist's Thai words."""
+    status_th = labels.section("status")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -69,7 +69,7 @@ def render_csv(report: dict[str, Any]) -> str:
         best = item["evidence"][0] if item["evidence"] else {}
         writer.writerow({key: _cell(value) for key, value in {
             "id": item["id"].upper(), "sub": item["sub"], "title": item["title"], "status": item["status"],
-            "status_th": STATUS_TH.get(item["status"], item["status"]),
+            "status_th": status_th.get(item["status"], item["status"]),
             "score": "" if item["score"] is None else item["score"],
             "evidence_url": best.get("url", ""), "evidence_via": best.get("via", ""),
             "depth": "" if best.get("depth") is None else best.get("depth"),
@@ -92,7 +92,7 @@ def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dic
     contents = {
         "report.json": json.dumps(report, ensure_ascii=False, indent=2) + "\n",
         "report.html": render_html(report, labels),
-        "report.csv": render_csv(report),
+        "report.csv": render_csv(report, labels),
     }
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
