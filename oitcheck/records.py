@@ -5,8 +5,8 @@ The spider turns each response into one record (``PageRecord`` for a parsed HTML
 a URL that cannot exist). Later stages read them and never change them: a pipeline that adds facts
 (document text, QR codes) returns a new record with ``dataclasses.replace``.
 
-Records cross process boundaries (parse workers, the link cache), so each has ``to_dict`` /
-``from_dict`` with the same plain-JSON shape the dicts they replaced had.
+Records are kept between runs (the link cache) as plain JSON: ``to_dict`` writes the shape the dicts
+they replaced had, and ``from_dict`` reads it (and the facts the parse and document workers return).
 """
 
 from __future__ import annotations
@@ -124,10 +124,6 @@ class DocumentFacts:
     dates: tuple[str, ...] = ()
     sheets: tuple[Mapping[str, Any], ...] = ()  # table shapes of a spreadsheet, DOCX or CSV
 
-    @property
-    def readable(self) -> bool:
-        return self.quality in (Quality.OK, Quality.OCR)
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DocumentFacts:
         ocr = data.get("ocr")
@@ -136,11 +132,6 @@ class DocumentFacts:
                    error=data.get("error"), cause=data.get("cause"), modified=data.get("modified"),
                    ocr=OcrRun(**ocr) if ocr else None, years=tuple(data.get("years") or ()),
                    dates=tuple(data.get("dates") or ()), sheets=tuple(data.get("sheets") or ()))
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["quality"] = str(self.quality)
-        return data
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,10 +147,6 @@ class Fetch:
     content_type: str | None = None
     last_modified: str | None = None
     cached: bool = False  # another host's link taken from the link cache, not fetched this run
-
-    @property
-    def is_page(self) -> bool:
-        return False
 
     @property
     def where(self) -> str:
@@ -188,10 +175,6 @@ class PageRecord(Fetch):
     stylesheets: tuple[str, ...] = ()
     scripts: tuple[str, ...] = ()  # kept for the homepage only (its scripts are checked)
     svgs: tuple[str, ...] = ()  # inline <svg> markup that may be a QR code (homepage only, until decoded)
-
-    @property
-    def is_page(self) -> bool:
-        return True
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PageRecord:
