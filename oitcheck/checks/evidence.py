@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from oitcheck.checks.matching import Match, Matcher
+from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import clean_space
 from oitcheck.net import canonical as key
 from oitcheck.records import CrawlResult, Link, PageRecord
 
-ITA_SECTION = re.compile(r"\b(ita|oit)\b|คุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.I)
+ITA_SECTION = pattern("ita_section")
 
 
 @dataclass
@@ -139,8 +140,7 @@ def _placement_rank(candidate: Candidate) -> tuple[int, int, int]:
 
 
 # Link texts that say nothing about their target; the item is named by the row, caption or heading.
-GENERIC_LINK = re.compile(r"คลิก(ที่นี่)?|ลิง[ค์ก์]|ข้อมูล|เปิด|ดู|รายละเอียด|ดาวน์โหลด|โหลด|อ่านต่อ|เพิ่มเติม|ไฟล์|เอกสาร|"
-                          r"แนบ|ที่นี่|download|view|more|link|url|click|here|file|pdf|xlsx?|docx?|[\W\d_]", re.I)
+GENERIC_LINK = pattern("generic_link", r"[\W\d_]")
 MAX_CAPTION_CHARS = 120
 
 

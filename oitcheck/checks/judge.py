@@ -6,14 +6,13 @@ remains; the chosen evidence is then checked for placement, currency and readabi
 
 from __future__ import annotations
 
-import re
-
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import older_than_previous_year
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.matching import contains_any
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
+from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import is_picture
 from oitcheck.extract.thai import normalise
 from oitcheck.fiscal import year_rule_satisfied
@@ -60,8 +59,7 @@ def _without(text: str, phrases: tuple[str, ...]) -> str:
     return flat
 
 
-PLACEHOLDER = re.compile(r"อยู่ระหว่าง(การ)?(ปรับปรุง|จัดทำ|ดำเนินการ|รวบรวม|พัฒนา)|ยังไม่มีข้อมูล|coming soon|"
-                         r"under construction|รอการปรับปรุง", re.I)
+PLACEHOLDER = pattern("placeholder")
 PLACEHOLDER_CHARS = 300
 PENDING_REACH = 60
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from oitcheck.checks.messages import Messages
 from oitcheck.checks.results import LinkEntry, LinksSummary
+from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import page_words
 from oitcheck.net import canonical
 from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord
@@ -21,8 +22,7 @@ LinkStates = Callable[[str], tuple[LinkState, str]]
 
 BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable"}
 UNDECIDED_ERRORS = {"robots", "private_address"}
-NOT_FOUND = re.compile(r"ไม่พบหน้า|ไม่พบเพจ|หน้าที่คุณ(ค้นหา|ต้องการ)ไม่|page not found|\bnot found\b|"
-                       r"\b404\b.{0,20}(not found|ไม่พบ)|(error|ข้อผิดพลาด)\s*404|ไม่มีหน้านี้|ไม่พบไฟล์", re.I)
+NOT_FOUND = pattern("not_found")
 SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
 HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage
 MAX_FOUND_ON = 20
