@@ -9,32 +9,23 @@ from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
+from oitcheck.checks.vocabulary import alternation, pattern, patterns
 from oitcheck.extract.html import is_picture
 from oitcheck.extract.thai import thai_digits_to_arabic
 from oitcheck.records import Image, PageRecord, Record
 
 PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-NAME = re.compile(r"(นาย|นางสาว|นาง|น\.ส\.|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พ\.ต\.|พล\.|ร\.ต\.|จ\.ส\.|mr\.|mrs\.|ms\.)"
-                  r"\s*[\u0e01-\u0e2e]", re.I)
-POSITION = re.compile(r"นายก|ปลัด|ผู้อำนวยการ|ผอ\.|หัวหน้า|ผู้ว่าราชการ|ประธาน|อธิการ|ผู้บริหาร|ผู้บังคับ|"
-                      r"รองนายก|เลขานุการ|ผู้กำกับ|สาธารณสุข|นายอำเภอ|กำนัน|director|chief")
-ADDRESS = re.compile(r"(หมู่|ม\.|ถนน|ถ\.|ตำบล|ต\.|แขวง|อำเภอ|อ\.|เขต|จังหวัด|จ\.)")
+NAME = re.compile(f"({alternation('name_titles')})" r"\s*[\u0e01-\u0e2e]", re.I)
+POSITION = pattern("positions", flags=re.NOFLAG)
+ADDRESS = re.compile(f"({alternation('address_words')})")
 POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")
-MAP = re.compile(r"แผนที่|google\.[a-z.]+/maps|maps\.google|goo\.gl/maps|map", re.I)
-TWO_WAY = re.compile(r"ถาม[\s-]*ตอบ|q\s*&\s*a|webboard|เว็บบอร์ด|กระดาน|แชท|chat|messenger|line\s*(oa|official)|"
-                     r"แบบฟอร์มติดต่อ|ติดต่อสอบถาม|แสดงความคิดเห็น|รับฟังความคิดเห็น|contact form", re.I)
-SERVICE_FIELDS = {  # the fields of a citizen service manual (o9)
-    "steps": re.compile(r"ขั้นตอน"),
-    "duration": re.compile(r"ระยะเวลา"),
-    "fee": re.compile(r"ค่าธรรมเนียม|ค่าบริการ"),
-    "documents": re.compile(r"เอกสาร|หลักฐาน"),
-    "channel": re.compile(r"ช่องทาง|สถานที่|ติดต่อ"),
-}
+MAP = pattern("map")
+TWO_WAY = pattern("two_way")
+SERVICE_FIELDS = patterns("service_fields")  # the fields of a citizen service manual (o9)
 # A titled name followed closely by a position: "นายสมชาย ใจดี นายกเทศมนตรี".
-PERSON = re.compile(r"(?P<name>(?:นาย|นางสาว|นาง|ว่าที่ร้อยตรี|ว่าที่ ร\.ต\.|ดร\.)\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)"
-                    r"[^\u0e01-\u0e4e]{0,12}(?:ตำแหน่ง\s*)?(?:นายก|รองนายก|ปลัด|รองปลัด|ผู้อำนวยการ|หัวหน้าสำนัก"
-                    r"|ผู้ว่าราชการ|รองผู้ว่าราชการ|นายอำเภอ|ประธาน|ผอ\.)")
+PERSON = re.compile(f"(?P<name>(?:{alternation('person_titles')})" r"\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)"
+                    r"[^\u0e01-\u0e4e]{0,12}(?:ตำแหน่ง\s*)?" f"(?:{alternation('person_positions')})")
 MAX_PAGES_COMPARED = 6
 _NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
 
@@ -86,8 +77,8 @@ def present_elements(record: Record | None, text: str) -> set[str]:
         found.add("map")
     if TWO_WAY.search(text) or (page and page.forms):
         found.add("two_way")
-    for element, pattern in SERVICE_FIELDS.items():
-        if pattern.search(text):
+    for element, field_words in SERVICE_FIELDS.items():
+        if field_words.search(text):
             found.add(element)
     return found
 
