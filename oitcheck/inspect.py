@@ -120,7 +120,7 @@ def describe(crawl: CrawlResult, kind: str, source: str, checklist: str, as_of: 
     newest, source = record_date(record, as_of)
     out["newest_date"] = {"date": newest.isoformat() if newest else None, "source": source or None,
                           "age_days": (as_of - newest).days if newest else None}
-    out["items"] = _items(ctx, source_url=crawl.start_url)
+    out["items"] = _items(ctx)
     return out
 
 
@@ -191,7 +191,7 @@ def _mention_json(m: Mention) -> dict[str, Any]:
     return entry
 
 
-def _items(ctx: AuditContext, source_url: str) -> list[dict[str, Any]]:
+def _items(ctx: AuditContext) -> list[dict[str, Any]]:
     """Items the page or file would be matched to, by the audit's own matching (its title and headings, a
     document's opening text, and each link with its row, caption or heading), with the years each names
     and the verdict of the item's year rules for the assessment year."""
