@@ -102,7 +102,6 @@ def test_interrupted_audit_writes_nothing(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
     from tests.support.server import SiteServer
 
@@ -115,11 +114,8 @@ def test_interrupted_audit_writes_nothing(tmp_path):
     with SiteServer(site) as server:
         child = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit", server.url, "--allow-private", "--out",
                                   str(out), "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(600):  # wait (60 s at most) until the crawl is under way: a page was asked for
-            if any(path.startswith("/p") for path in server.hits) or child.poll() is not None:
-                break
-            time.sleep(0.1)
-        assert child.poll() is None and any(path.startswith("/p") for path in server.hits)
+        assert server.wait_for("/p")  # the crawl is under way: a page was asked for
+        assert child.poll() is None
         child.send_signal(signal.SIGINT)
         _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130 and "interrupted" in stderr

@@ -12,7 +12,7 @@ from oitcheck.checks.links import link_state
 from oitcheck.checks.messages import Messages
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import normalise
-from oitcheck.records import CrawlResult, LinkState, PageRecord, Record, ResourceRecord
+from oitcheck.records import CrawlResult, LinkState, PageRecord, Record, ResourceRecord, body_text
 
 
 @dataclass
@@ -80,10 +80,10 @@ class AuditContext:
 
 def target_texts(record: Record | None) -> tuple[str, str]:
     """(title and headings, body text) of a fetched page or document."""
-    if isinstance(record, ResourceRecord):
-        doc = record.doc
-        return (doc.title, doc.text) if doc else ("", "")
     if record is None:
         return "", ""
-    headings = " ".join(h.text for h in record.headings[:8])
-    return f"{record.title} {headings}", record.main_text
+    if isinstance(record, ResourceRecord):
+        title = record.doc.title if record.doc else ""
+    else:
+        title = f"{record.title} {' '.join(h.text for h in record.headings[:8])}"
+    return title, body_text(record)

@@ -60,7 +60,7 @@ class _Traffic:
     """What a server was asked, shared by its handler threads."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         self.hits: dict[str, list[Hit]] = {}
         self.in_flight = 0
         self.max_in_flight = 0
@@ -72,6 +72,7 @@ class _Traffic:
             hits.append(Hit(method, time.monotonic()))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.lock.notify_all()
             return len(hits)
 
     def leave(self) -> None:
@@ -245,6 +246,12 @@ class SiteServer(StaticServer):
         """Path -> the requests it received, in order (a snapshot)."""
         with self.traffic.lock:
             return {path: list(hits) for path, hits in self.traffic.hits.items()}
+
+    def wait_for(self, prefix: str, limit: float = 60.0) -> bool:
+        """Block until a path starting with ``prefix`` was asked for (a state, not a time); False when
+        ``limit`` seconds passed first, so a broken crawler fails the test instead of hanging it."""
+        with self.traffic.lock:
+            return self.traffic.lock.wait_for(lambda: any(p.startswith(prefix) for p in self.traffic.hits), limit)
 
     @property
     def max_in_flight(self) -> int:
