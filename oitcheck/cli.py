@@ -35,6 +35,26 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (no limit) or more seconds")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (no limit) or more")
+    return value
+
+
 def _score(text: str) -> float:
     try:
         value = float(text)
@@ -69,6 +89,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="links to other hosts that worked are checked again after this many days "
                              f"(default {defaults.OITCHECK_LINK_CACHE_DAYS:g}; 0: every run); broken ones are always "
                              "checked again")
+    parser.add_argument("--time-limit", type=_seconds, default=defaults.OITCHECK_TIME_LIMIT, metavar="SECONDS",
+                        help="stop crawling after this many seconds and report what was read "
+                             f"(default {defaults.OITCHECK_TIME_LIMIT:g}; 0: no limit)")
+    parser.add_argument("--host-requests", type=_count, default=defaults.OITCHECK_HOST_MAX_REQUESTS, metavar="N",
+                        help="links checked per other host (default "
+                             f"{defaults.OITCHECK_HOST_MAX_REQUESTS}; 0: no limit); the rest are reported unchecked")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
 
 
@@ -104,7 +130,8 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
     return CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, allow_private=args.allow_private,
                         progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose,
                         ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir,
-                        link_cache_days=args.recheck_after, insecure_tls=args.insecure_tls)
+                        link_cache_days=args.recheck_after, insecure_tls=args.insecure_tls,
+                        time_limit=args.time_limit, host_max_requests=args.host_requests)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +215,20 @@ def _folder_name(url: str) -> str:
     return (parts.hostname or "site") + (f"_{parts.port}" if parts.port else "")
 
 
+def _budget_note(budget: str, crawl: dict) -> str:
+    """One line per budget the audit reached, saying what it left out and which option raises it."""
+    hosts = ", ".join(f"{s['host']} ({s['links']})" for s in crawl.get("skipped", ()) if s["budget"] == budget)
+    return {
+        "max_pages": f"page cap reached: {crawl['beyond_cap']} more pages only checked, {crawl['not_fetched']} links "
+                     "not fetched; raise --max-pages for a complete audit",
+        "time_limit": f"time limit reached: {crawl.get('unfinished', 0)} links not fetched; items without evidence "
+                      "are unknown, not fail; raise --time-limit for a complete audit",
+        "host_requests": f"links not checked past --host-requests per other host: {hosts}",
+        "host_bytes": f"links not checked after a host's download budget: {hosts}",
+        "slow_host": f"links not checked on hosts that stopped answering: {hosts}",
+    }.get(budget, budget)
+
+
 def print_summary(report: dict, paths: dict[str, Path]) -> None:
     counts = {s: sum(1 for i in report["items"] if i["status"] == s) for s in ("pass", "partial", "fail", "unknown")}
     oit = report["scores"]["oit"]
@@ -196,8 +237,7 @@ def print_summary(report: dict, paths: dict[str, Path]) -> None:
           f"(pass {counts['pass']}, partial {counts['partial']}, fail {counts['fail']}, unknown {counts['unknown']}); "
           f"{crawl['pages']} pages, {crawl['documents']} documents in {crawl['duration_s']}s; "
           f"{len(report['links']['broken'])} broken links")
-    if crawl.get("truncated"):
-        print(f"note: page cap reached: {crawl['beyond_cap']} more pages only checked, {crawl['not_fetched']} links "
-              "not fetched; raise --max-pages for a complete audit", file=sys.stderr)
+    for budget in crawl.get("truncated_by", ()):
+        print(f"note: {_budget_note(budget, crawl)}", file=sys.stderr)
     for path in paths.values():
         print(path)

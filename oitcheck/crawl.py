@@ -16,8 +16,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from oitcheck import settings as default_settings
+from oitcheck.budgets import skips_from
 from oitcheck.errors import CrawlFailed
-from oitcheck.records import CrawlResult, PageRecord, ProbeRecord, ResourceRecord
+from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -38,6 +39,8 @@ class CrawlOptions:
     link_cache_days: float = default_settings.OITCHECK_LINK_CACHE_DAYS
     insecure_tls: bool = default_settings.OITCHECK_INSECURE_TLS  # read pages behind bad certificates (reported)
     follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
+    time_limit: float = default_settings.OITCHECK_TIME_LIMIT  # whole crawl, seconds (0: none)
+    host_max_requests: int = default_settings.OITCHECK_HOST_MAX_REQUESTS  # links checked per other host
 
 
 def build_settings(options: CrawlOptions) -> Settings:
@@ -57,6 +60,8 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_LINK_CACHE_DAYS": options.link_cache_days,
         "OITCHECK_INSECURE_TLS": options.insecure_tls,
         "OITCHECK_FOLLOW_LINKS": options.follow_links,
+        "CLOSESPIDER_TIMEOUT": options.time_limit,
+        "OITCHECK_HOST_MAX_REQUESTS": options.host_max_requests,
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")
@@ -77,6 +82,11 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
         result.finish_reason = reason
         result.beyond_cap = getattr(spider, "checks_scheduled", 0)
         result.not_fetched = getattr(spider, "not_fetched", 0)
+        stats = crawler.stats
+        result.skipped = skips_from(stats)
+        if reason == TIME_LIMIT_REASON and stats is not None:  # what the scheduler still held
+            pending = (stats.get_value("scheduler/enqueued") or 0) - (stats.get_value("scheduler/dequeued") or 0)
+            result.unfinished = max(0, pending)
 
     process = CrawlerProcess(build_settings(options))
     crawler = process.create_crawler(SiteSpider)

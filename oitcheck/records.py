@@ -49,6 +49,19 @@ class LinkState(StrEnum):
         return self in (LinkState.BROKEN, LinkState.SOFT_404)
 
 
+class Budget(StrEnum):
+    """A limit that ended a crawl early or left links unchecked (report: ``crawl.truncated_by``).
+
+    Nightly runs meet sites nobody controls; each limit keeps one of them from taking the whole night, and
+    the report names the ones that were reached so a short audit never passes for a complete one."""
+
+    MAX_PAGES = "max_pages"  # --max-pages: later pages only checked, or not fetched at all
+    TIME_LIMIT = "time_limit"  # --time-limit: the crawl stopped before it had read everything
+    HOST_REQUESTS = "host_requests"  # links to one other host past its request quota: not checked
+    HOST_BYTES = "host_bytes"  # one other host sent its byte quota: its further links not checked
+    SLOW_HOST = "slow_host"  # another host that stopped answering: its further links not waited for
+
+
 class Quality(StrEnum):
     """How well a document's text could be read."""
 
@@ -263,6 +276,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Scrapy's CloseSpider extension ends a crawl past CLOSESPIDER_TIMEOUT (our --time-limit) with this reason.
+TIME_LIMIT_REASON = "closespider_timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """Links to one host that a budget left unchecked (never fetched, so neither working nor broken)."""
+
+    host: str
+    budget: Budget
+    links: int
+
+
 @dataclass
 class CrawlResult:
     """Everything the crawl saw: parsed pages and every other fetch, keyed by canonical URL."""
@@ -276,6 +302,8 @@ class CrawlResult:
     not_fetched: int = 0  # links past every cap: not even checked
     probes: dict[str, ProbeRecord] = field(default_factory=dict)  # host -> its answer to an impossible URL
     tls_problems: dict[str, str] = field(default_factory=dict)  # host -> why its certificate is bad (--insecure-tls)
+    skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
+    unfinished: int = 0  # requests still waiting when the time limit ended the crawl
 
     def __post_init__(self) -> None:
         self._index: dict[str, Record] | None = None
@@ -314,6 +342,22 @@ class CrawlResult:
     @property
     def homepage(self) -> Record | None:
         return self.lookup(self.start_url)
+
+    @property
+    def budgets_hit(self) -> tuple[Budget, ...]:
+        """The budgets this crawl reached, in the order of ``Budget``."""
+        hit = {skip.budget for skip in self.skipped}
+        if self.beyond_cap or self.not_fetched:
+            hit.add(Budget.MAX_PAGES)
+        if self.finish_reason == TIME_LIMIT_REASON:
+            hit.add(Budget.TIME_LIMIT)
+        return tuple(budget for budget in Budget if budget in hit)
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the crawl stopped before it had followed every link it meant to: what it did not find may
+        still be on the site."""
+        return Budget.TIME_LIMIT in self.budgets_hit
 
     @property
     def errors(self) -> int:

@@ -73,6 +73,7 @@ DOWNLOADER_MIDDLEWARES = {
     "oitcheck.middlewares.PrivateAddressMiddleware": 50,
     "oitcheck.middlewares.CertificateCheckMiddleware": 580,
     "oitcheck.slots.AddressSlotMiddleware": 60,
+    "oitcheck.budgets.HostBudgetMiddleware": 70,  # sees timeouts after the retries (550) gave up
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "oitcheck.middlewares.PoliteRetryMiddleware": 550,
     "oitcheck.middlewares.HeadFallbackMiddleware": 560,  # after redirects (600) are followed, before retries
@@ -141,3 +142,15 @@ OITCHECK_LINK_CACHE_DAYS = 7.0
 OITCHECK_HEAD_FALLBACK_CODES = [400, 403, 404, 405, 501]
 OITCHECK_RETRY_BACKOFF = 0.5
 OITCHECK_RETRY_AFTER_MAX = 30.0
+
+# Budgets (oitcheck.budgets): what one audit may cost, so a hostile or broken site cannot take the whole night.
+# What a budget leaves unread is named in the report (crawl.truncated_by, crawl.skipped); items it leaves
+# undecided are "unknown", never "fail".
+# Whole-crawl wall time in seconds (Scrapy's CLOSESPIDER_TIMEOUT; 0: none). Downloads and document reads in
+# progress when it ends still finish, each within DOWNLOAD_TIMEOUT and OITCHECK_DOCUMENT_SECONDS.
+OITCHECK_TIME_LIMIT = 2 * 3600.0
+# Per other host (the agency's own site is bounded by the page cap and the time limit): links checked, bytes
+# downloaded, and timeouts in a row after which the host is not asked again (0: no limit).
+OITCHECK_HOST_MAX_REQUESTS = 200
+OITCHECK_HOST_MAX_BYTES = 100 * 1024 * 1024
+OITCHECK_SLOW_HOST_TIMEOUTS = 2

@@ -20,14 +20,18 @@ from oitcheck.checks.links import summarise_links
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.results import (
     AuditOutcome,
+    ComponentResult,
+    ComponentState,
     CrawlSummary,
     Dated,
+    Finding,
     ItemResult,
     ItemStatus,
     OcrSummary,
+    Severity,
 )
 from oitcheck.extract.ocr import ocr_status
-from oitcheck.records import CrawlResult
+from oitcheck.records import Budget, CrawlResult
 
 EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 
@@ -45,6 +49,8 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -
 def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
     registry = checks()
     components = [registry[component.check].check(ctx, item, component) for component in item.components]
+    if ctx.crawl.cut_short:
+        components = [undecided(ctx, c) for c in components]
     credits = [c.credit for c in components]
     if any(c is None for c in credits):
         status, score = ItemStatus.UNKNOWN, None
@@ -62,6 +68,18 @@ def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
     dates = {c.url: Dated(*record_date(ctx.record(c.url), ctx.as_of)) for c in evidence[:EVIDENCE_SHOWN]}
     return ItemResult(item=item, status=status, score=score, components=components, evidence=evidence,
                       findings=findings, dates=dates)
+
+
+def undecided(ctx: AuditContext, result: ComponentResult) -> ComponentResult:
+    """A component failed for want of evidence, in a crawl a budget stopped early, is ``unknown``: the evidence
+    may sit on the pages the crawl never reached. Evidence that was found and failed (wrong year, broken
+    link, missing elements) stays a failure."""
+    if result.state != ComponentState.FAIL or result.evidence or any(f.code != "missing" for f in result.findings):
+        return result
+    reason = ctx.messages.section("budgets").get(str(Budget.TIME_LIMIT), str(Budget.TIME_LIMIT))
+    finding = Finding("unknown", ctx.message("unknown", component=result.component.title, reason=reason),
+                      severity=Severity.INFO)
+    return ComponentResult(result.component, ComponentState.UNKNOWN, findings=[finding])
 
 
 def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float | None]:
@@ -87,4 +105,5 @@ def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
                      not_read=sum(1 for run in runs if not run.pages))
     return CrawlSummary(pages=len(crawl.pages), documents=sum(1 for r in crawl.resources if r.doc is not None),
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
-                        not_fetched=crawl.not_fetched, ocr=ocr)
+                        not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
+                        skipped=crawl.skipped, unfinished=crawl.unfinished)

@@ -16,12 +16,12 @@ from oitcheck.checks.results import LinkEntry, LinksSummary
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import page_words
 from oitcheck.net import canonical
-from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord
+from oitcheck.records import Budget, CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord
 
 LinkStates = Callable[[str], tuple[LinkState, str]]
 
 BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable"}
-UNDECIDED_ERRORS = {"robots", "private_address"}
+UNDECIDED_ERRORS = {"robots", "private_address", *(str(budget) for budget in Budget)}  # not fetched
 NOT_FOUND = pattern("not_found")
 SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
 HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage

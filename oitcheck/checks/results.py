@@ -14,6 +14,7 @@ from typing import Any
 
 from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.evidence import Candidate
+from oitcheck.records import Budget, Skip
 
 
 class ComponentState(StrEnum):
@@ -162,6 +163,9 @@ class CrawlSummary:
     beyond_cap: int
     not_fetched: int
     ocr: OcrSummary
+    truncated_by: tuple[Budget, ...] = ()  # the budgets reached, in the order of Budget
+    skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
+    unfinished: int = 0  # requests still waiting when the time limit ended the crawl
 
 
 @dataclass

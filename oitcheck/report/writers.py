@@ -49,7 +49,8 @@ def _thai_date(value: Any) -> str:
 def render_html(report: dict[str, Any], labels: Messages) -> str:
     """The staff report, worded by the checklist the audit used (``labels``)."""
     return environment().get_template("report.html.j2").render(
-        r=report, status_th=labels.section("status"), soft_th=labels.section("soft_404_reasons"))
+        r=report, status_th=labels.section("status"), soft_th=labels.section("soft_404_reasons"),
+        budget_th=labels.section("budgets"))
 
 
 def _cell(value: Any) -> Any:

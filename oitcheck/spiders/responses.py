@@ -28,6 +28,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
+from oitcheck.budgets import BudgetRefused
 from oitcheck.extract.documents import kind_from_url, sniff_kind
 from oitcheck.middlewares import PrivateAddressRefused
 from oitcheck.records import ResourceRecord
@@ -82,6 +83,8 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     detail = str(failure.value).splitlines()[0][:300] if str(failure.value) else type(failure.value).__name__
     if failure.check(PrivateAddressRefused):
         return "private_address", detail
+    if failure.check(BudgetRefused):
+        return str(failure.value.budget), detail
     if failure.check(DNSLookupError, CannotResolveHostError):
         return "dns", detail
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):

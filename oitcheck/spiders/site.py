@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from oitcheck.budgets import HostQuota
 from oitcheck.extract.css import css_pictures, page_names, selector_used
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
 from oitcheck.extract.html import page_words, parse_page
@@ -91,6 +92,7 @@ class SiteSpider(scrapy.Spider):
         self.max_frame_levels: int  # a frameset's frame may itself be a frameset
         self.max_probes: int
         self.follow_links: bool
+        self.host_requests: HostQuota  # links checked per other host (oitcheck.budgets)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -109,6 +111,7 @@ class SiteSpider(scrapy.Spider):
         spider.max_probes = settings.getint("OITCHECK_MAX_PROBES")
         spider.follow_links = settings.getbool("OITCHECK_FOLLOW_LINKS")
         spider.link_cache = link_cache_from(settings)
+        spider.host_requests = HostQuota(settings.getint("OITCHECK_HOST_MAX_REQUESTS"), crawler)
         if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
             spider.page_workers = ExtractionWorkers(WorkerLimits(
                 workers=1, seconds=settings.getfloat("OITCHECK_PAGE_SECONDS"),
@@ -196,6 +199,8 @@ class SiteSpider(scrapy.Spider):
                 continue
             if any(p.search(url) for p in self.never_fetch):
                 continue
+            if not self.is_internal(url) and not self.host_requests.take(url):
+                continue  # past the other host's quota: counted as skipped, reported
             kind = kind_from_url(url)
             if kind in DOCUMENT_KINDS or kind in IMAGE_KINDS:
                 if self.documents_scheduled >= self.max_documents:
