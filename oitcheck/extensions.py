@@ -10,6 +10,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from oitcheck.records import PageRecord, ResourceRecord
+
 
 class ProgressLine:
     """Prints ``crawling: N pages, M documents, E errors`` to stderr at most every few seconds.
@@ -34,12 +36,11 @@ class ProgressLine:
         return ext
 
     def item_scraped(self, item: object, response: Response | None = None, spider: object = None) -> None:
-        kind = type(item).__name__
-        if kind == "PageItem":
+        if isinstance(item, PageRecord):
             self.pages += 1
-        elif getattr(item, "get", None) and item.get("error"):  # type: ignore[union-attr]
+        elif isinstance(item, ResourceRecord) and item.failed:
             self.errors += 1
-        else:
+        elif isinstance(item, ResourceRecord):
             self.documents += 1
         now = time.monotonic()
         if now - self.last >= self.interval:

@@ -130,3 +130,4 @@ def test_a_crawl_stopped_by_the_time_limit_says_so_and_leaves_unfound_items_unkn
     assert "--time-limit" in found["o1"]["findings"][0]["message"]
     assert not [i for i in found.values() if i["status"] == "fail" and codes(i) == {"missing"}]
     assert "time limit reached" in result.stderr
+
