@@ -50,6 +50,7 @@ class ChildProcesses:
                 kill_group(process)
                 stdout, stderr = _drain(process)
                 return ChildOutcome(process.returncode, stdout, stderr, timed_out=not ended)
+            kill_group(process)  # a worker that outlived its audit goes with it
             return ChildOutcome(process.returncode, stdout, stderr)
         finally:
             with self._lock:
