@@ -5,8 +5,13 @@ audit just wrote."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -278,3 +283,41 @@ def test_agency_time_limit_option(capsys):
         with pytest.raises(SystemExit):
             build_parser().parse_args(["audit-many", "a.csv", "--agency-time-limit", bad])
     assert "more than 0 seconds" in capsys.readouterr().err
+
+
+def _marked(mark: str) -> list[int]:
+    """Running processes whose environment carries ``OITCHECK_TEST_MARK=mark`` (zombies are not running)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"OITCHECK_TEST_MARK={mark}".encode() not in environ.read_bytes().split(b"\0"):
+                continue
+            state = (environ.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            found.append(int(environ.parent.name))
+    return found
+
+
+def test_ctrl_c_of_audit_many_stops_its_agencies_and_writes_no_summary(tmp_path):
+    """The children run in process groups of their own (so a time limit can kill each whole): a terminal's
+    Ctrl-C reaches only the parent, which must stop them itself."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<title>x</title>", encoding="utf-8")
+    out = tmp_path / "out"
+    mark = uuid.uuid4().hex
+    with GatedServer(site, gated=("/",), host="127.0.0.2") as stalled:
+        agencies = tmp_path / "agencies.csv"
+        agencies.write_text(f"name,url\nอบต.ค้าง,{stalled.url}\n", encoding="utf-8")
+        parent = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit-many", str(agencies), "--out", str(out),
+                                   "--allow-private", "--no-ocr"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env={**os.environ, "OITCHECK_TEST_MARK": mark})
+        assert stalled.wait_for("/")  # the agency's audit is under way and waits for the server
+        assert len(_marked(mark)) >= 2  # the parent and its child (and the child's workers)
+        parent.send_signal(signal.SIGINT)
+        _, stderr = parent.communicate(timeout=120)
+    assert parent.returncode == 130 and "interrupted" in stderr
+    assert _marked(mark) == []
+    assert not (out / "summary.json").exists()
