@@ -321,3 +321,18 @@ def test_ctrl_c_of_audit_many_stops_its_agencies_and_writes_no_summary(tmp_path)
     assert parent.returncode == 130 and "interrupted" in stderr
     assert _marked(mark) == []
     assert not (out / "summary.json").exists()
+
+
+def test_the_run_token_travels_with_the_request():
+    from dataclasses import replace
+
+    from oitcheck.errors import BadInput
+
+    request = AuditRequest(url="http://127.0.0.1:8080/", out=Path("out"), token="3f2a")
+    assert AuditRequest.from_json(request.to_json()) == request
+    data = json.loads(request.to_json())
+    assert data["token"] == "3f2a"
+    del data["token"]  # a request without one (an older parent): no token, not an error
+    assert AuditRequest.from_json(json.dumps(data)) == replace(request, token=None)
+    with pytest.raises(BadInput, match="token"):
+        AuditRequest.from_json(json.dumps({**data, "token": 7}))
