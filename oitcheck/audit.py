@@ -130,7 +130,7 @@ def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
     started = datetime.now(BANGKOK)
     crawl = run_crawl(prepared.url, prepared.crawl)
     if not ended_by_itself(crawl.finish_reason):
-        raise Interrupted(crawl.finish_reason or "stopped")
+        raise Interrupted(f"no report written (an earlier report in {prepared.out} is left as it was)")
     ensure_crawled(crawl)
     report = build(prepared, crawl, started)
     if request.token is not None:

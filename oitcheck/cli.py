@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 from oitcheck import __version__
 from oitcheck import settings as defaults
 from oitcheck.crawl import CrawlOptions
-from oitcheck.errors import BadInput, InternalError, OitcheckError
+from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
 
 if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest
+
+
+NOT_WRITTEN = "no report written (an earlier report is left as it was)"
 
 
 def _date(text: str) -> date:
@@ -155,8 +158,9 @@ def with_exit_status(run: Callable[[], int]) -> int:
     except OitcheckError as exc:
         print(f"oitcheck: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
-        print("oitcheck: interrupted; no report written (an earlier report is left as it was)", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Interrupted says what was kept; a bare Ctrl-C stopped a single audit
+        print(f"oitcheck: interrupted; {_one_line(exc) if isinstance(exc, Interrupted) else NOT_WRITTEN}",
+              file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the contract's last resort: one line and exit 5, not a traceback
         print(f"oitcheck: internal error: {type(exc).__name__}: {_one_line(exc)} ({_save_traceback()})",

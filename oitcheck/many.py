@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from oitcheck import settings as defaults
 from oitcheck.checks.checklist import load
 from oitcheck.children import ChildOutcome, ChildProcesses
-from oitcheck.errors import BadInput, ReportsNotSaved, SiteUnreachable
+from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable
 from oitcheck.net import is_ip
 from oitcheck.report.writers import atomic_write, check_writable, environment, unsaved_folder
 
@@ -265,9 +265,12 @@ def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_un
             reason = f": {result['error']}" if result.get("error") else ""
             log.write(f"end {result['folder']} {result['status']} exit {result.get('exit')} oit {score}{reason}")
             print(f"[{number}/{len(agencies)}] {result['name']}: {result['status']} {score}{reason}", file=sys.stderr)
-    except BaseException:  # Ctrl-C or a failure here: no child outlives the run (they are not in our group)
+    except BaseException as exc:  # Ctrl-C or a failure here: no child outlives the run (they are not in our group)
         children.stop_all()
         log.write("run stopped: the agencies still running were stopped, no summary written")
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(f"the audits under way were stopped and no summary written; {len(results)} agencies' "
+                              f"results are in {out} (see {out / LOG_NAME})") from exc
         raise
     results.sort(key=lambda r: r["row"])
     summary = summarise(results, shared.checklist)

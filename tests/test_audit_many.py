@@ -318,7 +318,7 @@ def test_ctrl_c_of_audit_many_stops_its_agencies_and_writes_no_summary(tmp_path)
         assert len(_marked(mark)) >= 2  # the parent and its child (and the child's workers)
         parent.send_signal(signal.SIGINT)
         _, stderr = parent.communicate(timeout=120)
-    assert parent.returncode == 130 and "interrupted" in stderr
+    assert parent.returncode == 130 and "interrupted; the audits under way were stopped" in stderr
     assert _marked(mark) == []
     assert not (out / "summary.json").exists()
 
