@@ -12,16 +12,22 @@ from urllib.parse import urlsplit
 from oitcheck.checks.checklist import Checklist, load
 from oitcheck.checks.engine import evaluate
 from oitcheck.crawl import CrawlOptions, run_crawl
-from oitcheck.errors import BadInput, SiteUnreachable
+from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
 from oitcheck.fiscal import assessment_year
 from oitcheck.net import normalise_start_url, private_address_of
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
-from oitcheck.report.writers import check_writable, write_reports
+from oitcheck.report.writers import check_writable, save_reports
 
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 REQUEST_VERSION = 1  # of AuditRequest's JSON form; raise it when a field changes meaning
+# How a crawl that ended by itself says so: it ran out of work ("finished") or a budget stopped it early
+# (Scrapy's CloseSpider "closespider_*", oitcheck's own "budget_*"): a complete audit, truncated or not.
+# Anything else ("shutdown" after Ctrl-C or SIGTERM, or none at all when a second Ctrl-C stopped the reactor
+# before spider_closed) is an interrupted crawl, which never becomes a report.
+COMPLETE_REASON = "finished"
+BUDGET_REASON_PREFIXES = ("closespider_", "budget_")
 
 
 @dataclass
@@ -35,6 +41,9 @@ class AuditRequest:
     year: int | None = None
     as_of: date | None = None
     crawl: CrawlOptions = field(default_factory=CrawlOptions)
+    # audit-many's fresh token for this one audit, written into report.json as ``run_token``: the parent reads
+    # only a report carrying it, never one an earlier run left in the agency's folder.
+    token: str | None = None
 
     def to_json(self) -> str:
         """The request as JSON: dates as ISO strings, paths as strings, with its format's version."""
@@ -43,7 +52,8 @@ class AuditRequest:
             crawl["cache_dir"] = str(crawl["cache_dir"])  # "" (no cache) stays ""
         return json.dumps({"version": REQUEST_VERSION, "url": self.url, "out": str(self.out), "name": self.name,
                            "checklist": self.checklist, "year": self.year,
-                           "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl},
+                           "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl,
+                           "token": self.token},
                           ensure_ascii=False)
 
     @classmethod
@@ -58,12 +68,14 @@ class AuditRequest:
                 raise ValueError(f"unknown crawl options {', '.join(sorted(unknown))}")
             if crawl.get("cache_dir"):
                 crawl["cache_dir"] = Path(crawl["cache_dir"])
-            year, as_of = data["year"], data["as_of"]
+            year, as_of, token = data["year"], data["as_of"], data.get("token")
             if year is not None and type(year) is not int:
                 raise ValueError(f"year {year!r} is not a whole number")
+            if token is not None and not isinstance(token, str):
+                raise ValueError(f"token {token!r} is not a string")
             return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=str(data["checklist"]),
                        year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
-                       crawl=CrawlOptions(**crawl))
+                       crawl=CrawlOptions(**crawl), token=token)
         except KeyError as exc:
             raise BadInput(f"unusable audit request: no {exc} field") from None
         except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
@@ -109,15 +121,29 @@ def prepare(request: AuditRequest) -> Prepared:
 
 
 def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Run a whole audit; returns the report and the written paths. Call once per process."""
+    """Run a whole audit; returns the report and the written paths. Call once per process.
+
+    Raises Interrupted (exit 130, nothing written, the previous reports untouched) when the crawl did not end
+    by itself, and ReportsNotSaved (exit 5) when the output folder failed at the end: the reports are then in
+    the fallback folder the message names."""
     prepared = prepare(request)
     started = datetime.now(BANGKOK)
     crawl = run_crawl(prepared.url, prepared.crawl)
-    if crawl.finish_reason == "shutdown":  # Ctrl-C or SIGTERM: a partial crawl must not pass for a report
-        raise KeyboardInterrupt
+    if not ended_by_itself(crawl.finish_reason):
+        raise Interrupted(f"no report written (an earlier report in {prepared.out} is left as it was)")
     ensure_crawled(crawl)
     report = build(prepared, crawl, started)
-    return report, write_reports(report, prepared.out, prepared.checklist.messages)
+    if request.token is not None:
+        report["run_token"] = request.token
+    host = urlsplit(prepared.url).hostname or "site"
+    return report, save_reports(report, prepared.out, prepared.checklist.messages, host)
+
+
+def ended_by_itself(finish_reason: str | None) -> bool:
+    """True for a crawl that ran to its end or to a budget (a complete, possibly truncated audit)."""
+    if not finish_reason:
+        return False
+    return finish_reason == COMPLETE_REASON or finish_reason.startswith(BUDGET_REASON_PREFIXES)
 
 
 def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str, Any]:

@@ -3,7 +3,9 @@ stdin with ``-``).
 
 ``audit-many`` runs one of these per agency (Twisted's reactor runs once per process) and hands it the
 request itself instead of rebuilding command-line arguments. The exit statuses and the one-line error on
-stderr are those of ``oitcheck audit``: 0 done, 2 bad input, 3 site not crawlable, 130 interrupted.
+stderr are those of ``oitcheck audit``: 0 done, 2 bad input, 3 site not crawlable, 5 oitcheck failed (the
+line says what was kept and where), 130 interrupted. The report it writes carries the request's ``token``
+(``run_token``), so the parent never takes an older report in the folder for this audit's.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -12,10 +15,13 @@ from typing import TYPE_CHECKING
 from oitcheck import __version__
 from oitcheck import settings as defaults
 from oitcheck.crawl import CrawlOptions
-from oitcheck.errors import BadInput, OitcheckError
+from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
 
 if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest
+
+
+NOT_WRITTEN = "no report written (an earlier report is left as it was)"
 
 
 def _date(text: str) -> date:
@@ -52,6 +58,13 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be 0 (no limit) or more")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
     return value
 
 
@@ -112,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument("csv", type=Path)
     many.add_argument("--out", type=Path, default=Path("reports/many"))
     many.add_argument("--jobs", type=_positive, default=2, help="agencies audited at once (default 2)")
+    many.add_argument("--agency-time-limit", type=_positive_seconds, default=defaults.OITCHECK_AGENCY_TIME_LIMIT,
+                      metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
+                      f"list it as not audited (default {defaults.OITCHECK_AGENCY_TIME_LIMIT:g})")
     _common(many)
     demo = commands.add_parser("demo", help="serve the bundled sample agency site on 127.0.0.1 and audit it")
     demo.add_argument("--out", type=Path, default=Path("reports/demo"))
@@ -157,15 +173,42 @@ def run_command(args: argparse.Namespace) -> int:
 
 def with_exit_status(run: Callable[[], int]) -> int:
     """Run a command; its errors become one line on stderr and the contract's exit status. Shared with
-    ``oitcheck.audit_child`` so audit-many's children fail exactly as ``oitcheck audit`` does."""
+    ``oitcheck.audit_child`` so audit-many's children fail exactly as ``oitcheck audit`` does.
+
+    An unexpected exception is oitcheck's own failure: exit 5 (InternalError), never 1, which means "below
+    --fail-under"; its traceback is saved to a file the line names."""
     try:
         return run()
     except OitcheckError as exc:
-        print(f"oitcheck: error: {exc}", file=sys.stderr)
+        print(f"oitcheck: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
-        print("oitcheck: interrupted; no report written", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Interrupted says what was kept; a bare Ctrl-C stopped a single audit
+        print(f"oitcheck: interrupted; {_one_line(exc) if isinstance(exc, Interrupted) else NOT_WRITTEN}",
+              file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the contract's last resort: one line and exit 5, not a traceback
+        print(f"oitcheck: internal error: {type(exc).__name__}: {_one_line(exc)} ({_save_traceback()})",
+              file=sys.stderr)
+        return InternalError.exit_status
+
+
+def _one_line(exc: BaseException, limit: int = 500) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _save_traceback() -> str:
+    """Write the current exception's traceback to a new file in the temporary directory; say where (or why
+    not: then the traceback goes to stderr after all, better than losing it)."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="oitcheck-traceback-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"oitcheck {__version__}, command: {sys.argv!r}\n")
+            handle.write(traceback.format_exc())
+    except OSError as exc:
+        traceback.print_exc()
+        return f"traceback not saved: {exc.strerror or exc}"
+    return f"traceback saved in {path}"
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -201,7 +244,7 @@ def run_many_command(args: argparse.Namespace) -> int:
     # What every agency's audit shares; each child gets it with the agency's URL, name and folder.
     shared = AuditRequest(url="", out=args.out, checklist=args.checklist, year=args.year, as_of=args.as_of,
                           crawl=crawl_options(args))
-    summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under)
+    summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
           f"{summary['pass_mark']:g}; mean OIT {summary['mean_oit']}")
     print(args.out / "summary.html")

@@ -1,4 +1,4 @@
-"""Exceptions that map to the contract's exit statuses (2 bad input, 3 site not crawlable)."""
+"""Exceptions that map to the contract's exit statuses (2 bad input, 3 site not crawlable, 5 oitcheck failed)."""
 
 
 class OitcheckError(Exception):
@@ -22,3 +22,20 @@ class SiteUnreachable(OitcheckError):
 class CrawlFailed(SiteUnreachable):
     """The crawler itself failed before it could read the site (a broken setting or component): exit 3,
     with the cause on stderr, never mistaken for a Ctrl-C."""
+
+
+class InternalError(OitcheckError):
+    """oitcheck itself failed (a bug, or an output folder that became unwritable after the checks): exit 5.
+    The message says what was kept and where, so a finished crawl is never silently lost."""
+
+    exit_status = 5
+
+
+class ReportsNotSaved(InternalError):
+    """The output folder could not take the reports at the end; they were written to a fallback folder
+    (or, when that failed too, nowhere: the message says which)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The crawl did not end by itself (Ctrl-C, SIGTERM, a forced stop): no report is written, exit 130.
+    A KeyboardInterrupt, so every caller treats it exactly as a Ctrl-C."""

@@ -2,7 +2,9 @@
 
 Each agency is audited in its own child process (one Twisted reactor per process), handed its
 ``AuditRequest`` as JSON (``oitcheck.audit_child``), ``--jobs`` at a time but never two on one hosting
-server at once; one agency's failure never stops the others. The summary ranks agencies, counts the gaps
+server at once; one agency's failure never stops the others, and ``--agency-time-limit`` stops one that
+stalls (its whole process group). An agency's result is read only from the report its own audit just wrote
+(the report carries the run token the parent handed that child). The summary ranks agencies, counts the gaps
 they share and drafts the measures a provincial office would coordinate.
 """
 
@@ -12,8 +14,9 @@ import csv
 import json
 import queue
 import re
+import secrets
+import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -21,20 +24,36 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from oitcheck import settings as defaults
 from oitcheck.checks.checklist import load
-from oitcheck.errors import BadInput, SiteUnreachable
+from oitcheck.children import ChildOutcome, ChildProcesses
+from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable
 from oitcheck.net import is_ip
-from oitcheck.report.writers import atomic_write, check_writable, environment
+from oitcheck.report.writers import atomic_write, check_writable, environment, unsaved_folder
 
 if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest  # only its shape: this process never crawls
 
 SUMMARY_SCHEMA = "oitcheck.summary/1"
 MAX_ROWS = 10_000
+LOG_NAME = "oitcheck.log"
+
+
+class AgencyStatus(StrEnum):
+    """An agency's outcome in summary.json; every one but ``done`` is "not audited", with its reason."""
+
+    DONE = "done"
+    BAD_INPUT = "bad_input"  # the child exited 2
+    UNREACHABLE = "unreachable"  # 3: the site could not be crawled
+    TIME_LIMIT = "time_limit"  # stopped after --agency-time-limit
+    INTERRUPTED = "interrupted"  # 130: the child was stopped by a signal it handled
+    ERROR = "error"  # anything else: the child failed (5), crashed, or wrote no report of this run
 
 
 @dataclass
@@ -89,30 +108,62 @@ def agency_request(shared: AuditRequest, agency: Agency, out: Path) -> AuditRequ
                    crawl=replace(shared.crawl, progress=False, verbose=False))  # stderr: the error line only
 
 
-def audit_one(agency: Agency, out: Path, shared: AuditRequest) -> dict[str, Any]:
-    """Audit one agency in a child process (``oitcheck.audit_child``, the request as JSON on its stdin);
-    summarise its outcome."""
-    request = agency_request(shared, agency, out)
-    folder = request.out
+def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float | None = None,
+              children: ChildProcesses | None = None) -> dict[str, Any]:
+    """Audit one agency in a child process (``oitcheck.audit_child``, the request as JSON on its stdin, with a
+    fresh token); summarise its outcome from the report carrying that token, and from nothing else."""
+    request = replace(agency_request(shared, agency, out), token=secrets.token_hex(16))
     command = [sys.executable, "-m", "oitcheck.audit_child", "-"]
     entry: dict[str, Any] = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
                              "type": agency.type, "folder": agency.folder}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, input=request.to_json())
+        done = (children or ChildProcesses()).run(command, request.to_json(), time_limit)
     except OSError as exc:
-        return {**entry, "status": "error", "exit": None, "error": str(exc)}
-    error = (done.stderr.strip().splitlines() or [""])[-1].removeprefix("oitcheck: error: ")
-    report_path = folder / "report.json"
-    if done.returncode in (0, 1) and report_path.exists():
-        report = json.loads(report_path.read_text(encoding="utf-8"))
+        return {**entry, "status": AgencyStatus.ERROR, "exit": None, "oit": None,
+                "error": f"the audit process could not start: {exc}"}
+    report = fresh_report(request.out / "report.json", request.token)
+    if done.timed_out:
+        return {**entry, "status": AgencyStatus.TIME_LIMIT, "exit": done.returncode, "oit": None,
+                "error": f"time limit ({time_limit:g} s): stopped, no report"}
+    if done.returncode in (0, 1) and report is not None:
         statuses = [i["status"] for i in report["items"]]
         counts = {s: statuses.count(s) for s in ("pass", "partial", "fail", "unknown")}
         failing = [{"id": i["id"], "title": i["title"], "status": i["status"]}
                    for i in report["items"] if i["status"] in ("fail", "partial")]
-        return {**entry, "status": "done", "exit": done.returncode, "oit": report["scores"]["oit"], "counts": counts,
-                "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None}
-    status = {2: "bad_input", 3: "unreachable"}.get(done.returncode, "error")
-    return {**entry, "status": status, "exit": done.returncode, "oit": None, "error": error}
+        return {**entry, "status": AgencyStatus.DONE, "exit": done.returncode, "oit": report["scores"]["oit"],
+                "counts": counts, "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None}
+    status = {2: AgencyStatus.BAD_INPUT, 3: AgencyStatus.UNREACHABLE,
+              130: AgencyStatus.INTERRUPTED}.get(done.returncode or 0, AgencyStatus.ERROR)
+    return {**entry, "status": status, "exit": done.returncode, "oit": None, "error": failure_reason(done)}
+
+
+def fresh_report(path: Path, token: str | None) -> dict[str, Any] | None:
+    """The report at ``path`` when it is the one the audit given ``token`` wrote; None for a missing, unreadable
+    or older report (another run's, another site's)."""
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(report, dict) or token is None or report.get("run_token") != token:
+        return None
+    return report
+
+
+def failure_reason(done: ChildOutcome) -> str:
+    """Why a child gave no result: its one-line error (stderr's last line) and its exit status."""
+    line = next((line for line in reversed(done.stderr.strip().splitlines()) if line.strip()), "")
+    line = line.removeprefix("oitcheck: error: ").strip()[:500]
+    code = done.returncode
+    if code is not None and code < 0:
+        try:
+            how = f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"killed by signal {-code}"
+    elif code in (0, 1):
+        how = f"exit {code} but no report of this run"
+    else:
+        how = f"exit {code}"
+    return f"{line} ({how})" if line else how
 
 
 def server_keys(agencies: list[Agency], timeout: float = 10.0) -> dict[int, str]:
@@ -174,7 +225,7 @@ def run_spread(agencies: list[Agency], jobs: int, servers: dict[int, str],
                 result = work(agency)
             except Exception as exc:  # noqa: BLE001 - one agency's failure never stops the others
                 result = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
-                          "type": agency.type, "folder": agency.folder, "status": "error", "exit": None,
+                          "type": agency.type, "folder": agency.folder, "status": AgencyStatus.ERROR, "exit": None,
                           "oit": None, "error": str(exc)[:300]}
             with lock:
                 busy.discard(servers[agency.row])
@@ -188,10 +239,11 @@ def run_spread(agencies: list[Agency], jobs: int, servers: dict[int, str],
         yield finished.get()
 
 
-def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest,
-             fail_under: float | None) -> tuple[dict[str, Any], int]:
+def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_under: float | None,
+             time_limit: float | None = defaults.OITCHECK_AGENCY_TIME_LIMIT) -> tuple[dict[str, Any], int]:
     """Audit every agency of the CSV with the options of ``shared`` (its URL, name and folder are replaced per
-    agency); write the summary. Returns it and the exit status (1 when one is below ``fail_under``)."""
+    agency), each stopped after ``time_limit`` seconds; write the summary. Returns it and the exit status: 1
+    when one is below ``fail_under`` or was not audited; SiteUnreachable (3) when none was audited."""
     agencies = read_agencies(csv_path)
     try:
         check_writable(out)
@@ -199,20 +251,72 @@ def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest,
         raise BadInput(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
     results: list[dict[str, Any]] = []
     servers = server_keys(agencies)
-    for number, result in enumerate(run_spread(agencies, jobs, servers, lambda a: audit_one(a, out, shared)),
-                                    start=1):
-        results.append(result)
-        score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
-        print(f"[{number}/{len(agencies)}] {result['name']}: {result['status']} {score}", file=sys.stderr)
+    log = RunLog(out / LOG_NAME)
+    children = ChildProcesses()
+
+    def work(agency: Agency) -> dict[str, Any]:
+        log.write(f"start {agency.folder} {agency.url}")
+        return audit_one(agency, out, shared, time_limit, children)
+
+    try:
+        for number, result in enumerate(run_spread(agencies, jobs, servers, work), start=1):
+            results.append(result)
+            score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
+            reason = f": {result['error']}" if result.get("error") else ""
+            log.write(f"end {result['folder']} {result['status']} exit {result.get('exit')} oit {score}{reason}")
+            print(f"[{number}/{len(agencies)}] {result['name']}: {result['status']} {score}{reason}", file=sys.stderr)
+    except BaseException as exc:  # Ctrl-C or a failure here: no child outlives the run (they are not in our group)
+        children.stop_all()
+        log.write("run stopped: the agencies still running were stopped, no summary written")
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(f"the audits under way were stopped and no summary written; {len(results)} agencies' "
+                              f"results are in {out} (see {out / LOG_NAME})") from exc
+        raise
     results.sort(key=lambda r: r["row"])
     summary = summarise(results, shared.checklist)
-    atomic_write(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-    atomic_write(out / "summary.html", environment().get_template("summary.html.j2").render(s=summary))
-    done = [r for r in results if r["status"] == "done"]
+    write_summary(summary, out)
+    done = [r for r in results if r["status"] == AgencyStatus.DONE]
     if not done:
         raise SiteUnreachable("no agency could be audited; see " + str(out / "summary.html"))
     below = fail_under is not None and any(r["oit"] is None or r["oit"] < fail_under for r in done)
-    return summary, 1 if below else 0
+    return summary, 1 if below or len(done) < len(results) else 0
+
+
+def write_summary(summary: dict[str, Any], out: Path) -> None:
+    """summary.json and summary.html into ``out``; when it fails at the end, into a fallback folder, then
+    ReportsNotSaved (exit 5) naming both (the agencies' own reports are already in their folders)."""
+    texts = {"summary.json": json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
+             "summary.html": environment().get_template("summary.html.j2").render(s=summary)}
+    try:
+        for name, text in texts.items():
+            atomic_write(out / name, text)
+    except OSError as exc:
+        reason = f"{type(exc).__name__}: {exc.strerror or exc}"
+        try:
+            fallback = unsaved_folder("summary")
+            for name, text in texts.items():
+                atomic_write(fallback / name, text)
+        except OSError:
+            raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}), nor to a temporary folder; "
+                                  "the agencies' reports are in their folders") from exc
+        raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}); it was saved in {fallback}") from exc
+
+
+class RunLog:
+    """``OUT/oitcheck.log``: each agency's start and end, status and error, a line each as they happen."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> None:
+        line = f"{datetime.now().astimezone().isoformat(timespec='seconds')} {' '.join(text.split())}\n"
+        with self._lock:
+            try:
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write(line)
+            except OSError:  # the log never stops a run: summary.json holds every outcome
+                pass
 
 
 def summarise(results: list[dict[str, Any]], checklist_id: str) -> dict[str, Any]:

@@ -117,6 +117,10 @@ OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
 # ``oitcheck inspect`` does for one page; no link is followed or checked and no soft-404 probe is sent.
 OITCHECK_FOLLOW_LINKS = True
 OITCHECK_PROGRESS = False
+# audit-many's hard stop per agency (seconds): after this the agency's audit process and everything it started
+# (its extraction workers) are killed and the agency is listed as not audited, "time limit", so one stalled
+# site never holds up a province's run.
+OITCHECK_AGENCY_TIME_LIMIT = 3 * 60 * 60
 OITCHECK_PROGRESS_INTERVAL = 2.0
 # Document extraction (oitcheck.extract.workers): separate processes with a time and memory limit per file.
 # One worker: the crawl holds one core and the worker the other on a 2-core machine; each worker costs

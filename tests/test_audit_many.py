@@ -1,15 +1,29 @@
 """``audit-many`` over a CSV of agencies: per-agency reports, a summary with common gaps and measures,
-and one agency's failure not stopping the others."""
+one agency's failure or stall not stopping the others, and each result read only from the report its own
+audit just wrote."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import uuid
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from oitcheck.many import Agency, run_spread, server_keys
+import pytest
+
+from oitcheck.audit import AuditRequest
+from oitcheck.children import ChildOutcome, ChildProcesses
+from oitcheck.crawl import CrawlOptions
+from oitcheck.many import Agency, audit_one, failure_reason, fresh_report, run_spread, server_keys
 from tests.conftest import AS_OF, SITES, run_cli
+from tests.support.gate import GatedServer
 
 
 def _closed_port() -> int:
@@ -26,13 +40,17 @@ def test_audit_many_writes_reports_and_a_summary(serve, tmp_path):
                         f"อบต.เมนู,{two.url},ลำพูน,อบต.\n"
                         f"อบต.ปิดปรับปรุง,http://127.0.0.1:{_closed_port()}/,ลำพูน,อบต.\n", encoding="utf-8-sig")
     out = tmp_path / "out"
+    left = _leftover(out / "003-127.0.0.1", one.url)  # last run's report in the unreachable agency's folder
     result = run_cli("audit-many", str(agencies), "--out", str(out), "--jobs", "2", "--allow-private",
                      "--as-of", AS_OF, timeout=300)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # one agency was not audited
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["audited"] == 2 and len(summary["agencies"]) == 3
     down = next(a for a in summary["agencies"] if a["name"] == "อบต.ปิดปรับปรุง")
-    assert down["status"] == "unreachable" and "connection refused" in down["error"]
+    assert down["status"] == "unreachable" and "connection refused" in down["error"] and down["exit"] == 3
+    assert down["oit"] is None and (out / down["folder"] / "report.json").read_text(encoding="utf-8") == left
+    log = (out / "oitcheck.log").read_text(encoding="utf-8")
+    assert log.count(" start ") == 3 and f"end {down['folder']} unreachable exit 3" in log
     for agency in summary["agencies"]:
         if agency["status"] == "done":
             assert (out / agency["folder"] / "report.json").exists()
@@ -157,3 +175,164 @@ def test_server_keys_group_names_by_address():
     assert keys[2] in ("127.0.0.1", "::1")  # localhost: the same machine
     assert keys[3] == "no-such-agency.invalid"  # unresolved: its own server
     assert keys[4] == "row-4"
+
+
+def _leftover(folder: Path, url: str) -> str:
+    """Another site's report.json from an earlier run, left in an agency's folder."""
+    folder.mkdir(parents=True)
+    text = json.dumps({"schema": "oitcheck.report/1", "agency": {"name": "อื่น", "url": url},
+                       "items": [], "scores": {"oit": 99.0}, "links": {"broken": []}, "run_token": "old-run"})
+    (folder / "report.json").write_text(text, encoding="utf-8")
+    return text
+
+
+def test_a_stalled_agency_is_stopped_at_its_time_limit_and_the_old_report_in_its_folder_is_not_its_result(tmp_path):
+    """The agency's server never answers: its audit is killed after --agency-time-limit (the test is bounded by
+    that option), and the report another site left in its folder is neither read nor overwritten."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<title>x</title>", encoding="utf-8")
+    out = tmp_path / "out"
+    with GatedServer(site, gated=("/",), host="127.0.0.2") as stalled:
+        agencies = tmp_path / "agencies.csv"
+        agencies.write_text(f"name,url\nอบต.ค้าง,{stalled.url}\n", encoding="utf-8")
+        left = _leftover(out / "001-127.0.0.2", "http://other.example/")
+        result = run_cli("audit-many", str(agencies), "--out", str(out), "--allow-private", "--as-of", AS_OF,
+                         "--agency-time-limit", "2", "--no-ocr", timeout=300)
+    assert result.returncode == 3, result.stderr  # none could be audited
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    stopped = summary["agencies"][0]
+    assert summary["audited"] == 0 and summary["mean_oit"] is None
+    assert stopped["status"] == "time_limit" and "time limit" in stopped["error"] and stopped["oit"] is None
+    assert (out / "001-127.0.0.2" / "report.json").read_text(encoding="utf-8") == left
+    assert "end 001-127.0.0.2 time_limit" in (out / "oitcheck.log").read_text(encoding="utf-8")
+
+
+def _live_members(group: int) -> list[int]:
+    """Processes of process group ``group`` that are still running (zombies waiting for init are not)."""
+    live = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+            live.append(int(stat.parent.name))
+    return live
+
+
+def test_a_time_limit_stops_the_whole_process_group_and_no_other_agency(serve, tmp_path):
+    """Real children side by side: the stalled one is killed with everything it started (its workers), the
+    other, without a limit, is audited meanwhile."""
+    good = serve(SITES / "per_item")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<title>x</title>", encoding="utf-8")
+    out = tmp_path / "out"
+    shared = AuditRequest(url="", out=out, as_of=date.fromisoformat(AS_OF),
+                          crawl=CrawlOptions(allow_private=True, ocr=False, cache_dir=""))
+    children = ChildProcesses()
+    with GatedServer(site, gated=("/",), host="127.0.0.2") as stalled:
+        agencies = [Agency(1, "ค้าง", stalled.url), Agency(2, "ดี", good.url)]
+        limits = {1: 2.0, 2: None}
+        servers = {1: "stalled", 2: "good"}
+        results = {r["row"]: r for r in run_spread(agencies, 2, servers,
+                                                   lambda a: audit_one(a, out, shared, limits[a.row], children))}
+    assert results[1]["status"] == "time_limit" and results[1]["oit"] is None
+    assert results[2]["status"] == "done" and results[2]["oit"] is not None
+    assert len(children.groups) == 2
+    assert [_live_members(group) for group in children.groups] == [[], []]  # no process of either audit is left
+    report = json.loads((out / "002-127.0.0.1" / "report.json").read_text(encoding="utf-8"))
+    assert report["run_token"] and not (out / "001-127.0.0.2" / "report.json").exists()
+
+
+def test_only_the_report_with_this_runs_token_is_read(tmp_path):
+    path = tmp_path / "report.json"
+    assert fresh_report(path, "t1") is None  # missing
+    path.write_text('{"run_token": "t0", "items": []}', encoding="utf-8")
+    assert fresh_report(path, "t1") is None  # an earlier run's
+    assert fresh_report(path, None) is None
+    path.write_text('{"run_token": "t1", "items": []}', encoding="utf-8")
+    assert fresh_report(path, "t1") == {"run_token": "t1", "items": []}
+    path.write_text('{"run_token": "t1", "ite', encoding="utf-8")  # half a file
+    assert fresh_report(path, "t1") is None
+
+
+@pytest.mark.parametrize("code, stderr, reason", [
+    (5, "oitcheck: internal error: KeyError: 'x' (traceback saved in /tmp/t.txt)\n",
+     "oitcheck: internal error: KeyError: 'x' (traceback saved in /tmp/t.txt) (exit 5)"),
+    (3, "noise\noitcheck: error: http://x/: cannot crawl the site: timed out\n\n",
+     "http://x/: cannot crawl the site: timed out (exit 3)"),
+    (-9, "", "killed by SIGKILL"),
+    (0, "", "exit 0 but no report of this run"),
+    (1, "Traceback (most recent call last):\nValueError: boom\n",
+     "ValueError: boom (exit 1 but no report of this run)"),
+])
+def test_a_child_without_a_result_is_explained_by_its_exit_and_last_line(code, stderr, reason):
+    assert failure_reason(ChildOutcome(code, "", stderr)) == reason
+
+
+def test_agency_time_limit_option(capsys):
+    from oitcheck import settings as defaults
+    from oitcheck.cli import build_parser
+
+    args = build_parser().parse_args(["audit-many", "a.csv"])
+    assert args.agency_time_limit == defaults.OITCHECK_AGENCY_TIME_LIMIT == 3 * 60 * 60
+    assert build_parser().parse_args(["audit-many", "a.csv", "--agency-time-limit", "1.5"]).agency_time_limit == 1.5
+    for bad in ("0", "-1", "soon", "inf"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["audit-many", "a.csv", "--agency-time-limit", bad])
+    assert "more than 0 seconds" in capsys.readouterr().err
+
+
+def _marked(mark: str) -> list[int]:
+    """Running processes whose environment carries ``OITCHECK_TEST_MARK=mark`` (zombies are not running)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"OITCHECK_TEST_MARK={mark}".encode() not in environ.read_bytes().split(b"\0"):
+                continue
+            state = (environ.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            found.append(int(environ.parent.name))
+    return found
+
+
+def test_ctrl_c_of_audit_many_stops_its_agencies_and_writes_no_summary(tmp_path):
+    """The children run in process groups of their own (so a time limit can kill each whole): a terminal's
+    Ctrl-C reaches only the parent, which must stop them itself."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<title>x</title>", encoding="utf-8")
+    out = tmp_path / "out"
+    mark = uuid.uuid4().hex
+    with GatedServer(site, gated=("/",), host="127.0.0.2") as stalled:
+        agencies = tmp_path / "agencies.csv"
+        agencies.write_text(f"name,url\nอบต.ค้าง,{stalled.url}\n", encoding="utf-8")
+        parent = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit-many", str(agencies), "--out", str(out),
+                                   "--allow-private", "--no-ocr"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env={**os.environ, "OITCHECK_TEST_MARK": mark})
+        assert stalled.wait_for("/")  # the agency's audit is under way and waits for the server
+        assert len(_marked(mark)) >= 2  # the parent and its child (and the child's workers)
+        parent.send_signal(signal.SIGINT)
+        _, stderr = parent.communicate(timeout=120)
+    assert parent.returncode == 130 and "interrupted; the audits under way were stopped" in stderr
+    assert _marked(mark) == []
+    assert not (out / "summary.json").exists()
+
+
+def test_the_run_token_travels_with_the_request():
+    from dataclasses import replace
+
+    from oitcheck.errors import BadInput
+
+    request = AuditRequest(url="http://127.0.0.1:8080/", out=Path("out"), token="3f2a")
+    assert AuditRequest.from_json(request.to_json()) == request
+    data = json.loads(request.to_json())
+    assert data["token"] == "3f2a"
+    del data["token"]  # a request without one (an older parent): no token, not an error
+    assert AuditRequest.from_json(json.dumps(data)) == replace(request, token=None)
+    with pytest.raises(BadInput, match="token"):
+        AuditRequest.from_json(json.dumps({**data, "token": 7}))

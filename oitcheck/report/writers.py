@@ -1,4 +1,5 @@
-"""Write report.json, report.html and report.csv atomically: a crash never leaves half a report."""
+"""Write report.json, report.html and report.csv atomically: a crash never leaves half a report, and an output
+folder that fails at the end never loses the audit (the reports go to a fallback folder, exit 5)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from oitcheck.checks.messages import Messages
+from oitcheck.errors import ReportsNotSaved
 from oitcheck.extract.dates import format_thai_date
 
 CSV_COLUMNS = ["id", "sub", "title", "status", "status_th", "score", "evidence_url", "evidence_via", "depth",
@@ -89,21 +92,65 @@ def check_writable(folder: Path) -> None:
 
 
 def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dict[str, Path]:
-    """Render all three formats first, then move each into place; returns their paths."""
+    """Render all three formats and stage each beside its final name, then move them into place together;
+    returns their paths. A failure while staging (disk full, read-only) leaves the old reports untouched."""
     contents = {
         "report.json": json.dumps(report, ensure_ascii=False, indent=2) + "\n",
         "report.html": render_html(report, labels),
         "report.csv": render_csv(report, labels),
     }
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, text in contents.items():
-        paths[name] = atomic_write(folder / name, text)
-    return paths
+    staged: dict[Path, str] = {}
+    try:
+        for name, text in contents.items():
+            staged[folder / name] = _stage(folder / name, text)
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in staged.values():
+            Path(tmp).unlink(missing_ok=True)
+    return {name: folder / name for name in contents}
+
+
+def save_reports(report: dict[str, Any], folder: Path, labels: Messages, label: str) -> dict[str, Path]:
+    """``write_reports`` into ``folder``; when that fails (read-only, disk full, removed), into a fresh
+    ``unsaved_folder(label)`` instead, then raise ReportsNotSaved (exit 5) naming the folder, the error and
+    where the reports are, so a whole crawl is never lost to a folder that broke at the end."""
+    try:
+        return write_reports(report, folder, labels)
+    except OSError as exc:
+        reason = f"{type(exc).__name__}: {exc.strerror or exc}"
+        try:
+            fallback = unsaved_folder(label)
+            write_reports(report, fallback, labels)
+        except OSError as again:
+            raise ReportsNotSaved(f"cannot write the reports to {folder} ({reason}), nor to a temporary folder "
+                                  f"({type(again).__name__}: {again.strerror or again}); no report was kept") from exc
+        raise ReportsNotSaved(f"cannot write the reports to {folder} ({reason}); "
+                              f"the reports were saved in {fallback}") from exc
+
+
+def unsaved_folder(label: str, now: datetime | None = None) -> Path:
+    """A new private folder in the temporary directory ($TMPDIR) for reports their own folder refused:
+    ``oitcheck-unsaved-<label>-<YYYYmmdd-HHMMSS>-<random>`` (``label``: the site's host)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")[:60] or "site"
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return Path(tempfile.mkdtemp(prefix=f"oitcheck-unsaved-{safe}-{stamp}-"))
 
 
 def atomic_write(path: Path, text: str) -> Path:
-    """Write through a temporary file and a rename, so readers see the old file or the new one, never half.
+    """Write through a temporary file and a rename, so readers see the old file or the new one, never half."""
+    tmp = _stage(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _stage(path: Path, text: str) -> str:
+    """``text`` in a new temporary file beside ``path`` (removed again on any failure); returns its name.
 
     mkstemp makes the file 0600 whatever the umask; reports are shared (a web server, colleagues), so the
     file gets the mode any new file would: 0666 less the umask."""
@@ -112,11 +159,10 @@ def atomic_write(path: Path, text: str) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return tmp
 
 
 def _umask() -> int:
