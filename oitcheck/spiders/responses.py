@@ -29,8 +29,8 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from oitcheck.extract.documents import kind_from_url, sniff_kind
-from oitcheck.middlewares import PrivateAddressRefused
 from oitcheck.records import ResourceRecord
+from oitcheck.resolver import PrivateAddressRefused
 
 
 def content_type(response: Response) -> str:
