@@ -37,7 +37,8 @@ def test_middleware_refuses_private_targets(url):
 
 
 def test_middleware_allows_private_targets_when_told():
-    assert PrivateAddressMiddleware(AddressPolicy(allow_private=True)).process_request(Request("http://127.0.0.1/")) is None
+    middleware = PrivateAddressMiddleware(AddressPolicy(allow_private=True))
+    assert middleware.process_request(Request("http://127.0.0.1/")) is None
 
 
 def test_allowed_networks_let_their_addresses_through_and_no_other():
