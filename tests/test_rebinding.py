@@ -265,10 +265,14 @@ def page(title: str, body: str = "") -> str:
 
 
 def write_site(site: SiteWriter, port: int) -> None:
-    site.text("index.html", page("เทศบาลตำบลทดสอบ", f"<a href='http://rebind.test:{port}/news.html'>ข่าว</a> "
+    head = (f"<link rel='stylesheet' href='http://127.0.0.2:{port}/style.css'>"
+            f"<img src='http://127.0.0.2:{port}/eit.png' alt='EIT'>")
+    site.text("index.html", page("เทศบาลตำบลทดสอบ", f"{head}<a href='http://rebind.test:{port}/news.html'>ข่าว</a> "
                                  f"<a href='http://127.0.0.2:{port}/secret.html'>ภายใน</a> <a href='/go'>ย้ายแล้ว</a>"))
     for name in ("news.html", "secret.html", "moved.html"):
         site.text(name, page(name))
+    site.text("style.css", "body { background: url(bg.png) }")
+    site.qr("eit.png", "https://itas.nacc.go.th/go/eit/abc123")
     site.route("/go", status=302, location=f"http://127.0.0.2:{port}/moved.html")
     site.finish()
 
@@ -285,6 +289,8 @@ def test_a_rebinding_name_is_crawled_only_at_its_checked_address(two_servers):
     assert secret["error"] == "private_address"
     assert secret["detail"] == "127.0.0.2 resolves to the private address 127.0.0.2"
     assert moved["error"] == "private_address" and moved["final_url"] == f"http://127.0.0.2:{port}/moved.html"
+    for inline in ("style.css", "eit.png"):  # the homepage's stylesheet and picture, fetched for the EIT QR code
+        assert records[f"http://127.0.0.2:{port}/{inline}"]["error"] == "private_address"
     assert "/news.html" in public.hits and "/go" in public.hits
     assert private.hits == {}  # the refused server was never connected to
 

@@ -87,3 +87,24 @@ def test_site_identity_ignores_www_and_scheme():
 def test_default_as_of_is_bangkok_today_and_its_fiscal_year():
     assert today() == date(2025, 10, 2)
     assert fiscal_year(today()) == 2569
+
+
+def test_the_start_url_is_checked_by_the_crawls_own_rules(tmp_path, monkeypatch):
+    """``prepare`` refuses a private start host early (exit 2, before any crawl) by the rules the crawl
+    applies: an allowed network passes, every other private address is still refused."""
+    from oitcheck.audit import AuditRequest, prepare
+    from oitcheck.crawl import CrawlOptions
+
+    with pytest.raises(BadInput, match=r"127\.0\.0\.1 is a private address \(127\.0\.0\.1\).*--allow-private"):
+        prepare(AuditRequest(url="http://127.0.0.1:9/", out=tmp_path / "a"))
+    monkeypatch.setenv("OITCHECK_ALLOWED_NETWORKS", "127.0.0.1/32")
+    assert prepare(AuditRequest(url="http://127.0.0.1:9/", out=tmp_path / "b")).url == "http://127.0.0.1:9/"
+    with pytest.raises(BadInput, match="127.0.0.2"):
+        prepare(AuditRequest(url="http://127.0.0.2:9/", out=tmp_path / "c"))
+    with pytest.raises(BadInput, match=r"\[::1\]|::1"):
+        prepare(AuditRequest(url="http://[::1]:9/", out=tmp_path / "d"))
+    allowed = AuditRequest(url="http://127.0.0.2:9/", out=tmp_path / "e", crawl=CrawlOptions(allow_private=True))
+    assert prepare(allowed).url == "http://127.0.0.2:9/"
+    monkeypatch.setenv("OITCHECK_ALLOWED_NETWORKS", "intranet")
+    with pytest.raises(BadInput, match="not a network"):
+        prepare(AuditRequest(url="http://127.0.0.1:9/", out=tmp_path / "f"))
