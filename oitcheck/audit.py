@@ -14,11 +14,12 @@ from oitcheck.checks.engine import evaluate
 from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
 from oitcheck.fiscal import assessment_year
-from oitcheck.net import normalise_start_url, private_address_of
+from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, save_reports
+from oitcheck.settings import OITCHECK_ALLOWED_NETWORKS
 
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 REQUEST_VERSION = 1  # of AuditRequest's JSON form; raise it when a field changes meaning
@@ -110,7 +111,9 @@ def prepare(request: AuditRequest) -> Prepared:
     if request.crawl.max_pages < 1:
         raise BadInput("--max-pages must be at least 1")
     host = urlsplit(url).hostname or ""
-    if not request.crawl.allow_private and (address := private_address_of(host)):
+    # the crawl's own rules (allowed networks too), early, for a clear error; the crawl checks every connection
+    policy = AddressPolicy.of(request.crawl.allow_private, OITCHECK_ALLOWED_NETWORKS)
+    if address := private_address_of(host, policy):
         raise BadInput(f"{host} is a private address ({address}); use --allow-private to audit it")
     try:
         check_writable(request.out)

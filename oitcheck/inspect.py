@@ -34,8 +34,9 @@ from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.fiscal import assessment_year, year_rule_satisfied
-from oitcheck.net import normalise_start_url, private_address_of
+from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
 from oitcheck.records import CrawlResult, DocumentFacts, PageRecord, QrCode, ResourceRecord, body_text
+from oitcheck.settings import OITCHECK_ALLOWED_NETWORKS
 
 MAX_BYTES = 30 * 1024 * 1024
 _HTML_START = re.compile(rb"<html|<!doctype html|<body", re.I)
@@ -63,7 +64,7 @@ def inspect_source(source: str, checklist: str = "ita-2568", as_of: date | None 
         raise BadInput(f"no such file: {source}")
     url = normalise_start_url(source)
     host = urlsplit(url).hostname or ""
-    if not allow_private and (address := private_address_of(host)):
+    if address := private_address_of(host, AddressPolicy.of(allow_private, OITCHECK_ALLOWED_NETWORKS)):
         raise BadInput(f"{host} is a private address ({address}); use --allow-private")
     crawl = run_crawl(url, CrawlOptions(max_pages=1, allow_private=allow_private, ocr=ocr, follow_links=False,
                                         max_document_bytes=MAX_BYTES))

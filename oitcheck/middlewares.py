@@ -17,17 +17,18 @@ from urllib.parse import unquote, urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import DownloadFailedError, IgnoreRequest, NotConfigured, ResponseDataLossError
+from scrapy.exceptions import CannotResolveHostError, DownloadFailedError, NotConfigured, ResponseDataLossError
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
-from twisted.internet.error import ConnectionDone, ConnectionLost
+from twisted.internet.error import ConnectionDone, ConnectionLost, DNSLookupError
 
 from oitcheck.extract.documents import IMAGE_KINDS, kind_from_url
 from oitcheck.extract.encoding import effective_encoding
-from oitcheck.net import private_address_of
+from oitcheck.net import AddressPolicy, is_ip, private_address_of
 from oitcheck.records import Role
+from oitcheck.resolver import GuardedResolver, PrivateAddressRefused, installed_resolver, refusal_detail
 
 logger = logging.getLogger(__name__)
 
@@ -39,30 +40,56 @@ BINARY_EXTENSIONS = frozenset({
 })
 
 
-class PrivateAddressRefused(IgnoreRequest):
-    """A request to a private, loopback or link-local address without ``--allow-private``."""
-
-
 class PrivateAddressMiddleware:
-    """Refuses requests whose host resolves to a non-public address.
+    """Refuses requests to non-public addresses, and names the refusal in the record.
 
     An agency page can link to an intranet router or a cloud metadata address; a crawler run on an
-    office network must not fetch those on the page's behalf. Tests and local demos opt in.
+    office network must not fetch those on the page's behalf. Tests and local demos opt in
+    (``--allow-private``, or ``OITCHECK_ALLOWED_NETWORKS`` for chosen networks).
+
+    The authority is the crawl's resolver (``oitcheck.resolver``), which checks the addresses it hands to
+    every connection. This middleware refuses address literals before any traffic (pages, redirects,
+    stylesheets and robots.txt all pass here), and turns the DNS failure of a host the resolver refused into
+    ``PrivateAddressRefused``, so the record says ``private_address``. Without the guarded resolver installed
+    (another ``TWISTED_DNS_RESOLVER``, unit tests) it checks names itself, once per name.
     """
 
-    def __init__(self, allow_private: bool) -> None:
-        self.allow_private = allow_private
+    def __init__(self, policy: AddressPolicy, resolver: GuardedResolver | None = None) -> None:
+        self.policy = policy
+        self.resolver = resolver
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
-        return cls(crawler.settings.getbool("OITCHECK_ALLOW_PRIVATE"))
+        return cls(AddressPolicy.of(crawler.settings.getbool("OITCHECK_ALLOW_PRIVATE"),
+                                    crawler.settings.getlist("OITCHECK_ALLOWED_NETWORKS")))
+
+    def guarded_resolver(self) -> GuardedResolver | None:
+        return self.resolver or installed_resolver()
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if self.allow_private:
+        if self.policy.allow_private:
             return None
         host = urlsplit(request.url).hostname
-        if host and (address := private_address_of(host)):
-            raise PrivateAddressRefused(f"{host} resolves to the private address {address}")
+        if not host:
+            return None
+        if is_ip(host):
+            address: str | None = host if self.policy.refuses(host) else None
+        elif self.guarded_resolver() is not None:
+            return None  # judged by the resolver when connecting, on the very answer connected to
+        else:
+            address = private_address_of(host, self.policy)
+        if address:
+            raise PrivateAddressRefused(refusal_detail(host, address))
+        return None
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        if not isinstance(exception, (CannotResolveHostError, DNSLookupError)):
+            return None
+        host = urlsplit(request.url).hostname or ""
+        resolver = self.guarded_resolver()
+        address = resolver.refused.get(host) if resolver is not None else None
+        if address:
+            raise PrivateAddressRefused(refusal_detail(host, address)) from exception
         return None
 
 

@@ -96,6 +96,17 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # oitcheck's own settings (overridden per run by oitcheck.crawl)
 OITCHECK_ALLOW_PRIVATE = False
+
+# Private addresses
+# Every connection's host is looked up by oitcheck's resolver, which refuses private, loopback, link-local and
+# other non-public answers (unless --allow-private) and hands Twisted only the addresses it checked, so the
+# address checked is the address connected to (a name that answers a public address first and 127.0.0.1 next
+# gains nothing). Scrapy's DNSCACHE_* settings size its cache of checked answers.
+TWISTED_DNS_RESOLVER = "oitcheck.resolver.GuardedResolver"
+# Private networks (CIDR blocks, e.g. ["10.20.0.0/16"]) allowed without --allow-private: an intranet server
+# the audit may read, while every other private address stays refused. The environment variable
+# OITCHECK_ALLOWED_NETWORKS (comma- or space-separated) adds to this list for every command.
+OITCHECK_ALLOWED_NETWORKS: list[str] = []
 OITCHECK_MAX_PAGES = 2000
 OITCHECK_MAX_DOCUMENTS = 1000
 # Links past the page cap are still checked (status only, not parsed or followed), up to this many.

@@ -163,3 +163,29 @@ def test_a_saved_page_never_reads_pictures_outside_its_folder(tmp_path):
         f"<html><body><img src='../elsewhere.png'><img src='{(tmp_path / 'elsewhere.png').as_uri()}'></body></html>",
         encoding="utf-8")
     assert inspect(str(tmp_path / "site" / "index.html"))["eit"]["found"] is False
+
+
+def test_a_redirect_to_a_refused_address_is_refused_and_nothing_of_it_is_printed(tmp_path, monkeypatch):
+    """127.0.0.1 stands for a public site (an allowed network), 127.0.0.2 for an intranet server on the same
+    port: inspect follows redirects with the audit's own guard, so the internal page is never fetched."""
+    from tests.support.server import SiteServer
+
+    (tmp_path / "secret.html").write_text("<html><head><title>INTERNAL ONLY</title></head><body>router admin"
+                                          "</body></html>", encoding="utf-8")
+    (tmp_path / "ok.html").write_text("<html><head><meta charset='utf-8'><title>ข้อมูลการติดต่อ</title></head>"
+                                      "<body><h1>ข้อมูลการติดต่อ</h1></body></html>", encoding="utf-8")
+    monkeypatch.setenv("OITCHECK_ALLOWED_NETWORKS", "127.0.0.1/32")
+    with SiteServer(tmp_path, host="127.0.0.1") as site:
+        port = site.httpd.server_address[1]
+        (tmp_path / "_routes.json").write_text(json.dumps(
+            {"/go": {"status": 302, "location": f"http://127.0.0.2:{port}/secret.html"}}))
+        with SiteServer(tmp_path, host="127.0.0.2", port=port) as internal:
+            refused = run_cli("inspect", f"{site.url}go")
+            assert internal.hits == {}  # never connected to
+        allowed = run_cli("inspect", f"{site.url}ok.html")  # the allowed network needs no --allow-private
+    assert refused.returncode == 3 and refused.stdout == ""
+    assert len(refused.stderr.strip().splitlines()) == 1 and "private address" in refused.stderr
+    assert "INTERNAL" not in refused.stderr
+    assert "/go" in site.hits
+    assert allowed.returncode == 0, allowed.stderr
+    assert json.loads(allowed.stdout)["title"] == "ข้อมูลการติดต่อ"

@@ -30,8 +30,8 @@ from twisted.python.failure import Failure
 
 from oitcheck.budgets import BudgetRefused
 from oitcheck.extract.documents import kind_from_url, sniff_kind
-from oitcheck.middlewares import PrivateAddressRefused
 from oitcheck.records import ResourceRecord
+from oitcheck.resolver import PrivateAddressRefused
 
 
 def content_type(response: Response) -> str:
