@@ -19,7 +19,6 @@ from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, save_reports
-from oitcheck.settings import OITCHECK_ALLOWED_NETWORKS
 
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 REQUEST_VERSION = 1  # of AuditRequest's JSON form; raise it when a field changes meaning
@@ -112,7 +111,7 @@ def prepare(request: AuditRequest) -> Prepared:
         raise BadInput("--max-pages must be at least 1")
     host = urlsplit(url).hostname or ""
     # the crawl's own rules (allowed networks too), early, for a clear error; the crawl checks every connection
-    policy = AddressPolicy.of(request.crawl.allow_private, OITCHECK_ALLOWED_NETWORKS)
+    policy = AddressPolicy.of(request.crawl.allow_private, request.crawl.networks())
     if address := private_address_of(host, policy):
         raise BadInput(f"{host} is a private address ({address}); use --allow-private to audit it")
     try:

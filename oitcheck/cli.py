@@ -68,6 +68,16 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _network(text: str) -> str:
+    from oitcheck.net import parse_networks
+
+    try:
+        parse_networks([text])
+    except BadInput:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a network like 10.20.0.0/16") from None
+    return text
+
+
 def _score(text: str) -> float:
     try:
         value = float(text)
@@ -88,6 +98,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help=f"click-depth cap (default {defaults.DEPTH_LIMIT})")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow private, loopback and link-local addresses (tests, intranets)")
+    parser.add_argument("--allow-network", action="append", default=[], metavar="CIDR", type=_network,
+                        help="allow this private network only (repeatable; e.g. an intranet test server)")
     parser.add_argument("--fail-under", type=_score, help="exit 1 when the OIT score is below this")
     parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt (own site only)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -147,7 +159,8 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
                         progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose,
                         ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir,
                         link_cache_days=args.recheck_after, insecure_tls=args.insecure_tls,
-                        time_limit=args.time_limit, host_max_requests=args.host_requests)
+                        time_limit=args.time_limit, host_max_requests=args.host_requests,
+                        allowed_networks=list(args.allow_network))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ runs each agency in a child process.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,12 @@ class CrawlOptions:
     follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
     time_limit: float = default_settings.OITCHECK_TIME_LIMIT  # whole crawl, seconds (0: none)
     host_max_requests: int = default_settings.OITCHECK_HOST_MAX_REQUESTS  # links checked per other host
+    # private networks allowed without --allow-private (CIDR), besides the setting's and $OITCHECK_ALLOWED_NETWORKS
+    allowed_networks: list[str] = field(default_factory=list)
+
+    def networks(self) -> list[str]:
+        """The private networks this run may reach without --allow-private (the setting's and the option's)."""
+        return [*default_settings.OITCHECK_ALLOWED_NETWORKS, *self.allowed_networks]
 
 
 def build_settings(options: CrawlOptions) -> Settings:
@@ -62,6 +68,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_FOLLOW_LINKS": options.follow_links,
         "CLOSESPIDER_TIMEOUT": options.time_limit,
         "OITCHECK_HOST_MAX_REQUESTS": options.host_max_requests,
+        "OITCHECK_ALLOWED_NETWORKS": options.networks(),
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")

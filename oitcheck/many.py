@@ -108,11 +108,22 @@ def agency_request(shared: AuditRequest, agency: Agency, out: Path) -> AuditRequ
                    crawl=replace(shared.crawl, progress=False, verbose=False))  # stderr: the error line only
 
 
+def crawl_budget(crawl_limit: float, agency_limit: float) -> float:
+    """The child's own --time-limit: within the agency's hard limit, with a fifth of it left to finish the
+    downloads in progress, read the documents and write the reports, so a slow site ends with a truncated
+    report rather than being killed with none."""
+    soft = agency_limit * 0.8
+    return soft if crawl_limit <= 0 else min(crawl_limit, soft)
+
+
 def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float | None = None,
               children: ChildProcesses | None = None) -> dict[str, Any]:
     """Audit one agency in a child process (``oitcheck.audit_child``, the request as JSON on its stdin, with a
     fresh token); summarise its outcome from the report carrying that token, and from nothing else."""
     request = replace(agency_request(shared, agency, out), token=secrets.token_hex(16))
+    if time_limit:
+        request = replace(request, crawl=replace(request.crawl, time_limit=crawl_budget(request.crawl.time_limit,
+                                                                                        time_limit)))
     command = [sys.executable, "-m", "oitcheck.audit_child", "-"]
     entry: dict[str, Any] = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
                              "type": agency.type, "folder": agency.folder}

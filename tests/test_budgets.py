@@ -131,3 +131,11 @@ def test_a_crawl_stopped_by_the_time_limit_says_so_and_leaves_unfound_items_unkn
     assert not [i for i in found.values() if i["status"] == "fail" and codes(i) == {"missing"}]
     assert "time limit reached" in result.stderr
 
+
+
+def test_audit_many_child_crawls_stop_before_the_agency_hard_limit():
+    from oitcheck.many import crawl_budget
+
+    assert crawl_budget(7200, 10800) == 7200
+    assert crawl_budget(7200, 600) == 480  # ends with a truncated report, not killed with none
+    assert crawl_budget(0, 600) == 480  # "no crawl limit" still stops before the hard limit
