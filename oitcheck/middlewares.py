@@ -307,7 +307,13 @@ class CertificateCheckMiddleware:
             key = f"{parts.hostname}:{parts.port or 443}"
             if key not in self.checked:
                 self.checked.add(key)
-                problem = await asyncio.to_thread(certificate_problem, parts.hostname, parts.port or 443)
+                # The side connection goes to the address the crawl checked (oitcheck.resolver), never to a new
+                # lookup a rebinding name could answer with a private address.
+                resolver = installed_resolver()
+                address = resolver.checked_address(parts.hostname) if resolver is not None else parts.hostname
+                if address is None:
+                    return response
+                problem = await asyncio.to_thread(certificate_problem, parts.hostname, parts.port or 443, address)
                 if problem:
                     self.problems[parts.hostname] = problem
         return response
@@ -317,11 +323,12 @@ class CertificateCheckMiddleware:
             self.crawler.stats.set_value("oitcheck/tls_problems", dict(self.problems))
 
 
-def certificate_problem(host: str, port: int, timeout: float = 10.0) -> str:
-    """Why a browser would refuse ``host``'s certificate ('' when it would not, or the host cannot be reached)."""
+def certificate_problem(host: str, port: int, address: str | None = None, timeout: float = 10.0) -> str:
+    """Why a browser would refuse ``host``'s certificate ('' when it would not, or the host cannot be reached),
+    connecting to ``address`` (default: ``host``) and asking for ``host``'s certificate."""
     context = ssl.create_default_context()
     try:
-        with socket.create_connection((host, port), timeout=timeout) as raw, \
+        with socket.create_connection((address or host, port), timeout=timeout) as raw, \
                 context.wrap_socket(raw, server_hostname=host):
             return ""
     except ssl.SSLCertVerificationError as exc:

@@ -122,6 +122,14 @@ class GuardedResolver:
         looked_up.addBoth(self._settle, host)
         return result
 
+    def checked_address(self, host: str) -> str | None:
+        """An address of ``host`` this crawl checked and may connect to (for side connections such as the
+        certificate check), or None when none was checked or the host was refused."""
+        if is_ip(host):
+            return None if self.policy.refuses(host) else host
+        answer = self.answers.get(host) if self.answers is not None else None
+        return answer.usable[0] if answer is not None and answer.usable else None
+
     def _judge(self, host: str, addresses: Sequence[str]) -> Answer:
         answer = Answer(host, tuple(addresses), self.policy.refused_among(addresses))
         if answer.refused:

@@ -308,3 +308,14 @@ def test_a_name_that_turns_private_at_connect_time_is_refused(two_servers):
     assert news["detail"] == "rebind.test resolves to the private address 127.0.0.2"
     assert seen["asked"].count("rebind.test") >= 2
     assert "/news.html" not in public.hits and private.hits == {}
+
+
+def test_side_connections_get_the_checked_address_only():
+    """The certificate check (--insecure-tls) connects on the side: to the address the crawl checked."""
+    guard = resolver({**REBIND, "mixed.test": [["8.8.4.4", "192.168.1.5"]]})
+    assert guard.checked_address("rebind.test") is None  # not looked up by the crawl: nothing checked yet
+    connect_to(guard, "rebind.test")
+    connect_to(guard, "mixed.test")
+    assert guard.checked_address("rebind.test") == "8.8.8.8"  # not the loopback a new lookup would give
+    assert guard.checked_address("mixed.test") is None  # refused
+    assert guard.checked_address("127.0.0.1") is None and guard.checked_address("8.8.8.8") == "8.8.8.8"
