@@ -168,7 +168,7 @@ def ensure_crawled(crawl: CrawlResult, any_kind: bool = False) -> None:
     detail = home.error_detail or ""
     message = {"dns": "host name does not resolve", "refused": "connection refused", "timeout": "timed out",
                "robots": "robots.txt forbids crawling the homepage", "redirect_loop": "redirect loop",
-               "private_address": "redirects to a private address (use --allow-private)",
+               "private_address": "it resolves or redirects to a private address (see --allow-network)",
                "too_large": "larger than the download size cap",
                "tls": "its TLS certificate is not valid (use --insecure-tls to audit it anyway; the report "
                       "then lists the certificate problem)"}.get(reason, reason)
