@@ -141,3 +141,17 @@ OITCHECK_LINK_CACHE_DAYS = 7.0
 OITCHECK_HEAD_FALLBACK_CODES = [400, 403, 404, 405, 501]
 OITCHECK_RETRY_BACKOFF = 0.5
 OITCHECK_RETRY_AFTER_MAX = 30.0
+
+# Hostile input bounds: a crawled site decides how large and how odd its files are; each read is capped.
+# robots.txt: parsed (and downloaded) only up to this size, Google's documented limit; the rules in the first
+# part apply, the rest is ignored (oitcheck.robots).
+ROBOTSTXT_PARSER = "oitcheck.robots.BoundedRobotParser"
+OITCHECK_ROBOTSTXT_MAXSIZE = 500 * 1024
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "oitcheck.robots.BoundedRobotsTxtMiddleware": 100,  # Scrapy's own place for it
+}
+# A stylesheet is read for the pictures it names only up to this many bytes (a theme's whole stylesheet is
+# rarely over 500 KB); pictures named after it are ignored (oitcheck.extract.css).
+OITCHECK_STYLESHEET_MAXSIZE = 1024 * 1024
