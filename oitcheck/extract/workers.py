@@ -35,6 +35,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from oitcheck.cache import DocumentCache
+from oitcheck.extract.css import css_head, css_pictures
 from oitcheck.extract.documents import extract_document, unreadable
 from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
@@ -163,6 +164,13 @@ class ExtractionWorkers:
         """``parse_page`` of one HTML page, or an unreadable verdict when it fails or overruns."""
         return await self._run(parse_page, (html, url), self.limits.seconds, f"parsing took longer than "
                                f"{self.limits.seconds:.0f} s")
+
+    async def stylesheet(self, css: str, url: str, max_bytes: int) -> tuple[list[tuple[str, str]], list[str]]:
+        """``css_pictures`` of a stylesheet's first ``max_bytes``, under the page time limit: a hostile
+        megabyte of CSS costs seconds of tokenizing, better spent here than in the crawl's process.
+        ([], []) when it fails or overruns."""
+        found = await self._run(css_pictures, (css_head(css, max_bytes), url, max_bytes), self.limits.seconds, "")
+        return found if isinstance(found, tuple) else ([], [])
 
     async def svg_qr_codes(self, svgs: list[str]) -> list[str]:
         found = await self._run(decode_svgs, (svgs,), self.limits.image_seconds, "")
