@@ -134,9 +134,13 @@ def read_xlsx(body: bytes) -> dict[str, Any]:
             if _beyond_caps(sheet):
                 beyond.append(sheet.title)
             # max_row/max_col: the declared dimension may be XFD1048576; past the caps nothing is read
-            last_row = min(sheet.max_row or MAX_ROWS, MAX_ROWS)
+            # (one row more than read: a row past the cap tells a sheet without a dimension goes on)
+            last_row = min(sheet.max_row or MAX_ROWS + 1, MAX_ROWS + 1)
             last_column = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
-            for row in sheet.iter_rows(values_only=True, max_row=last_row, max_col=last_column):
+            for number, row in enumerate(sheet.iter_rows(values_only=True, max_row=last_row, max_col=last_column)):
+                if number >= MAX_ROWS:
+                    beyond.append(sheet.title)
+                    break
                 values = [clean_space(str(v)) if v is not None else "" for v in row[:MAX_COLUMNS]]
                 while values and not values[-1]:
                     values.pop()
