@@ -74,6 +74,8 @@ DOWNLOADER_MIDDLEWARES = {
     "oitcheck.middlewares.CertificateCheckMiddleware": 580,
     "oitcheck.slots.AddressSlotMiddleware": 60,
     "oitcheck.budgets.HostBudgetMiddleware": 70,  # sees timeouts after the retries (550) gave up
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "oitcheck.robots.BoundedRobotsTxtMiddleware": 100,  # Scrapy's own place for it (robots.txt size bound)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "oitcheck.middlewares.PoliteRetryMiddleware": 550,
     "oitcheck.middlewares.HeadFallbackMiddleware": 560,  # after redirects (600) are followed, before retries
@@ -169,3 +171,12 @@ OITCHECK_TIME_LIMIT = 2 * 3600.0
 OITCHECK_HOST_MAX_REQUESTS = 200
 OITCHECK_HOST_MAX_BYTES = 100 * 1024 * 1024
 OITCHECK_SLOW_HOST_TIMEOUTS = 2
+
+# Hostile input bounds: a crawled site decides how large and how odd its files are; each read is capped.
+# robots.txt: parsed (and downloaded) only up to this size, Google's documented limit; the rules in the first
+# part apply, the rest is ignored (oitcheck.robots).
+ROBOTSTXT_PARSER = "oitcheck.robots.BoundedRobotParser"
+OITCHECK_ROBOTSTXT_MAXSIZE = 500 * 1024
+# A stylesheet is read for the pictures it names only up to this many bytes (a theme's whole stylesheet is
+# rarely over 500 KB); pictures named after it are ignored (oitcheck.extract.css).
+OITCHECK_STYLESHEET_MAXSIZE = 1024 * 1024

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from oitcheck import settings
 from oitcheck.extract import css
-from oitcheck.extract.css import css_pictures, first_url, page_names, selector_used, style_urls
+from oitcheck.extract.css import css_head, css_pictures, first_url, page_names, selector_used, style_urls
 
 SHEET = "http://agency.example.org/theme/css/site.css"
 
@@ -119,3 +120,27 @@ def test_rule_and_url_caps(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(css, "MAX_CSS_URLS", 4)
     assert len(urls(text)) == 4
     assert len(style_urls(";".join(f"background:url(s{n}.png)" for n in range(10)))) == 4
+
+
+def test_a_stylesheet_is_read_up_to_its_byte_cap_and_later_pictures_are_ignored():
+    filler = "/* " + "ธีมของเว็บไซต์ " * 30_000 + "*/ .x{color:red}\n"  # > 1 MiB: Thai is 3 bytes a character
+    text = ".a{background:url(a.png)}" + filler + ".b{background:url(b.png)}"
+    assert len(text.encode()) > settings.OITCHECK_STYLESHEET_MAXSIZE == css.MAX_CSS_CHARS
+    assert urls(text) == ["http://agency.example.org/theme/css/a.png"]
+    assert len(urls(text.replace(filler, "/* ธีม */ .x{color:red}\n"))) == 2
+    assert css_pictures(".a{background:url(a.png)} .b{background:url(b.png)}", SHEET, max_bytes=30)[0] == [
+        ("http://agency.example.org/theme/css/a.png", ".a")]
+    assert css_head("กขค", 7) == "กข" and css_head("abc", 10) == "abc"  # a character cut in two is dropped
+
+
+def test_100k_url_tokens_yield_at_most_the_url_cap():
+    text = ".r{background:" + "".join(f"url(i{n}.png) " for n in range(100_000)) + "}"
+    found = urls(text)
+    assert len(found) == css.MAX_CSS_URLS and found[0].endswith("/i0.png")
+
+
+def test_pathological_nesting_past_the_cap_finds_nothing_and_ends():
+    assert urls(".a{" + "(" * 2_000_000 + "url(deep.png)") == []  # the url() lies past the first MiB
+    assert urls(".a{" + "[(" * 20_000 + "url(deep.png)") == ["http://agency.example.org/theme/css/deep.png"]
+    assert urls(".a{background:url(" + "x" * 3_000_000) == []  # an unclosed url( runs to the cut: no address
+    assert css_pictures("@import url(" + "y" * 100_000, SHEET) == ([], [])

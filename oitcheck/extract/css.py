@@ -5,7 +5,10 @@ A homepage's EIT banner or QR code is often a CSS background: in a style attribu
 the theme's stylesheet. CSS is read with tinycss2's tokenizer, as a browser reads it: comments, strings and
 escapes hide no ``url()`` and break none, and the work is linear even on hostile input (an unclosed ``/*``
 ends the stylesheet; a regular expression searched for its end again at every later ``/*``). The work is
-also capped: the first ``MAX_CSS_CHARS`` characters, ``MAX_CSS_RULES`` rule blocks, ``MAX_CSS_URLS`` urls.
+also capped: the first ``OITCHECK_STYLESHEET_MAXSIZE`` bytes (pictures named after them are ignored),
+``MAX_CSS_RULES`` rule blocks, ``MAX_CSS_URLS`` urls. Tokenizing costs about 10 microseconds a token, so a
+hostile megabyte of one-character tokens still costs seconds: callers run it in a worker process
+(``ExtractionWorkers.stylesheet``) where its time is limited.
 
 A picture keeps the selector of its rule as written, because a theme's stylesheet names pictures for every
 page of the site and only the page's classes and ids tell which rules apply to it (``selector_used``).
@@ -13,10 +16,11 @@ page of the site and only the page's classes and ids tell which rules apply to i
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tinycss2 import parse_component_value_list, parse_declaration_list
 from tinycss2.ast import (
@@ -35,18 +39,21 @@ from tinycss2.ast import (
     WhitespaceToken,
 )
 
+from oitcheck import settings as default_settings
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.urls import absolute_url
 
-MAX_CSS_CHARS = 2_000_000  # a theme's whole stylesheet is rarely over 500 KB
+MAX_CSS_CHARS = default_settings.OITCHECK_STYLESHEET_MAXSIZE  # bytes (UTF-8) of CSS read: see settings.py
 MAX_CSS_RULES = 50_000  # rule blocks read ({...}, nested ones included)
 MAX_CSS_URLS = 10_000  # url()s read, before duplicates and fonts are dropped
 MAX_SELECTOR_CHARS = 200
+MAX_URL_CHARS = 2048  # a url() longer than this is no picture's address (an unclosed ``url(`` runs to the end)
 # Set by lazy-loading scripts as an element's background: a path, or a url().
 BACKGROUND_ATTRS = ("data-bg", "data-background", "data-background-image", "data-bg-src")
 _MAX_SELECTOR_SOURCE = 4_000  # characters of source read for one selector (its comments and spaces collapse)
 _NOT_PICTURE = re.compile(r"\.(woff2?|ttf|otf|eot|css|htc|cur|ico|js)([?#]|$)", re.I)
 _HTML_COMMENT_MARKS = ("<!--", "-->")  # around old pages' <style> blocks, for browsers without CSS
+_T = TypeVar("_T")
 _CLASS_OR_ID = re.compile(r"""\b(?:class|id)\s*=\s*["']([^"']*)["']""", re.I)
 
 
@@ -57,27 +64,35 @@ def css_urls(css: str, base: str) -> tuple[list[str], list[str]]:
     return [url for url, _ in pictures], imports
 
 
-def css_pictures(css: str, base: str) -> tuple[list[tuple[str, str]], list[str]]:
+def css_pictures(css: str, base: str, max_bytes: int | None = None) -> tuple[list[tuple[str, str]], list[str]]:
     """Like ``css_urls``, with each picture's selector (``.popup .qr``): whether the page uses the rule is
-    known only from the page's classes and ids. Commented-out rules are skipped."""
-    css = css[:MAX_CSS_CHARS]
+    known only from the page's classes and ids. Commented-out rules are skipped. Only the first ``max_bytes``
+    (default ``MAX_CSS_CHARS``, the ``OITCHECK_STYLESHEET_MAXSIZE`` setting) are read."""
+    css = css_head(css, MAX_CSS_CHARS if max_bytes is None else max_bytes)
     lowered = css.lower()
     if "url(" not in lowered and "@import" not in lowered:  # nothing to find: skip the tokenizer
         return [], []
-    named, imported = _read_stylesheet(_normalized(css))
+    named, imported = _without_gc(_read_stylesheet, _normalized(css))
     imports: list[str] = []
     for href in imported:
-        url = absolute_url(base, href)
+        url = absolute_url(base, href) if len(href) <= MAX_URL_CHARS else None
         if url and url not in imports:
             imports.append(url)
     pictures: list[tuple[str, str]] = []
     seen: set[str] = set()
     for href, selector in named:
-        url = picture_url(base, href)
+        url = picture_url(base, href) if len(href) <= MAX_URL_CHARS else None
         if url and url not in seen and url not in imports:
             seen.add(url)
             pictures.append((url, selector))
     return pictures, imports
+
+
+def css_head(css: str, max_bytes: int) -> str:
+    """The text of the first ``max_bytes`` bytes of ``css`` in UTF-8 (a character cut in two is dropped)."""
+    head = css[:max_bytes]
+    data = head.encode("utf-8", "surrogatepass")
+    return data[:max_bytes].decode("utf-8", "ignore") if len(data) > max_bytes else head
 
 
 def picture_url(base: str, href: str) -> str | None:
@@ -151,6 +166,19 @@ def _names_element(token: Node, previous: Node | None) -> bool:
     if isinstance(token, HashToken):
         return token.is_identifier
     return isinstance(token, IdentToken) and isinstance(previous, LiteralToken) and previous.value == "."
+
+
+def _without_gc(function: Callable[[str], _T], css: str) -> _T:
+    """``function(css)`` with the cyclic garbage collector paused: deeply nested blocks are hundreds of
+    thousands of live objects, which the collector would walk again and again (half the time of a hostile
+    stylesheet); tokens hold no cycles, so nothing is left for it afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return function(css)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _normalized(css: str) -> str:

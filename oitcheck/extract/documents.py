@@ -9,16 +9,14 @@ name, and a quality verdict. Files are hostile: every reader is capped, any fail
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from oitcheck.extract.dates import scan, years_of
 from oitcheck.extract.ocr import OcrOptions, ocr_pdf_pages
-from oitcheck.extract.office import ZipBomb, read_csv, read_docx, read_xlsx
+from oitcheck.extract.office import BeyondCaps, ZipBomb, read_csv, read_docx, read_xlsx
 from oitcheck.extract.pdf import PdfUnreadable, read_pdf
 from oitcheck.extract.thai import clean_space
 
@@ -26,6 +24,11 @@ MAX_PAGES = 40  # pages of text read per PDF: titles, years and the item's conte
 MAX_CHARS = 300_000
 OPENING_CHARS = 20_000  # "the first pages", where a report names its year
 MIN_TEXT = 20
+# Sniffing a ZIP's kind (docx, xlsx) reads member names from the last bytes of the file only.
+ZIP_DIRECTORY_TAIL = 1024 * 1024
+ZIP_NAMES = 2000
+# A central directory record: its signature, 24 bytes, the name's length, 16 bytes, then the name.
+_CENTRAL_RECORD = re.compile(rb"PK\x01\x02.{24}(..).{16}", re.DOTALL)
 
 DOCUMENT_KINDS = {"pdf", "docx", "xlsx", "csv", "doc", "xls", "ppt", "pptx", "odt", "ods", "zip", "rar"}
 IMAGE_KINDS = {"png", "jpg", "gif", "webp", "svg", "bmp"}
@@ -94,11 +97,16 @@ def sniff_kind(body: bytes, url: str = "", content_type: str | None = None) -> s
 
 
 def _zip_names(body: bytes) -> list[str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return archive.namelist()[:2000]
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return []
+    """Member names from the central directory records at the end of the archive, at most
+    ``ZIP_NAMES`` of them: this runs in the crawl's own process, where parsing a hostile archive's whole
+    directory (a million members) would cost seconds and hundreds of MB."""
+    names = []
+    for record in _CENTRAL_RECORD.finditer(body, max(0, len(body) - ZIP_DIRECTORY_TAIL)):
+        length = int.from_bytes(record.group(1), "little")
+        names.append(body[record.end():record.end() + length].decode("utf-8", "replace"))
+        if len(names) >= ZIP_NAMES:
+            break
+    return names
 
 
 def text_quality(text: str) -> str:
@@ -124,8 +132,12 @@ def extract_document(body: bytes, kind: str, ocr: OcrOptions | None = None,
         return unreadable("empty file (0 bytes)")
     try:
         facts = _read_pdf(body, max_pages, ocr) if kind == "pdf" else _OFFICE_READERS[kind](body)
+    except MemoryError:  # the worker's memory limit: a bomb no cap caught
+        return unreadable("the file needs more memory than the reader may use (MemoryError)")
+    except RecursionError:
+        return unreadable("the file nests deeper than the reader follows (RecursionError)")
     except Exception as exc:  # noqa: BLE001 - any parser failure on a hostile file is 'unreadable'
-        return unreadable(str(exc) if isinstance(exc, (PdfUnreadable, ZipBomb)) else
+        return unreadable(str(exc) if isinstance(exc, (PdfUnreadable, ZipBomb, BeyondCaps)) else
                            f"{type(exc).__name__}: {exc}"[:200])
     facts["text"] = clean_space(facts["text"])[:MAX_CHARS]
     facts.setdefault("quality", text_quality(facts["text"]))

@@ -12,6 +12,10 @@ from typing import Any
 
 from oitcheck.extract.thai import clean_space, repair_extracted
 
+# Pixels of one page rendered for OCR: A4 at 300 dpi is 8.7 million; a page that declares itself metres wide
+# (a hostile MediaBox) is rendered smaller rather than allocating gigabytes.
+MAX_RENDER_PIXELS = 40_000_000
+
 
 class PdfUnreadable(ValueError):
     """The file is not a PDF PDFium can open: corrupt, truncated, or protected by a password."""
@@ -58,6 +62,13 @@ def read_pdf(body: bytes, max_pages: int) -> PdfText:
     return PdfText(count, texts, title, meta.get("ModDate") or meta.get("CreationDate") or "")
 
 
+def render_scale(size: tuple[float, float], dpi: int) -> float:
+    """PDFium's scale for a page of ``size`` points at ``dpi``, lowered to keep ``MAX_RENDER_PIXELS``."""
+    scale = dpi / 72
+    pixels = max(size[0], 1.0) * max(size[1], 1.0) * scale * scale
+    return scale * (MAX_RENDER_PIXELS / pixels) ** 0.5 if pixels > MAX_RENDER_PIXELS else scale
+
+
 def render_pages(body: bytes, indexes: list[int], dpi: int) -> Iterator[Any]:
     """PIL images of the given pages at ``dpi``, one at a time (a rendered A4 page is ~25 MB at 300 dpi)."""
     document = _open(body)
@@ -67,7 +78,7 @@ def render_pages(body: bytes, indexes: list[int], dpi: int) -> Iterator[Any]:
                 break
             page = document[index]
             try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                bitmap = page.render(scale=render_scale(page.get_size(), dpi), grayscale=True)
                 yield bitmap.to_pil()
             finally:
                 page.close()

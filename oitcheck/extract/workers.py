@@ -4,28 +4,62 @@ A hostile or simply huge file (a malformed PDF that sends PDFium into a loop, a 
 300-page scan) must not hang or kill the crawl. Each file is parsed in a worker process (pebble kills a
 worker that overruns its time, and a crash is only that file's failure), and the crawl's own process
 keeps fetching pages meanwhile: on a 2-core machine the parsing also runs beside the crawl, not in it.
+
+Every failure of a task is that task's ``unreadable`` result, with its ``cause`` (``FailureCause``), never
+an exception into the crawl and never a wait without end. A worker that dies while *receiving* a file
+(out of memory after a bomb) leaves pebble's pool broken: it fails the tasks it had and no longer answers
+the ones queued behind them, and refuses new ones. Such a pool is replaced, once per break, whichever task
+notices first (a failed future, a refused ``schedule``, or the health check an awaiting task makes every
+``HEALTH_CHECK_SECONDS``: not a time limit, pebble's per-task timeout is that). Blame: the oldest unfinished
+tasks of the broken pool, one per worker, are the ones a worker was running or receiving; they get the
+failure (cause ``pool``), every other task of that pool is run again on the new one (at most
+``RERUNS_AFTER_BREAK`` times, so a file that breaks every pool still ends).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import multiprocessing
 import os
 import resource
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
+from concurrent.futures import CancelledError as FutureCancelled
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
 from oitcheck.cache import DocumentCache
+from oitcheck.extract.css import css_head, css_pictures
 from oitcheck.extract.documents import extract_document, unreadable
 from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.qr import decode_qr, decode_svgs
 
-EXTRACTOR_VERSION = 1  # bump when extraction changes, so cached results are not reused
+EXTRACTOR_VERSION = 2  # bump when extraction changes, so cached results are not reused
+# How often a task waiting for its result checks that its pool is still alive: a broken pool never
+# resolves the tasks still queued in it. A liveness check, not a time limit on the task.
+HEALTH_CHECK_SECONDS = 1.0
+# A task queued in a pool that broke under another file is run again this many times at most.
+RERUNS_AFTER_BREAK = 1
+# How long the crawl waits for a retired pool's processes to end (in a background thread).
+RETIRE_SECONDS = 10.0
+
+
+class FailureCause(StrEnum):
+    """Why a worker gave up on a file (``DocumentFacts.cause``)."""
+
+    TIMEOUT = "timeout"  # pebble's per-task time limit
+    CRASH = "crash"  # the worker process died while reading it (segfault in a C reader, killed)
+    MEMORY = "memory"  # MemoryError: the file needs more than the worker's memory limit
+    POOL = "pool"  # the pool broke while a worker was running or receiving it
+    ERROR = "error"  # the reader raised an exception
+    STOPPED = "stopped"  # the workers were closed before the file was read
 
 
 @dataclass
@@ -46,14 +80,42 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+@dataclass(eq=False)
+class _Task:
+    """One call to run in the pool, and where it is."""
+
+    function: Any
+    args: tuple[Any, ...]
+    seconds: float
+    timeout_reason: str
+    sequence: int
+    generation: int = -1  # of the pool it was given to
+    future: Future[Any] | None = None
+    reruns: int = 0
+
+
+class _Broken:
+    """The outcome of a task whose pool broke or was stopped before it had a result."""
+
+    def __init__(self, stopped: bool = False, reason: str = "") -> None:
+        self.stopped, self.reason = stopped, reason
+
+
 class ExtractionWorkers:
-    """A small process pool for documents and images, with per-file timeouts and a result cache."""
+    """A small process pool for documents and images, with per-file timeouts and a result cache; a broken
+    pool is replaced (see the module docstring)."""
 
     def __init__(self, limits: WorkerLimits, cache: DocumentCache | None = None) -> None:
         self.limits = limits
         self.cache = cache
         self.pool: ProcessPool | None = None
-        self.stats = {"documents": 0, "ocr_pages": 0, "cached": 0, "timeouts": 0, "crashes": 0}
+        self.generation = 0  # the current pool's number; each restart or close moves on
+        self.stats = {"documents": 0, "ocr_pages": 0, "cached": 0, "timeouts": 0, "crashes": 0, "memory": 0,
+                      "errors": 0, "restarts": 0, "reruns": 0, "stopped": 0}
+        self._pending: set[_Task] = set()
+        self._blamed: set[_Task] = set()
+        self._stopped: set[int] = set()  # generations closed on purpose
+        self._sequence = itertools.count()
 
     def start(self) -> None:
         """Start the workers now (pebble would on the first task), so their imports run while the crawl
@@ -67,10 +129,13 @@ class ExtractionWorkers:
         self.pool.schedule(os.getpid)  # a no-op: makes pebble start its workers
 
     def close(self) -> None:
+        """Stop the workers; tasks still waiting get a ``stopped`` failure."""
         if self.pool is not None:
-            self.pool.stop()
-            self.pool.join(timeout=10)
-            self.pool = None
+            self._stopped.add(self.generation)
+            self.generation += 1
+            pool, self.pool = self.pool, None
+            pool.stop()
+            pool.join(timeout=RETIRE_SECONDS)
 
     def _budget(self, kind: str) -> float:
         ocr = self.limits.ocr
@@ -100,23 +165,119 @@ class ExtractionWorkers:
         return await self._run(parse_page, (html, url), self.limits.seconds, f"parsing took longer than "
                                f"{self.limits.seconds:.0f} s")
 
+    async def stylesheet(self, css: str, url: str, max_bytes: int) -> tuple[list[tuple[str, str]], list[str]]:
+        """``css_pictures`` of a stylesheet's first ``max_bytes``, under the page time limit: a hostile
+        megabyte of CSS costs seconds of tokenizing, better spent here than in the crawl's process.
+        ([], []) when it fails or overruns."""
+        found = await self._run(css_pictures, (css_head(css, max_bytes), url, max_bytes), self.limits.seconds, "")
+        return found if isinstance(found, tuple) else ([], [])
+
     async def svg_qr_codes(self, svgs: list[str]) -> list[str]:
         found = await self._run(decode_svgs, (svgs,), self.limits.image_seconds, "")
         return found if isinstance(found, list) else []
 
     async def _run(self, function: Any, args: tuple[Any, ...], seconds: float, timeout_reason: str) -> Any:
-        if self.pool is None:
-            self.start()
-        assert self.pool is not None
-        future = self.pool.schedule(function, args=args, timeout=seconds)
+        """``function(*args)`` in a worker: its result, or ``unreadable`` with the cause of its failure."""
+        task = _Task(function, args, seconds, timeout_reason, next(self._sequence))
         try:
-            return await asyncio.wrap_future(future)
-        except FutureTimeout:
-            self.stats["timeouts"] += 1
-            return unreadable(timeout_reason, cause="timeout")
-        except (ProcessExpired, MemoryError) as exc:
-            self.stats["crashes"] += 1
-            return unreadable(f"the reader failed on this file ({type(exc).__name__})", cause="crash")
+            while True:
+                refused = self._submit(task)
+                if refused is not None:
+                    return self._failure(FailureCause.POOL, "crashes", f"the reader's processes could not take "
+                                         f"the file ({refused})")
+                outcome = await self._outcome(task)
+                if not isinstance(outcome, _Broken):
+                    return outcome
+                if outcome.stopped:
+                    return self._failure(FailureCause.STOPPED, "stopped", "reading was stopped with the crawl")
+                if task in self._blamed or task.reruns >= RERUNS_AFTER_BREAK:
+                    return self._failure(FailureCause.POOL, "crashes", "the reader's process failed on this file "
+                                         f"and took its pool down ({outcome.reason})")
+                task.reruns += 1
+                self.stats["reruns"] += 1
+        finally:
+            self._pending.discard(task)
+            self._blamed.discard(task)
+
+    def _submit(self, task: _Task) -> str | None:
+        """Give the task to the current pool (a new one when it is broken); why not, when even a new pool
+        refuses it."""
+        self._pending.discard(task)
+        reason = ""
+        for _ in range(2):
+            if self.pool is None:
+                self.start()
+            assert self.pool is not None
+            try:
+                task.future = self.pool.schedule(task.function, args=task.args, timeout=task.seconds)
+            except RuntimeError as exc:  # "the pool is not running", "unexpected error within the pool"
+                reason = f"{type(exc).__name__}: {exc}"
+                self._restart(self.generation)
+                continue
+            task.generation = self.generation
+            self._pending.add(task)
+            return None
+        return reason
+
+    async def _outcome(self, task: _Task) -> Any:
+        """The task's result or failure verdict; ``_Broken`` when its pool broke or stopped under it."""
+        assert task.future is not None
+        waiting = asyncio.wrap_future(task.future)
+        try:
+            while True:
+                done, _ = await asyncio.wait({waiting}, timeout=HEALTH_CHECK_SECONDS)
+                if done:
+                    break
+                if task.generation in self._stopped:
+                    waiting.cancel()
+                    return _Broken(stopped=True)
+                if task.generation != self.generation or self.pool is None or not self.pool.active:
+                    waiting.cancel()  # never resolved by a broken pool
+                    self._restart(task.generation)
+                    return _Broken(reason="the pool stopped answering")
+        except asyncio.CancelledError:
+            waiting.cancel()  # the crawl gave up on it: pebble stops the task
+            raise
+        try:
+            return waiting.result()
+        except TimeoutError:
+            return self._failure(FailureCause.TIMEOUT, "timeouts", task.timeout_reason)
+        except ProcessExpired as exc:
+            return self._failure(FailureCause.CRASH, "crashes", f"the reader's process died on this file "
+                                 f"(exit code {exc.exitcode})")
+        except MemoryError:
+            return self._failure(FailureCause.MEMORY, "memory", f"the file needs more than the reader's "
+                                 f"{self.limits.memory_mb} MB of memory")
+        except (BrokenProcessPool, asyncio.CancelledError, FutureCancelled) as exc:
+            if task.generation in self._stopped:
+                return _Broken(stopped=True)
+            self._restart(task.generation)
+            return _Broken(reason=f"{type(exc).__name__}: {exc}"[:200])
+        except Exception as exc:  # noqa: BLE001 - whatever the reader raised is this file's failure
+            return self._failure(FailureCause.ERROR, "errors", f"{type(exc).__name__}: {exc}"[:200])
+
+    def _restart(self, generation: int) -> None:
+        """Replace pool ``generation`` when it is still the current one (many tasks may see one break)."""
+        if generation != self.generation or generation in self._stopped:
+            return
+        self._blame(generation)
+        old, self.pool = self.pool, None
+        self.generation += 1
+        self.stats["restarts"] += 1
+        if old is not None:  # its processes end in the background: the crawl does not wait for them
+            threading.Thread(target=_retire, args=(old,), name="oitcheck-retire-pool", daemon=True).start()
+        self.start()
+
+    def _blame(self, generation: int) -> None:
+        """The oldest unfinished tasks of a broken pool, one per worker: those its workers were running or
+        receiving when it broke. The tasks behind them are innocent and run again."""
+        unfinished = sorted((t for t in self._pending if t.generation == generation and not _finished(t.future)),
+                            key=lambda t: t.sequence)
+        self._blamed.update(unfinished[:max(1, self.limits.workers)])
+
+    def _failure(self, cause: FailureCause, counter: str, reason: str) -> dict[str, Any]:
+        self.stats[counter] += 1
+        return unreadable(reason, cause=cause.value)
 
     def _key(self, body: bytes, kind: str) -> str:
         ocr = self.limits.ocr
@@ -124,6 +285,23 @@ class ExtractionWorkers:
         return f"{digest}-{kind}-v{EXTRACTOR_VERSION}-ocr{int(ocr.enabled)}-{ocr.max_pages}-{ocr.dpi}"
 
 
+def _finished(future: Future[Any] | None) -> bool:
+    """Done with a result or its own failure; not one the broken pool aborted."""
+    if future is None or not future.done() or future.cancelled():
+        return False
+    return not isinstance(future.exception(), BrokenProcessPool)
+
+
+def _retire(pool: ProcessPool) -> None:
+    try:
+        pool.stop()
+        pool.join(timeout=RETIRE_SECONDS)
+    except Exception:  # noqa: BLE001, S110 - a dead pool's cleanup has nothing left to report
+        pass
+
+
 def _worth_caching(facts: dict[str, Any]) -> bool:
-    """OCR results and files that timed out or crashed: the costly ones a nightly run should not redo."""
-    return bool(facts.get("ocr", {}).get("pages")) or facts.get("cause") in ("timeout", "crash")
+    """OCR results and files that timed out, crashed or ran out of memory: the costly ones a nightly run
+    should not redo (not a pool's break, which may have been another file's)."""
+    return bool(facts.get("ocr", {}).get("pages")) or facts.get("cause") in (
+        FailureCause.TIMEOUT, FailureCause.CRASH, FailureCause.MEMORY)
