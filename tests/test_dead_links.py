@@ -28,6 +28,7 @@ HOME_CP874 = """<html><head><meta http-equiv="Content-Type" content="text/html; 
 <video src="/media/gone.mp4" poster="/media/poster.jpg"></video>
 <form action="/find"><input name="q"><button>ค้นหา</button></form>
 <form method="post" action="/send.php"><input name="msg"></form>
+<p><img src="file:///C:/Users/admin/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg" alt="ภาพกิจกรรม"></p>
 </body></html>"""
 
 
@@ -53,7 +54,8 @@ def test_dead_links_are_reported_broken_with_where_they_are(site: SiteServer, tm
     assert result.returncode == 0, result.stderr
     assert report is not None
     broken: dict[str, dict[str, Any]] = {b["url"].removeprefix(site.url): b for b in report["links"]["broken"]}
-    dead = {url: (b["error"], b["status"], b["text"], b["found_on"]) for url, b in broken.items() if b["status"] is None}
+    dead = {url: (b["error"], b["status"], b["text"], b["found_on"])
+            for url, b in broken.items() if b["status"] is None}
     assert dead == {
         "file:///C:/Users/admin/Desktop/แผนพัฒนา.pdf": ("local_file", None, "แผนพัฒนาท้องถิ่น", [site.url]),
         "\\\\fileserver\\ita\\o12.xlsx": ("local_file", None, "สขร.1", [site.url]),
@@ -61,6 +63,8 @@ def test_dead_links_are_reported_broken_with_where_they_are(site: SiteServer, tm
         "http://localhost]": ("malformed", None, "ระบบงาน", [site.url]),
         "htp://www.example.go.th/": ("unsupported_scheme", None, "กรมส่งเสริม", [site.url]),
         "/report.php?id=" + "9" * 485 + "…": ("too_long", None, "รายงานยาว", [site.url]),
+        "file:///C:/Users/admin/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg":
+            ("local_file", None, "ภาพกิจกรรม", [site.url]),  # a picture pasted from Word
     }
     assert all(b["reason"] for b in broken.values())  # in Thai, from messages.th.yaml
     # New kinds of links are checked; a POST form is not a link; one URL under two spellings is one link.

@@ -308,6 +308,7 @@ DEAD = """<html><body><h2>ลิงก์</h2>
 <a href="data:text/plain,x">ข้อมูล</a> <a href="#top">บนสุด</a> <a href="line://ti/p/@agency">LINE</a>
 <iframe src="htp://maps.example.org/embed"></iframe>
 <a href="file:///C:/Users/admin/Desktop/แผน.pdf">แผนปี 68 (ซ้ำ)</a>
+<img src="file:///C:/Users/admin/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg" alt="ภาพกิจกรรม">
 </body></html>""".format("x" * 9000, "&".join("a=1" for _ in range(1200)))  # 4,800 characters, 1,200 parameters
 
 
@@ -325,6 +326,7 @@ def test_dead_links_are_kept_with_their_reason_and_text():
         ("/search?" + "x" * 32, "too_long", "ยาว", "a"),
         ("/list?" + "a=1&" * 8 + "a=", "too_long", "พารามิเตอร์", "a"),
         ("htp://maps.example.org/embed", "unsupported_scheme", "", "iframe"),
+        ("file:///C:/Users/admin/AppData/Local/Tem", "local_file", "ภาพกิจกรรม", "img"),  # pasted from Word
     ]  # the second file:/// link is the same dead link: kept once
     assert all(len(d["url"]) <= 501 for d in parsed["dropped"])  # a huge URL is not kept whole
     urls = {link["url"] for link in parsed["links"]}
@@ -347,3 +349,9 @@ def test_page_records_keep_dead_links_through_the_link_cache():
     older = page.to_dict()
     del older["dropped"]  # a cache entry written before dead links were kept
     assert record_from_dict(older).dropped == ()
+
+
+def test_absolute_url_gives_no_url_for_a_dead_link():
+    assert absolute_url("http://agency.example.org/", "file:///C:/a.jpg") is None
+    assert absolute_url("http://agency.example.org/", "http://") is None
+    assert absolute_url("http://agency.example.org/", "a b.jpg") == "http://agency.example.org/a%20b.jpg"

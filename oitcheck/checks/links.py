@@ -30,8 +30,9 @@ REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the 
 LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object", "video", "audio", "source", "track", "form", "input",
              "meta"}
 # What a link with no words of its own is called in the links report.
-_TAG_NAMES = {"video": "(วิดีโอ)", "audio": "(เสียง)", "source": "(สื่อ)", "track": "(คำบรรยาย)", "form": "(แบบฟอร์ม)",
-              "input": "(ปุ่มรูปภาพ)", "meta": "(meta refresh)", "embed": "(embed)", "object": "(object)"}
+_TAG_NAMES = {"img": "(รูปภาพ)", "video": "(วิดีโอ)", "audio": "(เสียง)", "source": "(สื่อ)", "track": "(คำบรรยาย)",
+              "form": "(แบบฟอร์ม)", "input": "(ปุ่มรูปภาพ)", "meta": "(meta refresh)", "embed": "(embed)",
+              "object": "(object)"}
 
 
 def link_state(record: Record | None, crawl: CrawlResult) -> tuple[LinkState, str]:

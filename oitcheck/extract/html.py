@@ -27,7 +27,7 @@ from oitcheck.extract.css import BACKGROUND_ATTRS, background_hrefs, css_urls, p
 from oitcheck.extract.css import css_pictures as css_pictures
 from oitcheck.extract.css import page_names as page_names
 from oitcheck.extract.css import selector_used as selector_used
-from oitcheck.extract.links import LINK_ELEMENTS, link_targets, page_links, srcset_urls
+from oitcheck.extract.links import LINK_ELEMENTS, PageLinks, link_targets, page_links, srcset_urls
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.urls import absolute_url
 
@@ -131,7 +131,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
             for href, link_text in targets:
                 found.add(href, link_text, name, context)
         if name == "img" or (name == "source" and element.parent is not None and element.parent.name == "picture"):
-            _img_pictures(element, base, images, id(element) in in_chrome)
+            _img_pictures(element, base, images, id(element) in in_chrome, found)
         elif name == "form" and element.find(["input", "textarea", "select"]):
             forms += 1
         elif name == "table" and _is_data_table(element):
@@ -219,12 +219,16 @@ def _picture(url: str, alt: str, chrome: bool, context: str, source: str) -> dic
     return {"url": url, "alt": alt, "chrome": chrome, "context": "" if chrome else context, "source": source}
 
 
-def _img_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome: bool) -> None:
-    """An <img> (or <picture><source>): its src, and the lazy-load attributes that hold the real picture."""
+def _img_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome: bool,
+                  dead: PageLinks | None = None) -> None:
+    """An <img> (or <picture><source>): its src, and the lazy-load attributes that hold the real picture;
+    a src no visitor can load (Word's pasted ``file:///C:/.../clip_image002.jpg``) goes to ``dead``."""
     found: list[tuple[str, str]] = []
     src = element.get("src")
     if isinstance(src, str) and (url := absolute_url(base, src)):
         found.append((url, "img"))
+    elif isinstance(src, str) and dead is not None:
+        dead.add_dead(src, clean_space(element.get("alt") or ""), element.name)
     for attr in _LAZY_ATTRS:
         value = element.get(attr)
         if isinstance(value, str) and (url := absolute_url(base, value)) and all(url != u for u, _ in found):

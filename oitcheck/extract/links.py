@@ -151,6 +151,11 @@ class PageLinks:
         elif target is not None:
             self.links.append({"url": target, "text": text, **context, "tag": tag})
 
+    def add_dead(self, href: str, text: str, tag: str) -> None:
+        """Keep ``href`` only if no visitor can load it (a picture's src: the page lists its pictures itself)."""
+        if isinstance(target := resolve(self.base, href, self.encoding), DropReason):
+            self.drop(href, target, text, tag)
+
     def drop(self, href: str, reason: DropReason, text: str, tag: str) -> None:
         written = href.strip()
         if len(written) > MAX_DROPPED_URL_CHARS:

@@ -87,7 +87,7 @@ def resolve(base: str, href: str, encoding: str | None = None) -> str | DropReas
 def absolute_url(base: str, href: str, encoding: str | None = None) -> str | None:
     """``resolve``'s URL, or None for anything that is not one to fetch (non-navigational or dead)."""
     url = resolve(base, href, encoding)
-    return url if isinstance(url, str) else None
+    return None if url is None or isinstance(url, DropReason) else url  # (a DropReason is a str too)
 
 
 def _own_host(href: str) -> bool:
