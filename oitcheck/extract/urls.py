@@ -33,6 +33,7 @@ OTHER_SCHEMES = frozenset({
     "fb", "fb-messenger", "msteams", "zoommtg", "zoomus", "slack", "intent", "market", "itms-apps",
     "itms-services", "maps", "geo", "webcal", "ftp", "ftps", "sftp", "ssh", "news", "nntp", "irc", "ircs",
     "rtsp", "rtmp", "mms", "magnet", "urn", "xmpp", "ms-word", "ms-excel", "ms-powerpoint", "spotify",
+    "instagram", "twitter", "youtube", "zalo", "weixin", "discord", "steam", "bitcoin", "ms-settings",
 })
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\Users\..., C:/Documents/...
