@@ -138,7 +138,7 @@ def _as_crawled(body: bytes, source: str, kind: str, ocr: bool) -> CrawlResult:
         try:
             if kind == "html":
                 encoding = effective_encoding(body, None) or _declared_or_utf8(body)
-                facts = parse_page(body.decode(encoding, errors="replace"), url)
+                facts = parse_page(body.decode(encoding, errors="replace"), url, encoding)
                 page = PageRecord.from_dict({**facts, **fields, "encoding": encoding})
                 codes = [QrCode("inline-svg", data) for data in await workers.svg_qr_codes(list(page.svgs))]
                 crawl.add(replace(page, svgs=(), qr=(*page.qr, *codes)))

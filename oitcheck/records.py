@@ -91,6 +91,33 @@ class Link:
     tag: str = "a"
 
 
+class DropReason(StrEnum):
+    """Why a link on a page cannot be followed by any visitor, so it is reported broken without a fetch."""
+
+    LOCAL_FILE = "local_file"  # file:///C:/..., C:\..., \\server\share: a path on the author's own computer
+    MALFORMED = "malformed"  # http://localhost], a port that is not a number, a host with spaces
+    NO_HOST = "no_host"  # http:// with nothing after it
+    UNSUPPORTED_SCHEME = "unsupported_scheme"  # htp://x and other schemes no browser opens
+    TOO_LONG = "too_long"  # longer than servers accept, or thousands of query parameters
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedLink:
+    """A link a page shows that leads nowhere for anyone: ``url`` as written (cut when huge), and why."""
+
+    url: str
+    reason: DropReason
+    text: str = ""
+    tag: str = "a"
+
+    @classmethod
+    def from_value(cls, value: DroppedLink | Mapping[str, Any]) -> DroppedLink:
+        if isinstance(value, DroppedLink):
+            return value
+        return cls(url=value["url"], reason=DropReason(value["reason"]), text=value.get("text") or "",
+                   tag=value.get("tag") or "a")
+
+
 @dataclass(frozen=True, slots=True)
 class Image:
     """A picture a page shows: ``source`` tells where it was named (img, css, svg...)."""
@@ -180,6 +207,7 @@ class PageRecord(Fetch):
     text: str = ""  # visible text of the whole page
     main_text: str = ""  # without navigation, sidebars and footers
     links: tuple[Link, ...] = ()
+    dropped: tuple[DroppedLink, ...] = ()  # links no visitor can follow (never fetched; reported broken)
     images: tuple[Image, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)  # article:modified_time, description...
     forms: int = 0  # <form> elements with inputs
@@ -195,6 +223,7 @@ class PageRecord(Fetch):
         values = _known(cls, data)
         values["headings"] = tuple(_as(Heading, h) for h in data.get("headings") or ())
         values["links"] = tuple(_as(Link, link) for link in data.get("links") or ())
+        values["dropped"] = tuple(DroppedLink.from_value(d) for d in data.get("dropped") or ())
         values["images"] = tuple(_as(Image, image) for image in data.get("images") or ())
         values["qr"] = tuple(_as(QrCode, code) for code in data.get("qr") or ())
         for name in ("redirects", "stylesheets", "scripts", "svgs"):

@@ -53,6 +53,12 @@ RETRY_EXCEPTIONS = [
 REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
+# Links longer than this, or with more query parameters than this, are broken for visitors too (servers answer
+# 414 or cut them: Apache's request line is 8190 bytes, PHP and ASP.NET read 1,000 parameters). The page parser
+# (oitcheck.extract.urls) reports them as "too_long" instead of fetching them, so Scrapy's UrlLengthMiddleware,
+# which drops longer URLs without a word, never sees one (its default, 2083, was Internet Explorer's limit).
+URLLENGTH_LIMIT = 8192
+OITCHECK_MAX_QUERY_PARAMS = 1000
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False

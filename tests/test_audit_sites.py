@@ -103,7 +103,8 @@ def test_hostile_site_is_escaped_and_survives(audited):
     assert "<script>alert" not in html and "<img src=x" not in html
     # The crawled anchor text and URL of a broken link are shown, escaped.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;ข่าวเก่า" in html
-    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    # A URL is shown as a browser sends it: the markup in its query is percent-escaped.
+    assert "gone.html?q=%22%3E%3Cimg%20src=x%20onerror=alert(2)%3E" in html
     found = items(report)
     # Evidence on a dead host (connection refused) fails its item as a broken link.
     assert found["o5"]["status"] == "fail" and "broken_link" in codes(found["o5"])

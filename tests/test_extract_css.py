@@ -22,8 +22,8 @@ def test_quoted_unquoted_and_escaped_urls():
     .c{background:URL("../img/c.png")} .d{background:url(../img/d\ 1.png)} .e{background:url("../img/e\"q.png")}
     .f{background:url("../img/f(1).png")}"""
     assert urls(text) == ["http://agency.example.org/theme/img/a.png", "http://agency.example.org/theme/img/b.png",
-                          "http://agency.example.org/theme/img/c.png", "http://agency.example.org/theme/img/d 1.png",
-                          'http://agency.example.org/theme/img/e"q.png', "http://agency.example.org/theme/img/f(1).png"]
+                          "http://agency.example.org/theme/img/c.png", "http://agency.example.org/theme/img/d%201.png",
+                          "http://agency.example.org/theme/img/e%22q.png", "http://agency.example.org/theme/img/f(1).png"]
 
 
 def test_urls_resolve_against_the_stylesheet_and_repeat_once():

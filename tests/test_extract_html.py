@@ -116,7 +116,7 @@ def test_lazy_load_attributes_are_pictures():
     found = pictures()
     assert found["/img/real.png"]["source"] == "lazy" and found["/img/real.png"]["alt"] == "ภาพข่าว"
     assert found["/img/a.png"]["source"] == "img" and found["/img/a-large.png"]["source"] == "lazy"
-    assert found["/img/s-1x.png"]["source"] == "lazy" and "/img/s-2x.png" not in found  # first candidate only
+    assert found["/img/s-1x.png"]["source"] == found["/img/s-2x.png"]["source"] == "lazy"  # every candidate
     assert found["/img/lazy-bg.jpg"]["source"] == "lazy"
     assert not any(url.startswith("data:") for url in found)
 
@@ -198,3 +198,160 @@ def test_css_pictures_keep_their_selector_to_rank_those_the_page_uses():
                         ("http://agency.example.org/css/i9.png", ".slider-icon-9")]
     names = page_names('<div class="modal popup" id="eit"><p class="qr">สแกน</p></div>')
     assert [selector_used(selector, names) for _, selector in pictures] == [True, True, False]
+
+
+# -- links of every kind, one spelling, dead shapes -------------------------------------------------------------
+
+MEDIA = """<html><head><meta charset="utf-8"><title>สื่อ</title>
+<meta http-equiv="Refresh" content="600; URL='/moved.html'"></head><body>
+<video src="/v/intro.mp4" poster="/v/intro.jpg" title="วิดีทัศน์แนะนำ"><source src="/v/intro.webm" type="video/webm">
+<track src="/v/intro.th.vtt" kind="subtitles" label="ไทย">เบราว์เซอร์ไม่รองรับวิดีโอ</video>
+<audio src="/a/song.mp3"></audio>
+<picture><source srcset="/p/a-1x.webp 1x, /p/a-2x.webp 2x">
+<img src="/p/a.jpg" srcset="/p/a-s.jpg 480w, /p/a-l.jpg 960w"></picture>
+<form action="/search"><input name="q"><button>ค้นหา</button></form>
+<form method="GET" action="/news/list.php"><input type="submit" value="ดูข่าว"></form>
+<form method="post" action="/complaint/send.php"><input name="msg"></form>
+<form><input name="q"></form>
+<input type="image" src="/img/go.gif" alt="ไป">
+<object data="/flash/map.swf"><param name="movie" value="/flash/map.swf">แผนที่</object>
+<img src="/map.png" usemap="#m"><map name="m"><area href="/zone1.html" alt="เขต 1" shape="rect" coords="0,0,9,9"></map>
+<table background="/img/table-bg.gif"><tr><td background="/img/cell-bg.gif">ช่อง</td></tr></table>
+</body></html>"""
+
+
+def links_of(html: str, url: str = "http://agency.example.org/", encoding: str | None = None) -> dict[str, dict]:
+    parsed = parse_page(html, url, encoding)
+    return {link["url"].removeprefix("http://agency.example.org"): link for link in parsed["links"]}
+
+
+def test_media_tracks_object_input_image_and_meta_refresh_are_links_with_their_tag():
+    found = links_of(MEDIA)
+    tags = {url: link["tag"] for url, link in found.items()}
+    assert {url: tags.get(url) for url in ("/v/intro.mp4", "/v/intro.jpg", "/v/intro.webm", "/v/intro.th.vtt",
+                                           "/a/song.mp3", "/img/go.gif", "/flash/map.swf", "/moved.html")} == {
+        "/v/intro.mp4": "video", "/v/intro.jpg": "video", "/v/intro.webm": "source", "/v/intro.th.vtt": "track",
+        "/a/song.mp3": "audio", "/img/go.gif": "input", "/flash/map.swf": "object", "/moved.html": "meta"}
+    assert found["/v/intro.mp4"]["text"] == "วิดีทัศน์แนะนำ"  # its title, not its fallback text
+    assert found["/img/go.gif"]["text"] == "ไป" and found["/v/intro.th.vtt"]["text"] == "ไทย"
+
+
+def test_area_alt_is_its_link_text():
+    area = links_of(MEDIA)["/zone1.html"]
+    assert (area["tag"], area["text"]) == ("area", "เขต 1")
+
+
+def test_get_forms_are_links_and_post_forms_are_not():
+    found = links_of(MEDIA)
+    assert (found["/search"]["tag"], found["/search"]["text"]) == ("form", "ค้นหา")
+    assert found["/news/list.php"]["text"] == "ดูข่าว"
+    assert "/complaint/send.php" not in found
+    assert parse_page(MEDIA, "http://agency.example.org/")["forms"] == 4  # forms are still counted
+
+
+def test_every_srcset_candidate_and_background_attributes_are_pictures():
+    parsed = parse_page(MEDIA, "http://agency.example.org/")
+    images = {i["url"].removeprefix("http://agency.example.org"): i for i in parsed["images"]}
+    assert {"/p/a-1x.webp", "/p/a-2x.webp", "/p/a.jpg", "/p/a-s.jpg", "/p/a-l.jpg"} <= set(images)
+    assert images["/img/table-bg.gif"]["source"] == images["/img/cell-bg.gif"]["source"] == "css"
+    body = parse_page("<html><body background='/img/paper.jpg'><p>x</p></body></html>", "http://agency.example.org/")
+    assert [i["url"] for i in body["images"]] == ["http://agency.example.org/img/paper.jpg"]
+
+
+def test_source_srcset_in_a_video_gives_every_candidate_as_a_link():
+    html = "<video><source srcset='/v/a.mp4 1x, /v/b.mp4 2x' title='คลิป'></video>"
+    found = links_of(html)
+    assert (found["/v/a.mp4"]["tag"], found["/v/b.mp4"]["tag"]) == ("source", "source")
+
+
+def test_an_embed_does_not_swallow_the_rest_of_the_page():
+    html = ("<html><body><p>ก่อน</p><embed src='/f/clip.swf' width='300'><p>ข่าว <a href='/news/1'>อ่านต่อ</a></p>"
+            "<h2>เอกสาร</h2><p><a href='/doc.pdf'>ดาวน์โหลด</a></p></body></html>")
+    parsed = parse_page(html, "http://agency.example.org/")
+    found = {link["url"].removeprefix("http://agency.example.org"): link for link in parsed["links"]}
+    assert found["/f/clip.swf"]["text"] == "" and found["/f/clip.swf"]["tag"] == "embed"
+    assert found["/news/1"]["row"] == "ข่าว อ่านต่อ" and found["/doc.pdf"]["heading"] == "เอกสาร"
+    assert parsed["text"] == "ก่อน ข่าว อ่านต่อ เอกสาร ดาวน์โหลด"
+
+
+def test_one_url_under_two_spellings_is_one_url():
+    html = ("<a href='/~somchai/cv.pdf'>ประวัติ</a> <a href='/%7Esomchai/cv.pdf'>อีกที</a>"
+            "<a href='/%7esomchai/cv.pdf'>ซ้ำ</a>"
+            "<a href='/q?x=%3a'>a</a><a href='/q?x=%3A'>b</a>"
+            "<a href='/q?name=ü'>u</a><a href='/q?name=%fc'>v</a><a href='/q?name=%FC'>w</a>")
+    parsed = parse_page(html, "http://agency.example.org/", "latin-1")
+    urls = [link["url"].removeprefix("http://agency.example.org") for link in parsed["links"]]
+    assert urls == ["/~somchai/cv.pdf"] * 3 + ["/q?x=%3A"] * 2 + ["/q?name=%FC"] * 3
+
+
+def test_thai_in_the_query_is_sent_in_the_page_encoding_and_the_path_in_utf8():
+    html = "<a href='/ค้นหา/?q=ข่าว&amp;p=1'>ค้นหา</a>"
+    url = parse_page(html, "http://agency.example.org/", "cp874")["links"][0]["url"]
+    path = "".join(f"%{b:02X}" for b in "ค้นหา".encode())
+    query = "".join(f"%{b:02X}" for b in "ข่าว".encode("cp874"))
+    assert url == f"http://agency.example.org/{path}/?q={query}&p=1"
+    utf8 = parse_page(html, "http://agency.example.org/")["links"][0]["url"]  # no encoding known: UTF-8
+    assert utf8.endswith("?q=" + "".join(f"%{b:02X}" for b in "ข่าว".encode()) + "&p=1")
+
+
+DEAD = """<html><body><h2>ลิงก์</h2>
+<a href="file:///C:/Users/admin/Desktop/แผน.pdf">แผนปี 68</a>
+<a href="C:\\Documents\\report.doc">รายงาน</a>
+<a href="\\\\fileserver\\share\\o12.xlsx">สขร.</a>
+<a href="http://">เว็บไซต์</a>
+<a href="http://localhost]">ทดสอบ</a>
+<a href="http://agency.example.org:port/">พอร์ต</a>
+<a href="htp://agency.example.org/x">สะกดผิด</a>
+<a href="/search?{}">ยาว</a>
+<a href="/list?{}">พารามิเตอร์</a>
+<a href="mailto:saraban@agency.go.th">อีเมล</a> <a href="tel:053123456">โทร</a> <a href="javascript:void(0)">เมนู</a>
+<a href="data:text/plain,x">ข้อมูล</a> <a href="#top">บนสุด</a> <a href="line://ti/p/@agency">LINE</a>
+<iframe src="htp://maps.example.org/embed"></iframe>
+<a href="file:///C:/Users/admin/Desktop/แผน.pdf">แผนปี 68 (ซ้ำ)</a>
+<img src="file:///C:/Users/admin/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg" alt="ภาพกิจกรรม">
+</body></html>""".format("x" * 9000, "&".join("a=1" for _ in range(1200)))  # 4,800 characters, 1,200 parameters
+
+
+def test_dead_links_are_kept_with_their_reason_and_text():
+    parsed = parse_page(DEAD, "http://agency.example.org/ita/")
+    dropped = [(d["url"][:40], d["reason"], d["text"], d["tag"]) for d in parsed["dropped"]]
+    assert dropped == [
+        ("file:///C:/Users/admin/Desktop/แผน.pdf", "local_file", "แผนปี 68", "a"),
+        ("C:\\Documents\\report.doc", "local_file", "รายงาน", "a"),
+        ("\\\\fileserver\\share\\o12.xlsx", "local_file", "สขร.", "a"),
+        ("http://", "no_host", "เว็บไซต์", "a"),
+        ("http://localhost]", "malformed", "ทดสอบ", "a"),
+        ("http://agency.example.org:port/", "malformed", "พอร์ต", "a"),
+        ("htp://agency.example.org/x", "unsupported_scheme", "สะกดผิด", "a"),
+        ("/search?" + "x" * 32, "too_long", "ยาว", "a"),
+        ("/list?" + "a=1&" * 8 + "a=", "too_long", "พารามิเตอร์", "a"),
+        ("htp://maps.example.org/embed", "unsupported_scheme", "", "iframe"),
+        ("file:///C:/Users/admin/AppData/Local/Tem", "local_file", "ภาพกิจกรรม", "img"),  # pasted from Word
+    ]  # the second file:/// link is the same dead link: kept once
+    assert all(len(d["url"]) <= 501 for d in parsed["dropped"])  # a huge URL is not kept whole
+    urls = {link["url"] for link in parsed["links"]}
+    assert urls == {"mailto:saraban@agency.go.th", "tel:053123456", "line://ti/p/@agency"}  # kept, never checked
+
+
+def test_dead_links_per_page_are_capped():
+    html = "".join(f"<a href='htp://x{n}.example.org/'>{n}</a>" for n in range(500))
+    assert len(parse_page(html, "http://agency.example.org/")["dropped"]) == 100
+
+
+def test_page_records_keep_dead_links_through_the_link_cache():
+    from oitcheck.records import DropReason, PageRecord, record_from_dict
+
+    parsed = parse_page(DEAD, "http://agency.example.org/ita/")
+    page = PageRecord.from_dict({"url": "http://agency.example.org/ita/", "status": 200, **parsed})
+    assert page.dropped[0].reason is DropReason.LOCAL_FILE
+    again = record_from_dict(page.to_dict())
+    assert again == page and again.dropped[3].reason is DropReason.NO_HOST
+    older = page.to_dict()
+    del older["dropped"]  # a cache entry written before dead links were kept
+    assert record_from_dict(older).dropped == ()
+
+
+def test_absolute_url_gives_no_url_for_a_dead_link():
+    assert absolute_url("http://agency.example.org/", "file:///C:/a.jpg") is None
+    assert absolute_url("http://agency.example.org/", "http://") is None
+    assert absolute_url("http://agency.example.org/", "a b.jpg") == "http://agency.example.org/a%20b.jpg"

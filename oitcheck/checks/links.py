@@ -27,7 +27,12 @@ SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
 HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage
 MAX_FOUND_ON = 20
 REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the story
-LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
+LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object", "video", "audio", "source", "track", "form", "input",
+             "meta"}
+# What a link with no words of its own is called in the links report.
+_TAG_NAMES = {"img": "(รูปภาพ)", "video": "(วิดีโอ)", "audio": "(เสียง)", "source": "(สื่อ)", "track": "(คำบรรยาย)",
+              "form": "(แบบฟอร์ม)", "input": "(ปุ่มรูปภาพ)", "meta": "(meta refresh)", "embed": "(embed)",
+              "object": "(object)"}
 
 
 def link_state(record: Record | None, crawl: CrawlResult) -> tuple[LinkState, str]:
@@ -105,8 +110,8 @@ def summarise_links(crawl: CrawlResult, state_of: LinkStates, messages: Messages
                 pages.append(page.url)
             if not texts.get(url):
                 texts[url] = text
-    broken, soft, unknown = [], [], []
-    checked = cached = 0
+    broken, soft, unknown = _dropped(crawl, messages), [], []
+    checked, cached = len(broken), 0
     for url, pages in found_on.items():
         record = crawl.lookup(url)
         if record is None:
@@ -129,14 +134,30 @@ def summarise_links(crawl: CrawlResult, state_of: LinkStates, messages: Messages
                         unknown=_by_url(unknown), tls=tuple(sorted(crawl.tls_problems.items())))
 
 
+def _dropped(crawl: CrawlResult, messages: Messages) -> list[LinkEntry]:
+    """Links on the site's pages that no visitor can follow (``PageRecord.dropped``): broken without a fetch,
+    ``error`` being the reason (local_file, malformed, no_host, unsupported_scheme, too_long)."""
+    found: dict[tuple[str, str], tuple[list[str], str]] = {}
+    for page in crawl.pages:
+        if page.external:
+            continue
+        for link in page.dropped:
+            text = link.text or _TAG_NAMES.get(link.tag, "")
+            pages, _ = found.setdefault((link.url, str(link.reason)), ([], text))
+            if page.url not in pages and len(pages) < MAX_FOUND_ON:
+                pages.append(page.url)
+    return [LinkEntry(url=url, status=None, error=reason, found_on=tuple(pages), text=text[:200],
+                      reason=messages.link_reason(reason)) for (url, reason), (pages, text) in found.items()]
+
+
 def _by_url(entries: list[LinkEntry]) -> tuple[LinkEntry, ...]:
     return tuple(sorted(entries, key=lambda e: e.url))
 
 
 def page_links(page: PageRecord) -> list[tuple[str, str]]:
-    """(URL, text) of what a page links to: anchors, frames and embeds; and, where they were fetched (the
-    homepage and its frames), its pictures, stylesheets and scripts."""
-    found = [(link.url, link.text) for link in page.links if link.tag in LINK_TAGS]
+    """(URL, text) of what a page links to: anchors, frames, embeds, media, GET forms, meta refresh; and, where
+    they were fetched (the homepage and its frames), its pictures, stylesheets and scripts."""
+    found = [(link.url, link.text or _TAG_NAMES.get(link.tag, "")) for link in page.links if link.tag in LINK_TAGS]
     found += [(image.url, image.alt or "(รูปภาพ)") for image in page.images]
     found += [(url, "(stylesheet)") for url in page.stylesheets]
     found += [(url, "(script)") for url in page.scripts]

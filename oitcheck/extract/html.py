@@ -9,13 +9,15 @@ Pictures are recorded from every place agencies put them, because the homepage's
 ``<img>`` (and its lazy-load attributes), CSS backgrounds (style attributes and ``<style>`` blocks),
 ``<image>`` inside inline SVG, and inline SVG that is itself a QR code (kept as markup to decode).
 The page's stylesheets are listed too, for the spider to fetch their background images.
+
+Links of every kind a browser follows, spelled as it sends them, and the dead ones with why, come from
+``oitcheck.extract.links``.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
@@ -25,6 +27,7 @@ from oitcheck.extract.css import BACKGROUND_ATTRS, background_hrefs, css_urls, p
 from oitcheck.extract.css import css_pictures as css_pictures
 from oitcheck.extract.css import page_names as page_names
 from oitcheck.extract.css import selector_used as selector_used
+from oitcheck.extract.links import LINK_ELEMENTS, PageLinks, link_targets, page_links, srcset_urls
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.urls import absolute_url
 
@@ -47,6 +50,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg")
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-echo")
 _SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
 _BACKGROUND_SET = frozenset(BACKGROUND_ATTRS)
+_BACKGROUND_TAGS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})  # background="..." (and body)
 MAX_CSS_IMAGES = 100  # per page, from <style> blocks and style attributes
 PICTURE_SOURCES = frozenset({"img", "lazy"})  # what a visitor sees as a picture (not a CSS background)
 # Inline SVG: a QR code is drawn as many rects or as long straight-line paths; icons are a few curves.
@@ -60,15 +64,17 @@ _META_KEYS = ("description", "article:modified_time", "article:published_time", 
               "dc.date", "date", "last-modified", "og:title")
 
 
-def parse_page(html: str, base_url: str) -> dict[str, Any]:
+def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[str, Any]:
     """Parse one HTML document into title, headings, text, links, images, meta, forms and tables.
 
+    ``encoding``: the page's (the response's), in which a browser sends its links' query strings.
     One pass over the elements in document order collects links, images and headings, carrying the
     last heading seen, so the cost stays linear in the page size (bench/: thousands of pages).
     """
     soup = BeautifulSoup(html, "lxml")
-    base = _base_href(soup, base_url)
-    meta, stylesheets = _head_links(soup, base)
+    found = page_links(soup, base_url, encoding)
+    base = found.base
+    meta, stylesheets = _head_links(soup, base, encoding)
     images: list[dict[str, Any]] = []
     css_seen: set[str] = set()
     scripts: list[str] = []
@@ -77,7 +83,7 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
             continue
         if tag.name == "script":
             src = tag.get("src")
-            url = absolute_url(base, src) if isinstance(src, str) else None
+            url = absolute_url(base, src, encoding) if isinstance(src, str) else None
             if url and url not in scripts and len(scripts) < MAX_SCRIPTS:
                 scripts.append(url)
         elif tag.name == "style":
@@ -95,7 +101,8 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
     row_text = _table_row_texts(body)
     chrome_roots = [t for t in body.find_all(True) if _is_chrome_root(t)]
     in_chrome = {id(d) for root in chrome_roots for d in root.descendants} | {id(r) for r in chrome_roots}
-    links: list[dict[str, Any]] = []
+    if isinstance(background := body.get("background"), str):  # <body background="bg.gif">
+        _attr_background(background, base, images, css_seen)
     headings: list[dict[str, Any]] = []
     heading, since_heading = "", 0
     label, since_label = "", 0  # the last short text block (a caption line before "ดาวน์โหลด" links)
@@ -116,26 +123,22 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
                 heading, since_heading = text[:MAX_ROW_CHARS], 0
                 if name in _HEADING_TAGS:
                     headings.append({"level": int(name[1]), "text": text})
-        if name in _LINK_TAGS:
-            href = element.get("href") or element.get("src") or element.get("data")
-            url = absolute_url(base, href) if isinstance(href, str) else None
-            if url is not None:
-                links.append({
-                    "url": url,
-                    "text": _link_text(element),
-                    "row": _row_text(element, row_text),
-                    "heading": heading if since_heading <= _HEADING_REACH else "",
-                    "label": label if since_label <= _LABEL_REACH else "",
-                    "chrome": id(element) in in_chrome,
-                    "tag": name,
-                })
-        elif name == "img" or (name == "source" and element.parent is not None and element.parent.name == "picture"):
-            _img_pictures(element, base, images, id(element) in in_chrome)
+        if name in LINK_ELEMENTS and (targets := link_targets(element)):
+            context = {"row": _row_text(element, row_text),
+                       "heading": heading if since_heading <= _HEADING_REACH else "",
+                       "label": label if since_label <= _LABEL_REACH else "",
+                       "chrome": id(element) in in_chrome}
+            for href, link_text in targets:
+                found.add(href, link_text, name, context)
+        if name == "img" or (name == "source" and element.parent is not None and element.parent.name == "picture"):
+            _img_pictures(element, base, images, id(element) in in_chrome, found)
         elif name == "form" and element.find(["input", "textarea", "select"]):
             forms += 1
         elif name == "table" and _is_data_table(element):
             tables += 1
         attrs = element.attrs
+        if name in _BACKGROUND_TAGS and isinstance(background := attrs.get("background"), str):
+            _attr_background(background, base, images, css_seen)
         if attrs and (("url(" in str(attrs.get("style") or "")) or not _BACKGROUND_SET.isdisjoint(attrs)):
             _background_pictures(element, base, images, id(element) in in_chrome, css_seen)
     text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
@@ -148,7 +151,8 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
         "headings": headings,
         "text": text,
         "main_text": main_text,
-        "links": links,
+        "links": found.links,
+        "dropped": found.dropped,
         "images": images,
         "meta": meta,
         "forms": forms,
@@ -159,14 +163,7 @@ def parse_page(html: str, base_url: str) -> dict[str, Any]:
     }
 
 
-def _base_href(soup: BeautifulSoup, fallback: str) -> str:
-    base = soup.find("base", href=True)
-    if isinstance(base, Tag) and isinstance(base["href"], str):
-        return urljoin(fallback, base["href"])
-    return fallback
-
-
-def _head_links(soup: BeautifulSoup, base: str) -> tuple[dict[str, str], list[str]]:
+def _head_links(soup: BeautifulSoup, base: str, encoding: str | None) -> tuple[dict[str, str], list[str]]:
     """Selected <meta> values and the stylesheet URLs (a <link> may also sit in the body)."""
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):  # one name per find_all: bs4's fast path, 4x a list of names
@@ -179,7 +176,7 @@ def _head_links(soup: BeautifulSoup, base: str) -> tuple[dict[str, str], list[st
         rels = {r.lower() for r in (rel if isinstance(rel, list) else rel.split())}
         href = tag.get("href")
         if isinstance(href, str) and ("stylesheet" in rels or ("preload" in rels and tag.get("as") == "style")):
-            url = absolute_url(base, href)
+            url = absolute_url(base, href, encoding)
             if url and url not in stylesheets:
                 stylesheets.append(url)
     return found, stylesheets
@@ -222,21 +219,24 @@ def _picture(url: str, alt: str, chrome: bool, context: str, source: str) -> dic
     return {"url": url, "alt": alt, "chrome": chrome, "context": "" if chrome else context, "source": source}
 
 
-def _img_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome: bool) -> None:
-    """An <img> (or <picture><source>): its src, and the lazy-load attributes that hold the real picture."""
+def _img_pictures(element: Tag, base: str, images: list[dict[str, Any]], chrome: bool,
+                  dead: PageLinks | None = None) -> None:
+    """An <img> (or <picture><source>): its src, and the lazy-load attributes that hold the real picture;
+    a src no visitor can load (Word's pasted ``file:///C:/.../clip_image002.jpg``) goes to ``dead``."""
     found: list[tuple[str, str]] = []
     src = element.get("src")
     if isinstance(src, str) and (url := absolute_url(base, src)):
         found.append((url, "img"))
+    elif isinstance(src, str) and dead is not None:
+        dead.add_dead(src, clean_space(element.get("alt") or ""), element.name)
     for attr in _LAZY_ATTRS:
         value = element.get(attr)
         if isinstance(value, str) and (url := absolute_url(base, value)) and all(url != u for u, _ in found):
             found.append((url, "lazy"))
-    for attr in _SRCSET_ATTRS:
-        value = element.get(attr)
-        first = value.strip().split(",")[0].split() if isinstance(value, str) else []
-        if first and (url := absolute_url(base, first[0])) and all(url != u for u, _ in found):
-            found.append((url, "lazy"))
+    for attr in _SRCSET_ATTRS:  # every candidate: which one a visitor gets depends on the screen
+        for href in srcset_urls(element.get(attr)):
+            if (url := absolute_url(base, href)) and all(url != u for u, _ in found):
+                found.append((url, "lazy"))
     if not found:
         return
     alt = clean_space(element.get("alt") or "")
@@ -253,6 +253,14 @@ def _background_pictures(element: Tag, base: str, images: list[dict[str, Any]], 
             seen.add(url)
             context = "" if chrome else _image_context(element, own_text=True)
             images.append(_picture(url, "", chrome, context, source))
+
+
+def _attr_background(href: str, base: str, images: list[dict[str, Any]], seen: set[str]) -> None:
+    """An old page's ``background="bg.gif"`` attribute (body, table, cells): a background picture."""
+    url = picture_url(base, href)
+    if url and url not in seen and len(seen) < MAX_CSS_IMAGES:
+        seen.add(url)
+        images.append(_picture(url, "", False, "", "css"))
 
 
 def _style_block(css: str, base: str, images: list[dict[str, Any]], stylesheets: list[str], seen: set[str]) -> None:
@@ -277,16 +285,6 @@ def _svg_pictures(svg: Tag, base: str, images: list[dict[str, Any]], seen: set[s
             chrome = any(isinstance(p, Tag) and _is_chrome_root(p) for p in svg.parents)
             images.append(_picture(url, clean_space(svg.get("aria-label") or ""), chrome,
                                    _image_context(svg), "svg"))
-
-
-def _link_text(element: Tag) -> str:
-    parts = [element.get_text(" ")]
-    for img in element.find_all("img"):
-        parts.append(img.get("alt") or "")
-    parts.append(element.get("title") or "")
-    if element.name in ("iframe", "frame", "embed", "object"):
-        parts.append(element.get("name") or "")
-    return clean_space(" ".join(p for p in parts if isinstance(p, str)))[:MAX_ROW_CHARS]
 
 
 def _is_chrome_root(tag: Tag) -> bool:

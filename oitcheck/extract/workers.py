@@ -160,9 +160,9 @@ class ExtractionWorkers:
         found = await self._run(decode_qr, (body,), self.limits.image_seconds, "")
         return found if isinstance(found, list) else []
 
-    async def page(self, html: str, url: str) -> dict[str, Any]:
+    async def page(self, html: str, url: str, encoding: str | None = None) -> dict[str, Any]:
         """``parse_page`` of one HTML page, or an unreadable verdict when it fails or overruns."""
-        return await self._run(parse_page, (html, url), self.limits.seconds, f"parsing took longer than "
+        return await self._run(parse_page, (html, url, encoding), self.limits.seconds, f"parsing took longer than "
                                f"{self.limits.seconds:.0f} s")
 
     async def stylesheet(self, css: str, url: str, max_bytes: int) -> tuple[list[tuple[str, str]], list[str]]:

@@ -274,7 +274,7 @@ class SiteSpider(scrapy.Spider):
         # A "document" link that answers with an HTML page is parsed too: it may be a download page,
         # or a CMS's "file not found" page (a soft 404) that must not pass for the document.
         if is_html and role in (Role.PAGE, Role.EXTERNAL, Role.DOCUMENT) and response.status < 400:
-            facts = await self._parse_page(response.text, response.url)
+            facts = await self._parse_page(response.text, response.url, response.encoding)
             if "error" in facts:  # hostile markup (a parser error or a page that hangs it) must not end the crawl
                 self.logger.warning("cannot parse %s: %s", response.url, facts["error"])
                 yield ResourceRecord(**fields, error="unparseable", error_detail=facts["error"][:300], kind="html",
@@ -304,15 +304,15 @@ class SiteSpider(scrapy.Spider):
         yield ResourceRecord(**fields, kind=kind, size=len(body), body=body if keep else None,
                              retry_after=meta.get("oit_retry_after"))
 
-    async def _parse_page(self, html: str, url: str) -> dict[str, Any]:
+    async def _parse_page(self, html: str, url: str, encoding: str | None = None) -> dict[str, Any]:
         """``parse_page`` in the page worker process when there is one: parsing is most of the crawl's
         CPU, and there it runs on the other core, under a time limit (``{"error": ...}`` on failure)."""
         if self.page_workers is None:
             try:
-                return parse_page(html, url)
+                return parse_page(html, url, encoding)
             except Exception as exc:  # noqa: BLE001 - hostile markup must not end the crawl
                 return {"error": f"{type(exc).__name__}: {exc}"}
-        facts = await self.page_workers.page(html, url)
+        facts = await self.page_workers.page(html, url, encoding)
         return {"error": facts.get("error") or "unparseable"} if facts.get("quality") == "unreadable" else facts
 
     def _opened(self, spider: Any = None) -> None:
