@@ -147,6 +147,8 @@ class Fetch:
     content_type: str | None = None
     last_modified: str | None = None
     cached: bool = False  # another host's link taken from the link cache, not fetched this run
+    # Why the body was cut at the size cap (the link works; a page was read in part, a document not at all)
+    truncated: str | None = None
 
     @property
     def where(self) -> str:
@@ -173,7 +175,7 @@ class PageRecord(Fetch):
     tables: int = 0  # data tables (rows x columns >= 2 x 2)
     qr: tuple[QrCode, ...] = ()
     stylesheets: tuple[str, ...] = ()
-    scripts: tuple[str, ...] = ()  # kept for the homepage only (its scripts are checked)
+    scripts: tuple[str, ...] = ()  # checked for status like the page's pictures and stylesheets
     svgs: tuple[str, ...] = ()  # inline <svg> markup that may be a QR code (homepage only, until decoded)
 
     @classmethod
@@ -194,7 +196,7 @@ class PageRecord(Fetch):
 class ResourceRecord(Fetch):
     """Anything fetched that is not a parsed HTML page, including every failed fetch."""
 
-    error: str | None = None  # dns, timeout, refused, private_address, too_large, ...
+    error: str | None = None  # dns, timeout, refused, private_address, too_large, url_too_long, ...
     error_detail: str | None = None
     kind: str | None = None  # pdf, docx, xlsx, csv, image, css, html, other
     size: int | None = None

@@ -50,7 +50,6 @@ RETRY_EXCEPTIONS = [
     "twisted.internet.error.TimeoutError",
     "scrapy.core.downloader.handlers.http11.TunnelError",
 ]
-REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True
@@ -77,6 +76,14 @@ DOWNLOADER_MIDDLEWARES = {
     "oitcheck.middlewares.PoliteRetryMiddleware": 550,
     "oitcheck.middlewares.HeadFallbackMiddleware": 560,  # after redirects (600) are followed, before retries
     "oitcheck.middlewares.ThaiEncodingMiddleware": 585,  # after HttpCompression (590) decompressed
+    # Link check (oitcheck.redirects, oitcheck.sizecap): Scrapy's redirects, meta refresh and decompression,
+    # in the same places, with loops, non-web targets, self-refreshes and oversized bodies told apart.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "oitcheck.redirects.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "oitcheck.redirects.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "oitcheck.sizecap.CappedHttpCompressionMiddleware": 590,
 }
 ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
@@ -84,6 +91,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "oitcheck.extensions.ProgressLine": 500,
+    "oitcheck.sizecap.DownloadSizeCap": 100,  # a body past its cap is cut there, its answer kept (link check)
 }
 
 LOG_LEVEL = "ERROR"
@@ -141,3 +149,19 @@ OITCHECK_LINK_CACHE_DAYS = 7.0
 OITCHECK_HEAD_FALLBACK_CODES = [400, 403, 404, 405, 501]
 OITCHECK_RETRY_BACKOFF = 0.5
 OITCHECK_RETRY_AFTER_MAX = 30.0
+
+# Link check
+# Browsers follow 20 redirects (Chrome, Firefox); a longer chain is "too_many_redirects", and a chain that comes
+# back to a URL more than OITCHECK_REDIRECT_REVISITS times is a "redirect_loop" (a cookie check sends a visitor
+# back to the same URL once, with the cookie set, and that works).
+REDIRECT_MAX_TIMES = 20
+OITCHECK_REDIRECT_REVISITS = 1
+# A meta refresh sooner than this many seconds is followed as a redirect (a splash page that moves on); a later
+# one is a page that reloads or moves on after being read, and a refresh to the page itself is never a redirect.
+METAREFRESH_MAXDELAY = 30
+# URLs up to this many characters are checked (browsers open far longer ones than Scrapy's 2,083 default; 32 KiB
+# is about what servers and CDNs still accept); a longer URL is recorded as "url_too_long", not fetched.
+URLLENGTH_LIMIT = 32 * 1024
+# Every page's pictures, stylesheets and scripts are checked (HEAD, status only; the homepage's are read, see
+# above): visitors see a broken one on every page that uses it. At most this many in the whole crawl.
+OITCHECK_PAGE_ASSETS = 5000

@@ -31,6 +31,8 @@ from twisted.python.failure import Failure
 from oitcheck.extract.documents import kind_from_url, sniff_kind
 from oitcheck.middlewares import PrivateAddressRefused
 from oitcheck.records import ResourceRecord
+from oitcheck.redirects import RedirectLoop, TooManyRedirects, UnsupportedScheme
+from oitcheck.sizecap import TRUNCATED
 
 
 def content_type(response: Response) -> str:
@@ -51,7 +53,8 @@ def fetch_fields(response: Response, external: bool) -> dict[str, Any]:
     url = linked_url(response.request) if response.request is not None else response.url
     return {"url": url, "final_url": response.url, "redirects": redirects,
             "status": response.status, "depth": meta.get("depth", 0), "external": external,
-            "content_type": content_type(response), "last_modified": last_modified(response)}
+            "content_type": content_type(response), "last_modified": last_modified(response),
+            "truncated": meta.get(TRUNCATED)}
 
 
 def status_record(response: Response, external: bool) -> ResourceRecord:
@@ -72,7 +75,10 @@ def failure_record(request: Request, failure: Failure, external: bool, kind: str
     """The record of a request that got no usable response."""
     code, detail = classify_failure(failure)
     redirects = tuple(request.meta.get("redirect_urls", ()))
-    return ResourceRecord(url=linked_url(request), final_url=request.url, redirects=redirects,
+    final_url = request.url
+    if target := request.meta.get("oit_redirected_to"):  # sent on to a non-web URL: that is where it ended
+        redirects, final_url = (*redirects, request.url), target
+    return ResourceRecord(url=linked_url(request), final_url=final_url, redirects=redirects,
                           status=None, error=code, error_detail=detail, depth=request.meta.get("depth", 0),
                           external=external, kind=kind or kind_from_url(request.url) or "html")
 
@@ -88,6 +94,13 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return "timeout", detail
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "refused", detail
+    # Redirects (oitcheck.redirects): a loop, a chain longer than browsers follow, a target that is not a web page.
+    if failure.check(RedirectLoop):
+        return "redirect_loop", detail
+    if failure.check(TooManyRedirects):
+        return "too_many_redirects", detail
+    if failure.check(UnsupportedScheme):
+        return "unsupported_scheme", detail
     text = detail.lower()
     if failure.check(DownloadCancelledError) and "max size" in text:
         return "too_large", detail
