@@ -289,9 +289,10 @@ class SiteSpider(scrapy.Spider):
             body, response.url, fields["content_type"])
         kind = "other" if kind == "empty" and cut else kind  # cut before its body: known by its type and name
         keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS) and not cut
+        too_large = bool(cut) and response.status < 400  # works, too large to read (an error answer stays one)
         yield ResourceRecord(**fields, kind=kind, size=len(body), body=body if keep else None,
-                             retry_after=meta.get("oit_retry_after"), error="too_large" if cut and response.status < 400 else None,
-                             error_detail=cut)
+                             retry_after=meta.get("oit_retry_after"), error="too_large" if too_large else None,
+                             error_detail=cut if too_large else None)
 
     async def _parse_page(self, html: str, url: str) -> dict[str, Any]:
         """``parse_page`` in the page worker process when there is one: parsing is most of the crawl's
