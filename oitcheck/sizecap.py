@@ -40,6 +40,9 @@ class DownloadSizeCap:
 
     def headers_received(self, headers: Any, body_length: Any, request: Request, spider: Spider | None = None
                          ) -> None:
+        # A new download of this request (a retry, or a redirect's copy of its meta): count afresh.
+        request.meta["oit_received"] = 0
+        request.meta.pop(TRUNCATED, None)
         cap = self.cap(request)
         # body_length is Twisted's UNKNOWN_LENGTH (not a number) for a chunked body
         if cap and isinstance(body_length, int) and body_length > cap:
