@@ -2,7 +2,8 @@
 
 It records every page it parses and every other URL it fetches (documents, homepage images,
 external links, failures), so the item rules and the broken-link report work from one record.
-Links to other hosts are fetched once for their status and content but never followed.
+Links to other hosts are fetched once for their status and content but never followed. What every page
+shows (pictures, stylesheets, scripts) is checked for status once (``oitcheck.spiders.links``).
 
 The homepage is read more closely than other pages, for the EIT QR code (item o4): its pictures of
 every kind are fetched (``<img>``, lazy-load attributes, CSS backgrounds, the background pictures its
@@ -145,7 +146,7 @@ class SiteSpider(scrapy.Spider):
             meta["oit_frame"] = frame
         if depth is not None:
             meta["depth"] = depth
-        if role in (Role.PAGE, Role.EXTERNAL, Role.CHECK, Role.STYLESHEET):
+        if role in (Role.PAGE, Role.EXTERNAL, Role.CHECK, Role.STYLESHEET, Role.ASSET):
             meta["download_maxsize"] = self.page_maxsize
         # Documents first within a depth level: they are the evidence, pages only lead to it.
         priority = 1 if role == Role.DOCUMENT else 0
