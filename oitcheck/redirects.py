@@ -50,10 +50,12 @@ class _LoopAware(redirect.BaseRedirectMiddleware):
         chain = [*request.meta.get("redirect_urls", []), request.url]
         target = canonical(redirected.url)
         if sum(canonical(url) == target for url in chain) > self.revisits:
+            request.meta["oit_redirected_to"] = redirected.url  # the record shows the loop closing
             raise RedirectLoop(f"redirect loop: {redirected.url} again after {len(chain)} redirects")
         try:
             return super()._redirect(redirected, request, reason)
         except IgnoreRequest as exc:  # Scrapy's "max redirections reached"
+            request.meta["oit_redirected_to"] = redirected.url
             raise TooManyRedirects(f"more than {self.max_redirect_times} redirects") from exc
 
 

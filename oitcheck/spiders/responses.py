@@ -76,7 +76,7 @@ def failure_record(request: Request, failure: Failure, external: bool, kind: str
     code, detail = classify_failure(failure)
     redirects = tuple(request.meta.get("redirect_urls", ()))
     final_url = request.url
-    if target := request.meta.get("oit_redirected_to"):  # sent on to a non-web URL: that is where it ended
+    if target := request.meta.get("oit_redirected_to"):  # a redirect not followed (a loop, off the web): its target
         redirects, final_url = (*redirects, request.url), target
     return ResourceRecord(url=linked_url(request), final_url=final_url, redirects=redirects,
                           status=None, error=code, error_detail=detail, depth=request.meta.get("depth", 0),
