@@ -26,11 +26,13 @@ test: $(STAMP)
 wheel-check:
 	.ci/wheel-check $(PYTHON)
 
-# Benchmarks (traffic to 127.0.0.1 only): oitcheck against LinkChecker on a synthetic 2000-page agency site.
+# Benchmarks (traffic to 127.0.0.1 only): oitcheck against LinkChecker on a synthetic 2000-page agency site, then
+# both on the same planted link pages (bench/links.py: broken links found, missed and false alarms per category).
 bench: $(STAMP)
 	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
 	$(BIN)/python -c "import dateparser, pypdf" 2>/dev/null || $(BIN)/pip install --quiet dateparser pypdf
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/links.py
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.testbed.run --jobs 2

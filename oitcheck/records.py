@@ -98,7 +98,7 @@ class DropReason(StrEnum):
     MALFORMED = "malformed"  # http://localhost], a port that is not a number, a host with spaces
     NO_HOST = "no_host"  # http:// with nothing after it
     UNSUPPORTED_SCHEME = "unsupported_scheme"  # htp://x and other schemes no browser opens
-    TOO_LONG = "too_long"  # longer than servers accept, or thousands of query parameters
+    TOO_LONG = "too_long"  # longer than URLLENGTH_LIMIT: no server takes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +187,8 @@ class Fetch:
     content_type: str | None = None
     last_modified: str | None = None
     cached: bool = False  # another host's link taken from the link cache, not fetched this run
+    # Why the body was cut at the size cap (the link works; a page was read in part, a document not at all)
+    truncated: str | None = None
 
     @property
     def where(self) -> str:
@@ -214,7 +216,7 @@ class PageRecord(Fetch):
     tables: int = 0  # data tables (rows x columns >= 2 x 2)
     qr: tuple[QrCode, ...] = ()
     stylesheets: tuple[str, ...] = ()
-    scripts: tuple[str, ...] = ()  # kept for the homepage only (its scripts are checked)
+    scripts: tuple[str, ...] = ()  # checked for status like the page's pictures and stylesheets
     svgs: tuple[str, ...] = ()  # inline <svg> markup that may be a QR code (homepage only, until decoded)
 
     @classmethod
@@ -236,7 +238,7 @@ class PageRecord(Fetch):
 class ResourceRecord(Fetch):
     """Anything fetched that is not a parsed HTML page, including every failed fetch."""
 
-    error: str | None = None  # dns, timeout, refused, private_address, too_large, ...
+    error: str | None = None  # dns, timeout, refused, private_address, too_large, url_too_long, ...
     error_detail: str | None = None
     kind: str | None = None  # pdf, docx, xlsx, csv, image, css, html, other
     size: int | None = None

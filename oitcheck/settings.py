@@ -50,15 +50,8 @@ RETRY_EXCEPTIONS = [
     "twisted.internet.error.TimeoutError",
     "scrapy.core.downloader.handlers.http11.TunnelError",
 ]
-REDIRECT_MAX_TIMES = 10
 DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
-# Links longer than this, or with more query parameters than this, are broken for visitors too (servers answer
-# 414 or cut them: Apache's request line is 8190 bytes, PHP and ASP.NET read 1,000 parameters). The page parser
-# (oitcheck.extract.urls) reports them as "too_long" instead of fetching them, so Scrapy's UrlLengthMiddleware,
-# which drops longer URLs without a word, never sees one (its default, 2083, was Internet Explorer's limit).
-URLLENGTH_LIMIT = 8192
-OITCHECK_MAX_QUERY_PARAMS = 1000
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
@@ -86,6 +79,14 @@ DOWNLOADER_MIDDLEWARES = {
     "oitcheck.middlewares.PoliteRetryMiddleware": 550,
     "oitcheck.middlewares.HeadFallbackMiddleware": 560,  # after redirects (600) are followed, before retries
     "oitcheck.middlewares.ThaiEncodingMiddleware": 585,  # after HttpCompression (590) decompressed
+    # Link check (oitcheck.redirects, oitcheck.sizecap): Scrapy's redirects, meta refresh and decompression,
+    # in the same places, with loops, non-web targets, self-refreshes and oversized bodies told apart.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "oitcheck.redirects.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "oitcheck.redirects.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "oitcheck.sizecap.CappedHttpCompressionMiddleware": 590,
 }
 ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
@@ -93,6 +94,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "oitcheck.extensions.ProgressLine": 500,
+    "oitcheck.sizecap.DownloadSizeCap": 100,  # a body past its cap is cut there, its answer kept (link check)
 }
 
 LOG_LEVEL = "ERROR"
@@ -186,3 +188,21 @@ OITCHECK_ROBOTSTXT_MAXSIZE = 500 * 1024
 # A stylesheet is read for the pictures it names only up to this many bytes (a theme's whole stylesheet is
 # rarely over 500 KB); pictures named after it are ignored (oitcheck.extract.css).
 OITCHECK_STYLESHEET_MAXSIZE = 1024 * 1024
+
+# Link check
+# Browsers follow 20 redirects (Chrome, Firefox); a longer chain is "too_many_redirects", and a chain that comes
+# back to a URL more than OITCHECK_REDIRECT_REVISITS times is a "redirect_loop" (a cookie check sends a visitor
+# back to the same URL once, with the cookie set, and that works).
+REDIRECT_MAX_TIMES = 20
+OITCHECK_REDIRECT_REVISITS = 1
+# A meta refresh sooner than this many seconds is followed as a redirect (a splash page that moves on); a later
+# one is a page that reloads or moves on after being read, and a refresh to the page itself is never a redirect.
+METAREFRESH_MAXDELAY = 30
+# URLs up to this many characters are checked: the server says whether it takes them (browsers open far longer
+# ones than Scrapy's 2,083 default, which was Internet Explorer's). A longer link in a page is listed broken,
+# "too_long" (oitcheck.extract.urls); a longer redirect target is "url_too_long", not fetched. Scrapy's
+# UrlLengthMiddleware, which drops longer URLs without a word, never sees one.
+URLLENGTH_LIMIT = 32 * 1024
+# Every page's pictures, stylesheets and scripts are checked (HEAD, status only; the homepage's are read, see
+# above): visitors see a broken one on every page that uses it. At most this many in the whole crawl.
+OITCHECK_PAGE_ASSETS = 5000

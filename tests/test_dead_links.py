@@ -39,7 +39,7 @@ def site(tmp_path: Path):
     server = SiteServer(folder).start()
     writer = SiteWriter(folder, server.url)
     query = "".join(f"%{b:02X}" for b in "ข่าวประชาสัมพันธ์".encode("cp874"))
-    writer.text("index.html", HOME_CP874.replace("{long}", "id=" + "9" * 9000), encoding="cp874")
+    writer.text("index.html", HOME_CP874.replace("{long}", "id=" + "9" * 40000), encoding="cp874")
     writer.route("/", file="index.html", content_type="text/html; charset=windows-874")
     writer.route(f"/search.php?q={query}", body="<html><head><meta charset='utf-8'><title>ผลการค้นหา</title></head>"
                                                 "<body><h1>ผลการค้นหา</h1><p>ข่าวประชาสัมพันธ์ 3 รายการ</p></body></html>")

@@ -20,8 +20,9 @@ from oitcheck.records import Budget, CrawlResult, LinkState, PageRecord, ProbeRe
 
 LinkStates = Callable[[str], tuple[LinkState, str]]
 
-BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable"}
-UNDECIDED_ERRORS = {"robots", "private_address", *(str(budget) for budget in Budget)}  # not fetched
+BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loop", "error", "unparseable",
+                 "too_many_redirects", "unsupported_scheme"}
+UNDECIDED_ERRORS = {"robots", "private_address", "url_too_long", *(str(budget) for budget in Budget)}  # not fetched
 NOT_FOUND = pattern("not_found")
 SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
 HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage

@@ -24,7 +24,6 @@ from oitcheck import settings
 from oitcheck.records import DropReason
 
 MAX_URL_CHARS = settings.URLLENGTH_LIMIT
-MAX_QUERY_PARAMS = settings.OITCHECK_MAX_QUERY_PARAMS
 # Not links to check: scripts, inline data, in-page anchors.
 _IGNORED_SCHEMES = frozenset({"javascript", "vbscript", "data", "about", "blob"})
 # Links a visitor's browser hands to another program (mail, phone, chat apps...): kept, never fetched.
@@ -85,7 +84,7 @@ def resolve(base: str, href: str, encoding: str | None = None) -> str | DropReas
         host = urlsplit(url).hostname
     if not _HOST.match(host or ""):
         return DropReason.MALFORMED
-    if len(url) > MAX_URL_CHARS or url.count("&") >= MAX_QUERY_PARAMS:
+    if len(url) > MAX_URL_CHARS:  # up to it, the server says whether it takes the URL
         return DropReason.TOO_LONG
     return url
 

@@ -32,6 +32,8 @@ from oitcheck.budgets import BudgetRefused
 from oitcheck.extract.documents import kind_from_url, sniff_kind
 from oitcheck.records import ResourceRecord
 from oitcheck.resolver import PrivateAddressRefused
+from oitcheck.redirects import RedirectLoop, TooManyRedirects, UnsupportedScheme
+from oitcheck.sizecap import TRUNCATED
 
 
 def content_type(response: Response) -> str:
@@ -52,7 +54,8 @@ def fetch_fields(response: Response, external: bool) -> dict[str, Any]:
     url = linked_url(response.request) if response.request is not None else response.url
     return {"url": url, "final_url": response.url, "redirects": redirects,
             "status": response.status, "depth": meta.get("depth", 0), "external": external,
-            "content_type": content_type(response), "last_modified": last_modified(response)}
+            "content_type": content_type(response), "last_modified": last_modified(response),
+            "truncated": meta.get(TRUNCATED)}
 
 
 def status_record(response: Response, external: bool) -> ResourceRecord:
@@ -73,7 +76,10 @@ def failure_record(request: Request, failure: Failure, external: bool, kind: str
     """The record of a request that got no usable response."""
     code, detail = classify_failure(failure)
     redirects = tuple(request.meta.get("redirect_urls", ()))
-    return ResourceRecord(url=linked_url(request), final_url=request.url, redirects=redirects,
+    final_url = request.url
+    if target := request.meta.get("oit_redirected_to"):  # a redirect not followed (a loop, off the web): its target
+        redirects, final_url = (*redirects, request.url), target
+    return ResourceRecord(url=linked_url(request), final_url=final_url, redirects=redirects,
                           status=None, error=code, error_detail=detail, depth=request.meta.get("depth", 0),
                           external=external, kind=kind or kind_from_url(request.url) or "html")
 
@@ -91,6 +97,13 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return "timeout", detail
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "refused", detail
+    # Redirects (oitcheck.redirects): a loop, a chain longer than browsers follow, a target that is not a web page.
+    if failure.check(RedirectLoop):
+        return "redirect_loop", detail
+    if failure.check(TooManyRedirects):
+        return "too_many_redirects", detail
+    if failure.check(UnsupportedScheme):
+        return "unsupported_scheme", detail
     text = detail.lower()
     if failure.check(DownloadCancelledError) and "max size" in text:
         return "too_large", detail

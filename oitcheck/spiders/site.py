@@ -2,7 +2,8 @@
 
 It records every page it parses and every other URL it fetches (documents, homepage images,
 external links, failures), so the item rules and the broken-link report work from one record.
-Links to other hosts are fetched once for their status and content but never followed.
+Links to other hosts are fetched once for their status and content but never followed. What every page
+shows (pictures, stylesheets, scripts) is checked for status once (``oitcheck.spiders.links``).
 
 The homepage is read more closely than other pages, for the EIT QR code (item o4): its pictures of
 every kind are fetched (``<img>``, lazy-load attributes, CSS backgrounds, the background pictures its
@@ -36,29 +37,13 @@ from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import is_status_only
 from oitcheck.net import canonical, site_of
 from oitcheck.records import Image, Link, PageRecord, ProbeRecord, ResourceRecord, Role
+from oitcheck.spiders.links import Quota, shown_with, too_long
 from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, status_record
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FRAME_TAGS = ("frame", "iframe")
 # Stylesheet pictures whose name hints at a survey banner are fetched first when there are too many.
 _BANNER_HINT = re.compile(r"qr|eit|ita|banner|popup|modal|survey|ประเมิน", re.I)
-
-
-class Quota:
-    """A cap on how many of one kind of fetch the crawl makes, and how many it has made."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.used = limit, 0
-
-    @property
-    def room(self) -> int:
-        return max(0, self.limit - self.used)
-
-    def take(self, wanted: int = 1) -> int:
-        """Count up to ``wanted`` more; how many there was room for."""
-        taken = min(wanted, self.room)
-        self.used += taken
-        return taken
 
 
 class SiteSpider(scrapy.Spider):
@@ -89,6 +74,8 @@ class SiteSpider(scrapy.Spider):
         self.stylesheets: Quota
         self.stylesheet_images: Quota
         self.assets: Quota
+        self.page_assets: Quota  # every other page's pictures, stylesheets and scripts (status only)
+        self.max_url_length: int
         self.max_frame_levels: int  # a frameset's frame may itself be a frameset
         self.max_probes: int
         self.follow_links: bool
@@ -107,6 +94,8 @@ class SiteSpider(scrapy.Spider):
         spider.stylesheets = Quota(settings.getint("OITCHECK_HOMEPAGE_STYLESHEETS"))
         spider.stylesheet_images = Quota(settings.getint("OITCHECK_STYLESHEET_IMAGES"))
         spider.assets = Quota(settings.getint("OITCHECK_HOMEPAGE_ASSETS"))
+        spider.page_assets = Quota(settings.getint("OITCHECK_PAGE_ASSETS"))
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         spider.max_frame_levels = settings.getint("OITCHECK_MAX_FRAME_LEVELS")
         spider.max_probes = settings.getint("OITCHECK_MAX_PROBES")
         spider.follow_links = settings.getbool("OITCHECK_FOLLOW_LINKS")
@@ -160,7 +149,7 @@ class SiteSpider(scrapy.Spider):
             meta["oit_frame"] = frame
         if depth is not None:
             meta["depth"] = depth
-        if role in (Role.PAGE, Role.EXTERNAL, Role.CHECK, Role.STYLESHEET):
+        if role in (Role.PAGE, Role.EXTERNAL, Role.CHECK, Role.STYLESHEET, Role.ASSET):
             meta["download_maxsize"] = self.page_maxsize
         # Documents first within a depth level: they are the evidence, pages only lead to it.
         priority = 1 if role == Role.DOCUMENT else 0
@@ -220,6 +209,9 @@ class SiteSpider(scrapy.Spider):
             else:
                 role = Role.EXTERNAL
             self.seen.add(canon)
+            if (record := too_long(url, self.max_url_length, not self.is_internal(url))) is not None:
+                yield record  # listed, never silently dropped
+                continue
             if role != Role.PAGE and (cached := self._cached(url)) is not None:
                 yield cached  # another host's link that worked lately: not asked again (OITCHECK_LINK_CACHE_DAYS)
                 continue
@@ -239,16 +231,16 @@ class SiteSpider(scrapy.Spider):
         self.seen.add(canon)
         return True
 
-    def _image_requests(self, images: tuple[Image, ...] | list[Image]) -> Iterator[scrapy.Request]:
+    def _fetch(self, url: str, role: Role) -> scrapy.Request | PageRecord | ResourceRecord:
+        """The request for a URL taken from a quota, or its record when it is cached or too long to send."""
+        external = not self.is_internal(url)
+        return self._cached(url) or too_long(url, self.max_url_length, external) or self._request(url, role)
+
+    def _image_requests(self, images: tuple[Image, ...] | list[Image]) -> Iterator[Any]:
         """Requests for homepage pictures not fetched yet, up to the ``homepage_images`` quota in all."""
         for image in images:
-            url = image.url
-            if not self._take(url, self.homepage_images):
-                continue
-            if (cached := self._cached(url)) is not None:
-                yield cached
-                continue
-            yield self._request(url, Role.IMAGE)
+            if self._take(image.url, self.homepage_images):
+                yield self._fetch(image.url, Role.IMAGE)
 
     # -- callbacks ------------------------------------------------------------------------------
 
@@ -273,7 +265,9 @@ class SiteSpider(scrapy.Spider):
             is_html = True
         # A "document" link that answers with an HTML page is parsed too: it may be a download page,
         # or a CMS's "file not found" page (a soft 404) that must not pass for the document.
-        if is_html and role in (Role.PAGE, Role.EXTERNAL, Role.DOCUMENT) and response.status < 400:
+        cut = fields["truncated"]  # past the size cap: a page is read as far as it came, anything else not at all
+        if is_html and role in (Role.PAGE, Role.EXTERNAL, Role.DOCUMENT) and response.status < 400 and (
+                response.body or not cut):
             facts = await self._parse_page(response.text, response.url, response.encoding)
             if "error" in facts:  # hostile markup (a parser error or a page that hangs it) must not end the crawl
                 self.logger.warning("cannot parse %s: %s", response.url, facts["error"])
@@ -282,7 +276,6 @@ class SiteSpider(scrapy.Spider):
                 return
             if not (homepage or frame):
                 facts["svgs"] = []  # only the homepage's are decoded (parse_home); kept, they would bloat the record
-                facts["scripts"] = []  # only the homepage's are checked
             page = PageRecord.from_dict({**facts, **fields, "encoding": response.encoding})
             yield page
             host = site_of(response.url)
@@ -291,18 +284,21 @@ class SiteSpider(scrapy.Spider):
             if role == Role.PAGE and not external and self.is_internal(response.url):
                 for request in self.follow(page.links, page.images, homepage, frame):
                     yield request
-                # The homepage's scripts: a broken one is a broken page for visitors.
-                if (homepage or frame) and self.follow_links:
-                    for url in page.scripts:
-                        if self._take(url, self.assets):
-                            yield self._cached(url) or self._request(url, Role.ASSET)
+                # What the page shows (pictures, stylesheets, scripts): a broken one is broken for visitors.
+                quota = self.assets if homepage or frame else self.page_assets
+                for url in shown_with(page, bool(homepage or frame)) if self.follow_links else ():
+                    if self._take(url, quota):
+                        yield self._fetch(url, Role.ASSET)
             return
         body = response.body
         kind = (kind_from_url(response.url) or "html") if response.status >= 400 else sniff_kind(
             body, response.url, fields["content_type"])
-        keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS)
+        kind = "other" if kind == "empty" and cut else kind  # cut before its body: known by its type and name
+        keep = response.status < 400 and (kind in DOCUMENT_KINDS or kind in IMAGE_KINDS) and not cut
+        too_large = bool(cut) and response.status < 400  # works, too large to read (an error answer stays one)
         yield ResourceRecord(**fields, kind=kind, size=len(body), body=body if keep else None,
-                             retry_after=meta.get("oit_retry_after"))
+                             retry_after=meta.get("oit_retry_after"), error="too_large" if too_large else None,
+                             error_detail=cut if too_large else None)
 
     async def _parse_page(self, html: str, url: str, encoding: str | None = None) -> dict[str, Any]:
         """``parse_page`` in the page worker process when there is one: parsing is most of the crawl's

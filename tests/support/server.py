@@ -7,6 +7,9 @@ broken, slow and odd servers agencies run:
   no body, file or zeros serves the file at its own path (so a route can change only the headers);
 - ``{"prefix": true}`` makes a route match every path below it;
 - ``{"zeros": 52428800}`` streams that many bytes without storing them (huge-file traps);
+- ``{"chunked": true}`` sends the body chunked (HTTP/1.1 ``Transfer-Encoding: chunked``, no
+  ``Content-Length``: the size is known only at the end); ``{"gzip": true}`` sends it gzip-compressed with
+  ``Content-Encoding: gzip`` (with ``zeros``: a decompression bomb, a few KB that inflate to that size);
 - ``{"generate": "calendar"}`` answers an endless month-by-month calendar (crawler traps);
 - ``{"head": 405}`` answers HEAD requests with that status and no body, ``{"head": "drop"}`` hangs up on
   them without an answer (servers that refuse or mishandle HEAD); GET is served as usual;
@@ -35,6 +38,7 @@ import json
 import ssl
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -112,6 +116,47 @@ class _Zeros(io.RawIOBase):
         buffer[:count] = bytes(count)
         self.left -= count
         return count
+
+
+class _Gzipped(io.RawIOBase):
+    """Another stream's bytes gzip-compressed, as they are read (a bomb's zeros are never all in memory)."""
+
+    def __init__(self, source: Any) -> None:
+        self.source, self.pending, self.done = source, b"", False
+        self.packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: the gzip container
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending and not self.done:
+            block = self.source.read(1 << 20)
+            if block:
+                self.pending = self.packer.compress(block)
+            else:
+                self.pending, self.done = self.packer.flush(), True
+        count = min(len(buffer), len(self.pending))
+        buffer[:count], self.pending = self.pending[:count], self.pending[count:]
+        return count
+
+
+class _Chunks:
+    """Another stream in HTTP/1.1 chunked framing (``shutil.copyfileobj`` reads it)."""
+
+    def __init__(self, source: Any) -> None:
+        self.source, self.finished = source, False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.finished:
+            return b""
+        block = self.source.read(64 * 1024)
+        if not block:
+            self.finished = True
+            return b"0\r\n\r\n"
+        return f"{len(block):x}\r\n".encode() + block + b"\r\n"
+
+    def close(self) -> None:
+        self.source.close()
 
 
 class _Handler(StaticHandler):
@@ -194,12 +239,27 @@ class _Handler(StaticHandler):
         return self._send(int(route.get("status", 200)), route, io.BytesIO(data), len(data))
 
     def _send(self, status: int, route: dict[str, Any], stream: Any, length: int):  # type: ignore[no-untyped-def]
+        chunked = bool(route.get("chunked")) and stream is not None
+        if route.get("gzip") and stream is not None:
+            stream = io.BufferedReader(_Gzipped(stream))
+            if not chunked:  # the compressed size: compress once to count it (tests' bodies are small or zeros)
+                data = stream.read()
+                stream, length = io.BytesIO(data), len(data)
+            route = {**route, "headers": {"Content-Encoding": "gzip", **route.get("headers", {})}}
+        if chunked:
+            self.protocol_version = "HTTP/1.1"  # chunked framing is HTTP/1.1's; the connection still closes after
+            self.close_connection = True
         self.send_response(status)
         if route.get("location"):
             self.send_header("Location", route["location"])
         headers = {"Content-Type": route.get("content_type", "text/html; charset=utf-8"), **route.get("headers", {})}
         for name, value in headers.items():
             self.send_header(name, value)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            return None if self.command == "HEAD" else _Chunks(stream)
         self.send_header("Content-Length", str(length))
         self.end_headers()
         return stream  # None: nothing to send after the headers
