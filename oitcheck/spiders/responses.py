@@ -31,8 +31,8 @@ from twisted.python.failure import Failure
 from oitcheck.budgets import BudgetRefused
 from oitcheck.extract.documents import kind_from_url, sniff_kind
 from oitcheck.records import ResourceRecord
-from oitcheck.resolver import PrivateAddressRefused
 from oitcheck.redirects import RedirectLoop, TooManyRedirects, UnsupportedScheme
+from oitcheck.resolver import PrivateAddressRefused
 from oitcheck.sizecap import TRUNCATED
 
 
