@@ -14,7 +14,6 @@ as part of it (old Thai sites are framesets).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import re
 import secrets
@@ -31,14 +30,14 @@ from twisted.python.failure import Failure
 from oitcheck.budgets import HostQuota
 from oitcheck.extract.css import css_pictures, page_names, selector_used
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
-from oitcheck.extract.html import page_words, parse_page
+from oitcheck.extract.html import parse_page
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
 from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import is_status_only
 from oitcheck.net import canonical, site_of
 from oitcheck.records import Image, Link, PageRecord, ProbeRecord, ResourceRecord, Role
 from oitcheck.spiders.links import Quota, shown_with, too_long
-from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, status_record
+from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, probe_record, status_record
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FRAME_TAGS = ("frame", "iframe")
@@ -80,6 +79,7 @@ class SiteSpider(scrapy.Spider):
         self.max_probes: int
         self.follow_links: bool
         self.host_requests: HostQuota  # links checked per other host (oitcheck.budgets)
+        self.stylesheet_maxsize: int  # bytes of a stylesheet read for the pictures it names
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -100,6 +100,7 @@ class SiteSpider(scrapy.Spider):
         spider.max_probes = settings.getint("OITCHECK_MAX_PROBES")
         spider.follow_links = settings.getbool("OITCHECK_FOLLOW_LINKS")
         spider.link_cache = link_cache_from(settings)
+        spider.stylesheet_maxsize = settings.getint("OITCHECK_STYLESHEET_MAXSIZE")
         spider.host_requests = HostQuota(settings.getint("OITCHECK_HOST_MAX_REQUESTS"), crawler)
         if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
             spider.page_workers = ExtractionWorkers(WorkerLimits(
@@ -126,14 +127,7 @@ class SiteSpider(scrapy.Spider):
                               meta={"oit_role": Role.PROBE, "download_maxsize": self.page_maxsize}, priority=-1)
 
     def parse_probe(self, response: Response) -> Iterator[ProbeRecord]:
-        title, words = "", ()
-        if isinstance(response, TextResponse) and response.status < 400:
-            with contextlib.suppress(Exception):  # hostile markup: no yardstick, no harm
-                page = PageRecord.from_dict({"url": response.url, **parse_page(response.text, response.url)})
-                title, words = page.title, tuple(page_words(page.main_text or page.text))
-        url = response.request.url if response.request else response.url
-        yield ProbeRecord(host=site_of(url), url=url, status=response.status, final_url=response.url, title=title,
-                          words=words)
+        yield probe_record(response)
 
     def probe_failed(self, failure: Failure) -> Iterator[ProbeRecord]:
         request = failure.request  # type: ignore[attr-defined]
@@ -391,7 +385,10 @@ class SiteSpider(scrapy.Spider):
         if response.status >= 400 or "html" in fields["content_type"].lower():
             return record, [], []
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
-        named, imports = css_pictures(text, response.url)
+        # Tokenizing a hostile megabyte of CSS takes seconds: in the page worker, under its time limit.
+        cap = self.stylesheet_maxsize
+        named, imports = (await self.page_workers.stylesheet(text, response.url, cap)
+                          if self.page_workers is not None else css_pictures(text, response.url, cap))
         pictures = [Image(url=u, source="css", stylesheet=url, selector=selector) for u, selector in named]
         return record, pictures, imports
 
