@@ -343,8 +343,9 @@ def test_certificates_are_not_checked_aside_without_insecure_tls():
 def test_certificate_problems_are_recorded_on_the_stats_under_insecure_tls(monkeypatch: pytest.MonkeyPatch):
     checked: list[tuple[str, int]] = []
 
-    def problem(host: str, port: int) -> str:
+    def problem(host: str, port: int, address: str | None = None) -> str:
         checked.append((host, port))
+        assert address == host  # no guarded resolver installed here: the name itself
         return "self-signed certificate" if host == "127.0.0.1" else ""
 
     monkeypatch.setattr(middlewares, "certificate_problem", problem)
