@@ -50,10 +50,8 @@ class LinkState(StrEnum):
 
 
 class Budget(StrEnum):
-    """A limit that ended a crawl early or left links unchecked (report: ``crawl.truncated_by``).
-
-    Nightly runs meet sites nobody controls; each limit keeps one of them from taking the whole night, and
-    the report names the ones that were reached so a short audit never passes for a complete one."""
+    """A limit that ended a crawl early or left links unchecked (report: ``crawl.truncated_by``): named in the
+    report so a short audit of a site nobody controls never passes for a complete one."""
 
     MAX_PAGES = "max_pages"  # --max-pages: later pages only checked, or not fetched at all
     TIME_LIMIT = "time_limit"  # --time-limit: the crawl stopped before it had read everything
@@ -157,7 +155,7 @@ class DocumentFacts:
     tables: int = 0
     quality: Quality = Quality.OK
     error: str | None = None
-    cause: str | None = None  # timeout, crash: why a worker gave up
+    cause: str | None = None  # timeout, crash, memory, pool, error, stopped: why a worker gave up
     modified: str | None = None  # the file's own last-saved date (PDF ModDate, DOCX/XLSX properties)
     ocr: OcrRun | None = None
     years: tuple[int, ...] = ()
