@@ -17,6 +17,10 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
 
+# Request meta: read the body up to this many bytes whatever size it declares (pages: their top is what a
+# visitor reads). Such requests set ``download_maxsize`` to 0, since Scrapy cancels a download whose declared
+# size is over that cap before the body starts.
+READ_CAP = "oit_read_cap"
 TRUNCATED = "oit_truncated"  # request meta: why the body was cut ("declared N bytes", "over N bytes", ...)
 
 
@@ -36,7 +40,7 @@ class DownloadSizeCap:
         return cap
 
     def cap(self, request: Request) -> int:
-        return int(request.meta.get("download_maxsize", self.default_cap) or 0)
+        return int(request.meta.get(READ_CAP) or request.meta.get("download_maxsize", self.default_cap) or 0)
 
     def headers_received(self, headers: Any, body_length: Any, request: Request, spider: Spider | None = None
                          ) -> None:
@@ -44,8 +48,10 @@ class DownloadSizeCap:
         request.meta["oit_received"] = 0
         request.meta.pop(TRUNCATED, None)
         cap = self.cap(request)
-        # body_length is Twisted's UNKNOWN_LENGTH (not a number) for a chunked body
-        if cap and isinstance(body_length, int) and body_length > cap:
+        # body_length is Twisted's UNKNOWN_LENGTH (not a number) for a chunked body. A page is read as far as the
+        # cap however its size is sent (a visitor sees its top); any other body past the cap is not read at all.
+        reads_head = bool(request.meta.get(READ_CAP))
+        if cap and isinstance(body_length, int) and body_length > cap and not reads_head:
             request.meta[TRUNCATED] = f"declares {body_length} bytes, over the {cap}-byte cap"
             raise StopDownload(fail=False)
 
@@ -64,8 +70,10 @@ class CappedHttpCompressionMiddleware(HttpCompressionMiddleware):
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None
                          ) -> Request | Response:
-        if request.meta.get(TRUNCATED):  # a cut compressed body cannot be inflated; it is not read anyway
-            return response.replace(body=b"")
+        if request.meta.get(TRUNCATED):  # a cut body: a page's plain head is read, a cut compressed one cannot be
+            return response.replace(body=b"") if response.headers.get(b"Content-Encoding") else response
+        if request.meta.get(READ_CAP):  # a page's download is uncapped for Scrapy; its inflating is capped
+            request.meta["download_maxsize"] = request.meta[READ_CAP]
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
@@ -73,6 +81,9 @@ class CappedHttpCompressionMiddleware(HttpCompressionMiddleware):
                 raise
             request.meta[TRUNCATED] = f"compressed body inflates past the {self._cap(request)}-byte cap"
             return response.replace(body=b"")
+        finally:
+            if request.meta.get(READ_CAP):
+                request.meta["download_maxsize"] = 0
 
     def _cap(self, request: Request) -> int:
         return int(request.meta.get("download_maxsize", self._max_size) or 0)

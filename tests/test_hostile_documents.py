@@ -115,6 +115,24 @@ def test_the_stylesheet_reader_runs_in_the_worker():
     assert cut == ([("http://127.0.0.1/a.png", ".a")], [])
 
 
+def test_a_page_too_big_to_parse_in_time_is_read_as_far_as_it_can_be():
+    # 300,000 links to another host: parsing all of them takes far longer than the 2 s limit (about 0.1 ms a
+    # link), the first 3,000 characters far less, whatever the machine.
+    links = "".join(f"<a href='http://other.example/{n}'>{n}</a>" for n in range(300_000))
+    html = f"<html><head><title>ลิงก์ทั้งหมด</title></head><body>{links}</body></html>"
+
+    async def scenario() -> dict[str, Any]:
+        workers = _workers(seconds=2, page_head_chars=3000)
+        try:
+            return await workers.page(html, "http://127.0.0.1/links.html")
+        finally:
+            workers.close()
+
+    facts = asyncio.run(scenario())
+    assert facts["title"] == "ลิงก์ทั้งหมด" and 50 < len(facts["links"]) < 100
+    assert facts["partial"].startswith("read only its first 3,000 characters of ")
+
+
 # -- a crawl of a site full of them ----------------------------------------------------------------
 # Crawls with the real spider, pipelines and workers (small limits) and prints what each file became.
 _CRAWL = """

@@ -248,3 +248,19 @@ def test_page_assets_are_deduplicated_and_within_their_quota():
     assert spider.page_assets.used == 2  # the repeated picture was not counted: it was seen
     # The homepage's pictures and stylesheets are read whole (parse_home); only its scripts are status checks.
     assert shown_with(page, read_closely=True) == list(page.scripts)
+
+
+def test_a_homepage_past_the_page_cap_is_read_as_far_as_it_came(hosts, tmp_path):
+    """A page that declares more bytes than the page cap is read up to the cap, as a visitor sees its top, and
+    the report names it; it is not "too large to crawl"."""
+    (site, server), = hosts(1)
+    filler = "<p>" + "ข่าวประชาสัมพันธ์ " * 200 + "</p>"
+    body = "<a href='/top.html'>บนสุด</a>" + filler * 2000 + "<a href='/bottom.html'>ท้ายสุด</a>"  # about 7 MB
+    site.text("index.html", html("เทศบาลตำบลทดสอบ", body))
+    site.text("top.html", html("บนสุด"))
+    site.text("bottom.html", html("ท้ายสุด"))
+    result, report = audit(server.url, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "/top.html" in server.hits and "/bottom.html" not in server.hits
+    assert [p["url"] for p in report["crawl"]["partial_pages"]] == [server.url]
+    assert "cap" in report["crawl"]["partial_pages"][0]["reason"]

@@ -106,4 +106,5 @@ def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
     return CrawlSummary(pages=len(crawl.pages), documents=sum(1 for r in crawl.resources if r.doc is not None),
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
-                        skipped=crawl.skipped, unfinished=crawl.unfinished)
+                        skipped=crawl.skipped, unfinished=crawl.unfinished,
+                        partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated))

@@ -166,6 +166,7 @@ class CrawlSummary:
     truncated_by: tuple[Budget, ...] = ()  # the budgets reached, in the order of Budget
     skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
+    partial: tuple[tuple[str, str], ...] = ()  # (url, why) of pages read only in part (size cap, parse time)
 
 
 @dataclass

@@ -72,6 +72,8 @@ class WorkerLimits:
     # A worker is replaced after this many files, so a leak in a reader cannot grow for a whole crawl;
     # a new worker costs about a second of imports (bench/), which matters for cheap tasks like pages.
     max_tasks: int = 500
+    # A page too big to parse within the time limit is parsed again this far (about 30,000 links' worth).
+    page_head_chars: int = 1_000_000
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -161,9 +163,19 @@ class ExtractionWorkers:
         return found if isinstance(found, list) else []
 
     async def page(self, html: str, url: str, encoding: str | None = None) -> dict[str, Any]:
-        """``parse_page`` of one HTML page, or an unreadable verdict when it fails or overruns."""
-        return await self._run(parse_page, (html, url, encoding), self.limits.seconds, f"parsing took longer than "
-                               f"{self.limits.seconds:.0f} s")
+        """``parse_page`` of one HTML page, or an unreadable verdict when it fails or overruns.
+
+        A huge page that overruns (a generated list of 200,000 links) is parsed again as far as its first
+        ``page_head_chars``, the way a visitor sees its top: the facts then say ``partial`` and why."""
+        seconds, head_chars = self.limits.seconds, self.limits.page_head_chars
+        facts = await self._run(parse_page, (html, url, encoding), seconds, f"parsing took longer than {seconds:.0f} s")
+        if facts.get("cause") != "timeout" or len(html) <= head_chars:
+            return facts
+        head = await self._run(parse_page, (html[:head_chars], url, encoding), seconds, facts.get("error", ""))
+        if head.get("quality") == "unreadable":
+            return facts
+        return {**head, "partial": f"read only its first {head_chars:,} characters of {len(html):,}: the "
+                                   f"whole page took longer than {seconds:.0f} s to parse"}
 
     async def stylesheet(self, css: str, url: str, max_bytes: int) -> tuple[list[tuple[str, str]], list[str]]:
         """``css_pictures`` of a stylesheet's first ``max_bytes``, under the page time limit: a hostile

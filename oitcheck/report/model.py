@@ -43,6 +43,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "not_fetched": crawl.not_fetched,
             "unfinished": crawl.unfinished,
             "skipped": [{"host": s.host, "budget": str(s.budget), "links": s.links} for s in crawl.skipped],
+            "partial_pages": [{"url": url, "reason": reason} for url, reason in crawl.partial],
             "ocr": {"available": crawl.ocr.status == "ok", **asdict(crawl.ocr)},
         },
         "items": [_item(result) for result in outcome.items],

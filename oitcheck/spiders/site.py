@@ -36,6 +36,7 @@ from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import is_status_only
 from oitcheck.net import canonical, site_of
 from oitcheck.records import Image, Link, PageRecord, ProbeRecord, ResourceRecord, Role
+from oitcheck.sizecap import READ_CAP
 from oitcheck.spiders.links import Quota, shown_with, too_long
 from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, probe_record, status_record
 
@@ -143,7 +144,9 @@ class SiteSpider(scrapy.Spider):
             meta["oit_frame"] = frame
         if depth is not None:
             meta["depth"] = depth
-        if role in (Role.PAGE, Role.EXTERNAL, Role.CHECK, Role.STYLESHEET, Role.ASSET):
+        if role in (Role.PAGE, Role.EXTERNAL):  # read as far as the cap, whatever size it declares (oitcheck.sizecap)
+            meta.update({READ_CAP: self.page_maxsize, "download_maxsize": 0})
+        elif role in (Role.CHECK, Role.STYLESHEET, Role.ASSET):
             meta["download_maxsize"] = self.page_maxsize
         # Documents first within a depth level: they are the evidence, pages only lead to it.
         priority = 1 if role == Role.DOCUMENT else 0
@@ -270,6 +273,7 @@ class SiteSpider(scrapy.Spider):
                 return
             if not (homepage or frame):
                 facts["svgs"] = []  # only the homepage's are decoded (parse_home); kept, they would bloat the record
+            fields["truncated"] = fields["truncated"] or facts.pop("partial", None)  # read as far as it could be
             page = PageRecord.from_dict({**facts, **fields, "encoding": response.encoding})
             yield page
             host = site_of(response.url)
