@@ -63,6 +63,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     crawl = report["crawl"]
     return {"truncated_by": crawl.get("truncated_by"), "skipped": crawl.get("skipped"),
             "partial_pages": [p["url"] for p in crawl.get("partial_pages", [])],
+            "unreadable_documents": len(crawl.get("unreadable_documents", [])),
             "pages": crawl["pages"], "documents": crawl["documents"], "links_checked": report["links"]["checked"],
             "broken": len(report["links"]["broken"]), "oit": report["scores"]["oit"]}
 

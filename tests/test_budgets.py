@@ -139,3 +139,32 @@ def test_audit_many_child_crawls_stop_before_the_agency_hard_limit():
     assert crawl_budget(7200, 10800) == 7200
     assert crawl_budget(7200, 600) == 480  # ends with a truncated report, not killed with none
     assert crawl_budget(0, 600) == 480  # "no crawl limit" still stops before the hard limit
+
+
+def test_the_report_lists_what_the_crawl_could_not_read():
+    """Budgets reached, pages read in part and documents not read at all are in report.json (schema-valid)."""
+    from datetime import date, datetime
+
+    from oitcheck.audit import BANGKOK
+    from oitcheck.checks.checklist import load
+    from oitcheck.checks.engine import evaluate
+    from oitcheck.records import DocumentFacts, PageRecord, Quality, ResourceRecord
+    from oitcheck.report.model import build_report
+    from oitcheck.report.schema import validate_report
+
+    crawl = CrawlResult(start_url=SITE, finish_reason="closespider_timeout",
+                        skipped=(Skip("cdn.example", Budget.HOST_BYTES, 7),))
+    crawl.add(PageRecord(url=SITE, status=200, title="หน้าแรก", truncated="more than the 5242880-byte cap"))
+    crawl.add(ResourceRecord(url=SITE + "o12.xlsx", status=200, kind="xlsx",
+                             doc=DocumentFacts(quality=Quality.UNREADABLE, error="zip bomb", cause="error")))
+    outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15))
+    now = datetime.now(BANGKOK)
+    report = build_report(outcome, name="อบต.ทดสอบ", url=SITE, started_at=now, finished_at=now)
+    validate_report(report)
+    shown = report["crawl"]
+    assert shown["truncated"] and shown["truncated_by"] == ["time_limit", "host_bytes"]
+    assert shown["skipped"] == [{"host": "cdn.example", "budget": "host_bytes", "links": 7}]
+    assert shown["partial_pages"] == [{"url": SITE, "reason": "more than the 5242880-byte cap"}]
+    assert shown["unreadable_documents"] == [{"url": SITE + "o12.xlsx", "reason": "zip bomb"}]
+    assert {i["status"] for i in report["items"]} <= {"unknown", "fail"}  # nothing found: undecided, not failed
+    assert any(i["status"] == "unknown" for i in report["items"])

@@ -31,7 +31,7 @@ from oitcheck.checks.results import (
     Severity,
 )
 from oitcheck.extract.ocr import ocr_status
-from oitcheck.records import Budget, CrawlResult
+from oitcheck.records import Budget, CrawlResult, Quality
 
 EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 
@@ -107,4 +107,6 @@ def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
                         skipped=crawl.skipped, unfinished=crawl.unfinished,
-                        partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated))
+                        partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated),
+                        unreadable=tuple((r.url, r.doc.error or r.error or "") for r in crawl.resources
+                                         if r.doc is not None and r.doc.quality == Quality.UNREADABLE))

@@ -167,6 +167,7 @@ class CrawlSummary:
     skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
     partial: tuple[tuple[str, str], ...] = ()  # (url, why) of pages read only in part (size cap, parse time)
+    unreadable: tuple[tuple[str, str], ...] = ()  # (url, why) of documents that could not be read at all
 
 
 @dataclass

@@ -44,6 +44,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "unfinished": crawl.unfinished,
             "skipped": [{"host": s.host, "budget": str(s.budget), "links": s.links} for s in crawl.skipped],
             "partial_pages": [{"url": url, "reason": reason} for url, reason in crawl.partial],
+            "unreadable_documents": [{"url": url, "reason": reason} for url, reason in crawl.unreadable],
             "ocr": {"available": crawl.ocr.status == "ok", **asdict(crawl.ocr)},
         },
         "items": [_item(result) for result in outcome.items],
