@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -c "import dateparser, pypdf" 2>/dev/null || $(BIN)/pip install --quiet dateparser pypdf
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/links.py
+	$(BIN)/python bench/hostile.py
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.testbed.run --jobs 2
