@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.support.server import SiteServer
+from tests.testbed.kit import SiteWriter
 
 SITES = Path(__file__).parent / "sites"
 DEMO_SITE = Path(__file__).parent.parent / "oitcheck" / "demo" / "site"
@@ -86,3 +87,23 @@ def audited(serve: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
         return cache[name]
 
     return run
+
+
+@pytest.fixture
+def hosts(tmp_path: Path):
+    """``hosts(n)`` -> n (SiteWriter, SiteServer) pairs on 127.0.0.1, 127.0.0.2...; the first is the site."""
+    servers: list[SiteServer] = []
+
+    def start(count: int) -> list[tuple[SiteWriter, SiteServer]]:
+        pairs = []
+        for n in range(count):
+            folder = tmp_path / f"host{n + 1}"
+            folder.mkdir()
+            server = SiteServer(folder, host=f"127.0.0.{n + 1}").start()
+            servers.append(server)
+            pairs.append((SiteWriter(folder, server.url), server))
+        return pairs
+
+    yield start
+    for server in servers:
+        server.stop()

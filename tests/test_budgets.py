@@ -20,7 +20,6 @@ from oitcheck.net import site_of
 from oitcheck.records import Budget, CrawlResult, Skip
 from tests.conftest import audit, codes, items
 from tests.support.crawler import make_crawler
-from tests.test_link_checks import hosts  # noqa: F401 - the fixture
 
 SITE = "http://agency.example/"
 
@@ -96,7 +95,7 @@ def test_budgets_hit_and_cut_short():
     assert not CrawlResult(start_url=SITE, finish_reason="finished", beyond_cap=3).cut_short
 
 
-def test_thousands_of_links_to_another_host_cost_only_its_quota(hosts, tmp_path: Path):  # noqa: F811
+def test_thousands_of_links_to_another_host_cost_only_its_quota(hosts, tmp_path: Path):
     (site, server), (other, other_server) = hosts(2)
     links = "".join(f"<a href='{other.link(f'p{n}.html')}'>{n}</a>" for n in range(3000))
     site.text("index.html", f"<html><head><meta charset='utf-8'><title>หน้าแรก</title></head><body>{links}</body>")
@@ -111,7 +110,7 @@ def test_thousands_of_links_to_another_host_cost_only_its_quota(hosts, tmp_path:
     assert "--host-requests" in result.stderr
 
 
-def test_a_crawl_stopped_by_the_time_limit_says_so_and_leaves_unfound_items_unknown(hosts, tmp_path: Path):  # noqa: F811
+def test_a_crawl_stopped_by_the_time_limit_says_so_and_leaves_unfound_items_unknown(hosts, tmp_path: Path):
     (site, server), = hosts(1)
     # The homepage's only way on is a page the server takes 5 s to send: the 1 s limit ends the crawl first.
     site.text("index.html", "<html><head><meta charset='utf-8'><title>หน้าแรก</title></head><body>"

@@ -57,24 +57,6 @@ def page(title: str) -> str:
     return f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1></body></html>"
 
 
-@pytest.fixture
-def hosts(tmp_path: Path):
-    """``hosts(n)`` -> n (SiteWriter, SiteServer) pairs on 127.0.0.1, 127.0.0.2...; the first is the site."""
-    servers: list[SiteServer] = []
-
-    def start(count: int) -> list[tuple[SiteWriter, SiteServer]]:
-        pairs = []
-        for n in range(count):
-            folder = tmp_path / f"host{n + 1}"
-            folder.mkdir()
-            server = SiteServer(folder, host=f"127.0.0.{n + 1}").start()
-            servers.append(server)
-            pairs.append((SiteWriter(folder, server.url), server))
-        return pairs
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def gaps(hits: list[Any]) -> list[float]:

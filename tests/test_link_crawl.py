@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-import pytest
 from scrapy.crawler import Crawler
 
 from oitcheck.crawl import CrawlOptions, build_settings
@@ -21,7 +19,6 @@ from oitcheck.records import Image, PageRecord
 from oitcheck.spiders.links import shown_with
 from oitcheck.spiders.site import SiteSpider
 from tests.conftest import audit, codes, items
-from tests.support.server import SiteServer
 from tests.testbed.kit import SiteWriter
 
 # Crawls the site and prints every record with the rules' verdict on its URL (AuditContext.link_state).
@@ -59,24 +56,6 @@ def home(site: SiteWriter, *links: str, head: str = "") -> None:
     site.text("index.html", html("เทศบาลตำบลทดสอบ", anchors, head))
 
 
-@pytest.fixture
-def hosts(tmp_path: Path):
-    """``hosts(n)`` -> n (SiteWriter, SiteServer) pairs on 127.0.0.1, 127.0.0.2...; the first is the site."""
-    servers: list[SiteServer] = []
-
-    def start(count: int) -> list[tuple[SiteWriter, SiteServer]]:
-        pairs = []
-        for n in range(count):
-            folder = tmp_path / f"host{n + 1}"
-            folder.mkdir()
-            server = SiteServer(folder, host=f"127.0.0.{n + 1}").start()
-            servers.append(server)
-            pairs.append((SiteWriter(folder, server.url), server))
-        return pairs
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 # -- meta refresh -------------------------------------------------------------------------------------------
