@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -31,41 +32,27 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-15") from None
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
+def _number(convert: Callable[[str], float], kind: str, allowed: Callable[[float], bool],
+            rule: str) -> Callable[[str], float]:
+    """An argparse type: ``text`` as ``convert`` reads it ("... is not {kind}"), within ``allowed`` ("... {rule}")."""
+
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+        if not allowed(value):
+            raise argparse.ArgumentTypeError(f"{text!r} {rule}")
+        return value
+
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (no limit) or more seconds")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (no limit) or more")
-    return value
-
-
-def _positive_seconds(text: str) -> float:
-    value = _seconds(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
-    return value
+_positive = _number(int, "a whole number", lambda v: v >= 1, "must be at least 1")
+_count = _number(int, "a whole number", lambda v: v >= 0, "must be 0 (no limit) or more")
+_seconds = _number(float, "a number of seconds", lambda v: 0 <= v < math.inf, "must be 0 (no limit) or more seconds")
+_positive_seconds = _number(float, "a number of seconds", lambda v: 0 < v < math.inf, "must be more than 0 seconds")
+_score = _number(float, "a score from 0 to 100", lambda v: 0 <= v <= 100, "is not a score from 0 to 100")
 
 
 def _network(text: str) -> str:
@@ -76,16 +63,6 @@ def _network(text: str) -> str:
     except BadInput:
         raise argparse.ArgumentTypeError(f"{text!r} is not a network like 10.20.0.0/16") from None
     return text
-
-
-def _score(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a score from 0 to 100")
-    return value
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
