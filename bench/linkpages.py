@@ -80,6 +80,11 @@ class _Writer:
         path = f"/lc/t/{cid}-{'missing' if broken else 'ok'}.{ext}"
         return path if broken else self.file(path)
 
+    def named(self, category: str, name: str, broken: bool, path: str) -> str:
+        """A case whose target is ``path`` (``{cid}`` filled in): written when it should work; returns the path."""
+        path = path.format(cid=self.case(category, name, broken))
+        return path if broken else self.file(path)
+
     def page(self, path: str, title: str, body: str, head: str = "", encoding: str = "utf-8") -> None:
         data = page(title, body, head, encoding).encode("cp874" if encoding == "windows-874" else encoding)
         self.file(path, data)
@@ -211,15 +216,9 @@ def _redirects(w: _Writer) -> str:
 def _encodings(w: _Writer) -> list[str]:
     utf8 = []
     for broken in (False, True):
-        cid = w.case("encodings", "raw Thai path (utf-8 page)", broken)
-        path = f"/lc/e/{cid}-รายงานประจำปี.html"
-        if not broken:
-            w.file(path)
+        path = w.named("encodings", "raw Thai path (utf-8 page)", broken, "/lc/e/{cid}-รายงานประจำปี.html")
         utf8.append(f"<a href='{path}'>รายงาน</a>")
-        cid = w.case("encodings", "percent-escaped Thai path (utf-8 page)", broken)
-        path = f"/lc/e/{cid}-แผนงาน.html"
-        if not broken:
-            w.file(path)
+        path = w.named("encodings", "percent-escaped Thai path (utf-8 page)", broken, "/lc/e/{cid}-แผนงาน.html")
         utf8.append(f"<a href='{quote(path)}'>แผนงาน</a>")
     w.page("/lc/enc-utf8.html", "ภาษาไทย UTF-8", "\n".join(utf8))
     thai = []
@@ -227,10 +226,7 @@ def _encodings(w: _Writer) -> list[str]:
         cid = w.case("encodings", "Thai query (windows-874 page)", broken)
         path = w.target(cid, "html", broken)
         thai.append(f"<a href='{path}?q=ประกาศจัดซื้อ&amp;ปี=2568'>ค้นหา</a>")
-        cid = w.case("encodings", "raw Thai path (windows-874 page)", broken)
-        path = f"/lc/e/{cid}-คู่มือ.html"
-        if not broken:
-            w.file(path)
+        path = w.named("encodings", "raw Thai path (windows-874 page)", broken, "/lc/e/{cid}-คู่มือ.html")
         thai.append(f"<a href='{path}'>คู่มือ</a>")
     w.page("/lc/enc-874.html", "ภาษาไทย windows-874", "\n".join(thai), encoding="windows-874")
     return ["/lc/enc-utf8.html", "/lc/enc-874.html"]
@@ -247,10 +243,7 @@ def _malformed(w: _Writer) -> str:
         cid = w.case("malformed", name, True)
         links.append(f"<a href='{url.format(cid=cid)}'>{name}</a>")
     for broken in (False, True):
-        cid = w.case("malformed", "spaces in the path", broken)
-        path = f"/lc/m/{cid} annual report.html"
-        if not broken:
-            w.file(path)
+        path = w.named("malformed", "spaces in the path", broken, "/lc/m/{cid} annual report.html")
         links.append(f"<a href='{path}'>มีช่องว่าง</a>")
     cid = w.case("malformed", "spaces around the URL", False)
     links.append(f"<a href='  {w.target(cid, 'html', False)}  '>ช่องว่างหน้าหลัง</a>")
