@@ -185,7 +185,8 @@ class SiteSpider(scrapy.Spider):
                 continue
             if any(p.search(url) for p in self.never_fetch):
                 continue
-            if not self.is_internal(url) and not self.host_requests.take(url):
+            internal = self.is_internal(url)
+            if not internal and not self.host_requests.take(url):
                 continue  # past the other host's quota: counted as skipped, reported
             kind = kind_from_url(url)
             if kind in DOCUMENT_KINDS or kind in IMAGE_KINDS:
@@ -193,7 +194,7 @@ class SiteSpider(scrapy.Spider):
                     continue
                 self.documents_scheduled += 1
                 role = Role.DOCUMENT
-            elif self.is_internal(url):
+            elif internal:
                 if self.pages_scheduled < self.max_pages:
                     self.pages_scheduled += 1
                     role = Role.PAGE
@@ -206,13 +207,9 @@ class SiteSpider(scrapy.Spider):
             else:
                 role = Role.EXTERNAL
             self.seen.add(canon)
-            if (record := too_long(url, self.max_url_length, not self.is_internal(url))) is not None:
-                yield record  # listed, never silently dropped
-                continue
-            if role != Role.PAGE and (cached := self._cached(url)) is not None:
-                yield cached  # another host's link that worked lately: not asked again (OITCHECK_LINK_CACHE_DAYS)
-                continue
-            yield self._request(url, role, frame=frame + 1 if role == Role.PAGE and canon in frames else 0)
+            # Pages are always fetched; another link may come from the link cache (OITCHECK_LINK_CACHE_DAYS).
+            yield self._request(url, role, frame=frame + 1 if canon in frames else 0) if role == Role.PAGE else (
+                self._fetch(url, role))
         if as_homepage:  # homepage images may carry the EIT QR code
             yield from self._image_requests(images)
 
@@ -229,7 +226,8 @@ class SiteSpider(scrapy.Spider):
         return True
 
     def _fetch(self, url: str, role: Role) -> scrapy.Request | PageRecord | ResourceRecord:
-        """The request for a URL taken from a quota, or its record when it is cached or too long to send."""
+        """The request for a URL that is not a page to read, or its record when it is cached or too long to send
+        (page links over the limit never get here: extraction lists them as dropped)."""
         external = not self.is_internal(url)
         return self._cached(url) or too_long(url, self.max_url_length, external) or self._request(url, role)
 
