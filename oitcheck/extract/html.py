@@ -21,6 +21,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
+from oitcheck.extract.blocks import merge_blocks
 from oitcheck.extract.css import BACKGROUND_ATTRS, background_hrefs, css_urls, picture_url
 
 # Also importable from here, where they were before css.py: css_pictures, page_names, selector_used.
@@ -72,6 +73,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
     last heading seen, so the cost stays linear in the page size (bench/: thousands of pages).
     """
     soup = BeautifulSoup(html, "lxml")
+    merge_blocks(soup)
     found = page_links(soup, base_url, encoding)
     base = found.base
     meta, stylesheets = _head_links(soup, base, encoding)
