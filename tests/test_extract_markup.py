@@ -43,3 +43,15 @@ def test_unclosed_tags_and_framesets_still_parse():
     frames = parse_page("<html><head><title>ก</title></head><frameset><frame src=top.html><frame src=main.html>"
                         "</frameset></html>", "http://agency.example.org/")
     assert urls(frames) == ["http://agency.example.org/top.html", "http://agency.example.org/main.html"]
+
+
+def test_noscript_fallback_links_and_frames_are_page_links_but_not_page_text():
+    parsed = parse_page(fixture("saiyoi_noscript.html"), "http://127.0.0.1:8104/1/index.php")
+    found = {link["url"]: link for link in parsed["links"]}
+    assert found["http://www.histats.com"]["text"] == "stats online"  # only in the <noscript>
+    assert found["http://127.0.0.1:8104/1/menu_frame.php"]["tag"] == "iframe"
+    assert found["http://127.0.0.1:8104/1/menu_frame.php"]["text"] == "เมนูหลัก"
+    pictures = {image["url"] for image in parsed["images"]}
+    assert "http://sstatic1.histats.com/0.gif?1940441&101" in pictures
+    assert "https://www.facebook.com/tr?id=1&ev=PageView" in pictures  # a head <noscript>: as before
+    assert "JavaScript" not in parsed["text"] and "Histats" not in parsed["text"]

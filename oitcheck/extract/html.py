@@ -28,7 +28,7 @@ from oitcheck.extract.css import BACKGROUND_ATTRS, background_hrefs, css_urls, p
 from oitcheck.extract.css import css_pictures as css_pictures
 from oitcheck.extract.css import page_names as page_names
 from oitcheck.extract.css import selector_used as selector_used
-from oitcheck.extract.links import LINK_ELEMENTS, PageLinks, link_targets, page_links, srcset_urls
+from oitcheck.extract.links import LINK_ELEMENTS, NO_CONTEXT, PageLinks, link_targets, page_links, srcset_urls
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.urls import absolute_url
 
@@ -80,6 +80,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
     images: list[dict[str, Any]] = []
     css_seen: set[str] = set()
     scripts: list[str] = []
+    fallbacks: list[Tag] = []  # <noscript> blocks of the body
     for tag in soup(_DROP_TAGS):
         if tag.decomposed:  # inside one already dropped (a <style> in a <template>)
             continue
@@ -92,9 +93,15 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
             _style_block(tag.get_text(), base, images, stylesheets, css_seen)
         elif tag.name == "svg":
             _svg_pictures(tag, base, images, css_seen)
-        elif tag.name in ("template", "noscript"):  # a pop-up's markup, a lazy-load fallback
+        elif tag.name == "noscript" and tag.find_parent("body") is not None:
+            fallbacks.append(tag)  # links and frames for visitors without JavaScript: read with the page
+            continue
+        else:  # a pop-up's <template>, a <noscript> fallback in the head (a tracking pixel, a link)
             for img in tag.find_all("img"):
                 _img_pictures(img, base, images, False)
+            for element in tag.find_all(LINK_ELEMENTS) if tag.name == "noscript" else ():
+                for href, link_text in link_targets(element):
+                    found.add(href, link_text, element.name, NO_CONTEXT)
         tag.decompose()
     title = clean_space(soup.title.get_text(" ")) if soup.title else ""
     if soup.head is not None:
@@ -143,6 +150,9 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
             _attr_background(background, base, images, css_seen)
         if attrs and (("url(" in str(attrs.get("style") or "")) or not _BACKGROUND_SET.isdisjoint(attrs)):
             _background_pictures(element, base, images, id(element) in in_chrome, css_seen)
+    for fallback in fallbacks:  # its links are the page's; its words ("please enable JavaScript") are not
+        if not fallback.decomposed:
+            fallback.decompose()
     text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
     for root in chrome_roots:
         if not root.decomposed:

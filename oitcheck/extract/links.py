@@ -34,7 +34,7 @@ LINK_ELEMENTS = frozenset({"a", "area", "iframe", "frame", "embed", "object", "v
                            "form", "input"})
 _VOID_CONTAINERS = ("embed", "source", "track", "wbr", "keygen")
 _MEDIA = ("video", "audio")
-_NO_CONTEXT = {"row": "", "heading": "", "label": "", "chrome": False}
+NO_CONTEXT = {"row": "", "heading": "", "label": "", "chrome": False}
 _REFRESH = re.compile(r"^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
 
 
@@ -44,7 +44,7 @@ def page_links(soup: BeautifulSoup, url: str, encoding: str | None) -> PageLinks
     unnest_void(soup)
     found = PageLinks(base_href(soup, url), encoding)
     for href in refresh_targets(soup):
-        found.add(href, "", "meta", _NO_CONTEXT)
+        found.add(href, "", "meta", NO_CONTEXT)
     return found
 
 
