@@ -70,10 +70,17 @@ class Quality(StrEnum):
     UNREADABLE = "unreadable"
 
 
+CAPTION_LEVEL = 7  # a bold caption line standing for a heading: below every h1-h6 level
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
+    """A heading of a page: ``level`` 1-6 (h1-h6, ARIA headings) or ``CAPTION_LEVEL`` for a short bold line
+    alone in its block; ``chrome`` when it sits in a navigation, banner, footer or sidebar landmark."""
+
     level: int
     text: str
+    chrome: bool = False
 
 
 @dataclass(frozen=True, slots=True)

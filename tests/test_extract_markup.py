@@ -24,7 +24,9 @@ def test_every_html_block_of_a_php_include_page_is_read_in_order():
     assert urls(parsed) == ["http://127.0.0.1:8101/index.php",
                             "http://127.0.0.1:8101/upload/ITA/ITA2564/EB1/01.pdf",
                             "https://ops.moph.go.th/public/"]
-    assert parsed["title"] == "ITA 2564" and parsed["headings"] == [{"level": 2, "text": "ITA 2564"}]
+    assert parsed["title"] == "ITA 2564" and parsed["headings"] == [{"level": 2, "text": "ITA 2564", "chrome": False}]
+    chrome = {link["url"]: link["chrome"] for link in parsed["links"]}  # <nav> is; a "nav-arrow-b" section is not
+    assert chrome["http://127.0.0.1:8101/index.php"] and not chrome["http://127.0.0.1:8101/upload/ITA/ITA2564/EB1/01.pdf"]
     assert parsed["scripts"] == ["http://127.0.0.1:8101/lib/jquery/jquery.min.js", "http://127.0.0.1:8101/js/main.js"]
     assert "สำนักงานปลัดกระทรวงสาธารณสุข" in parsed["text"] and "ITA 2564" in parsed["main_text"]
 
@@ -55,3 +57,48 @@ def test_noscript_fallback_links_and_frames_are_page_links_but_not_page_text():
     assert "http://sstatic1.histats.com/0.gif?1940441&101" in pictures
     assert "https://www.facebook.com/tr?id=1&ev=PageView" in pictures  # a head <noscript>: as before
     assert "JavaScript" not in parsed["text"] and "Histats" not in parsed["text"]
+
+
+def test_every_heading_level_with_its_landmark_flag():
+    parsed = parse_page(fixture("saiyoi_excustive.html"), "http://127.0.0.1:8104/excustive.html")
+    levels = {(h["level"], h["text"]) for h in parsed["headings"]}
+    assert {(1, "อบต.ไทรย้อย"), (3, "ผู้บริหาร"), (3, "คู่มือประชาชน"), (3, "คณะผู้บริหาร"),
+            (5, "นายเน้ย สมบูรณ์เถกิง")} <= levels
+    assert not any(h["chrome"] for h in parsed["headings"])  # no landmarks: only the crawl can tell
+    assert not any(link["chrome"] for link in parsed["links"])  # "nav nav-list" is a class, not a <nav>
+
+
+def test_bold_caption_lines_are_headings_and_landmarks_by_structure_not_class():
+    parsed = parse_page(fixture("patong_ita.html"), "http://127.0.0.1:8102/ita.php?id=13")
+    assert [(h["level"], h["text"], h["chrome"]) for h in parsed["headings"]] == [
+        (3, "ITA 2565", False), (3, "MOIT 1", False), (7, "MOIT 1 นโยบายและยุทธศาสตร์โรงพยาบาลป่าตอง", False),
+        (7, "Copyright © 2558 Patong Hospital. Allright Reserved.", True)]
+    found = {link["url"].rsplit("/", 1)[-1]: link for link in parsed["links"]}
+    evidence = found["%E0%B9%80%E0%B8%9C%E0%B8%A2%E0%B9%81%E0%B8%9E%E0%B8%A3%E0%B9%88%E0%B8%82%E0%B9%89%E0%B8%AD"
+                     "%E0%B8%A1%E0%B8%B9%E0%B8%A5%E0%B8%95%E0%B9%88%E0%B8%AD%E0%B8%AA%E0%B8%B2%E0%B8%98%E0%B8%B2"
+                     "%E0%B8%A3%E0%B8%93%E0%B8%B0%E0%B8%9C%E0%B9%88%E0%B8%B2%E0%B8%99%E0%B9%80%E0%B8%A7%E0%B9%87"
+                     "%E0%B8%9A%E0%B9%84%E0%B8%8B%E0%B8%95%E0%B9%8C.pdf"]
+    assert evidence["chrome"] is False  # class="nav-link" on a content link, under an "accordion-header"
+    assert evidence["label"] == "- เผยแพร่ข้อมูลต่อสาธารณะผ่านเว็บไซต์"
+    assert found["index-page.php"]["chrome"] is True and found["admin_s"]["chrome"] is True  # <nav>, <footer>
+    assert "เผยแพร่ข้อมูลต่อสาธารณะ" in parsed["main_text"] and "Copyright" not in parsed["main_text"]
+
+
+def test_landmarks_by_element_and_role_and_a_sections_own_header_is_content():
+    parsed = parse_page("""<body><div role="navigation"><a href="/m">เมนู</a></div>
+<section><header><h2>O1 โครงสร้าง</h2><a href="/o1.pdf">คลิก</a></header></section>
+<section><header class="site-header"><a href="/home">หน้าแรก</a></header></section>
+<div class="sidebar widget"><a href="/ita.pdf">ITA</a></div><aside><a href="/a">ข่าว</a></aside>
+<footer class="accordion-footer"><p><b>ติดต่อเรา</b></p></footer>
+<div role="heading" aria-level="4">ประกาศ</div><p>ข้อความ <b>ไม่ใช่หัวข้อ</b> ในบรรทัด</p></body>""",
+                        "http://agency.example.org/")
+    chrome = {link["url"].removeprefix("http://agency.example.org"): link["chrome"] for link in parsed["links"]}
+    assert chrome == {"/m": True, "/o1.pdf": False, "/home": True, "/ita.pdf": False, "/a": True}
+    assert [(h["level"], h["text"], h["chrome"]) for h in parsed["headings"]] == [
+        (2, "O1 โครงสร้าง", False), (7, "ติดต่อเรา", True), (4, "ประกาศ", False)]
+
+
+def test_an_unclosed_nav_that_swallowed_the_page_is_not_chrome():
+    parsed = parse_page("<body><nav><a href='/a'>หน้าแรก</a><main><h1>แผน</h1><a href='/p.pdf'>คลิก</a></main>",
+                        "http://agency.example.org/")
+    assert not any(link["chrome"] for link in parsed["links"]) and "แผน" in parsed["main_text"]

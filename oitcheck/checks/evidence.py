@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from oitcheck.checks.matching import Match, Matcher
+from oitcheck.checks.sitechrome import SiteChrome, heading_tiers, site_chrome
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import clean_space
 from oitcheck.net import canonical as key
-from oitcheck.records import CrawlResult, Link, PageRecord
+from oitcheck.records import CrawlResult, Heading, Link, PageRecord
 
 ITA_SECTION = pattern("ita_section")
+MAX_TIER_HEADINGS = 12  # headings of one rank read for what a page is about
 
 
 @dataclass
@@ -82,6 +84,7 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
         best[slot] = keep
 
     linked_from: dict[str, set[int | None]] = {}  # URL -> the ITA sections of the pages that link it
+    chrome = site_chrome(crawl.pages)
     for page in crawl.pages:
         if page.external:
             continue
@@ -90,18 +93,19 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
         page_key = key(page.url)
         for link in page.links:
             linked_from.setdefault(key(link.url), set()).add(section)
-            found = _identify_link(link, matcher)
+            in_chrome = chrome.link(link)
+            found = _identify_link(link, matcher, in_chrome)
             if found is None:
                 continue
             match, via, text = found
             offer(Candidate(
                 item_id=match.item.id, url=link.url, via=via, text=text, score=match.score, depth=depth,
-                found_on=page.url, found_on_key=page_key, chrome=link.chrome, other_section=section,
-                link_texts=[link.text, "" if link.chrome else link.row, file_name(link.url),
+                found_on=page.url, found_on_key=page_key, chrome=in_chrome, other_section=section,
+                link_texts=[link.text, "" if in_chrome else link.row, file_name(link.url),
                             text if via == "caption" else ""],
             ))
     for page in crawl.pages:
-        found = _page_item(page, matcher)
+        found = _page_item(page, matcher, chrome)
         if found:
             match, via, text = found
             offer(Candidate(item_id=match.item.id, url=page.url, via=via, text=text, score=match.score,
@@ -149,11 +153,11 @@ def is_generic(text: str) -> bool:
     return len(GENERIC_LINK.sub("", text)) <= 2
 
 
-def _identify_link(link: Link, matcher: Matcher) -> tuple[Match, str, str] | None:
+def _identify_link(link: Link, matcher: Matcher, chrome: bool) -> tuple[Match, str, str] | None:
     """The item a link names, with how it was named; chrome links count only by their own text."""
     text = link.text
     by_text = matcher.identify(text) if text else None
-    if link.chrome:
+    if chrome:
         return (by_text, "link text", text) if by_text else None
     row = link.row
     by_row = matcher.identify(row) if row and row != text else None
@@ -182,18 +186,32 @@ def _identify_link(link: Link, matcher: Matcher) -> tuple[Match, str, str] | Non
     return None
 
 
-def _page_item(page: PageRecord, matcher: Matcher) -> tuple[Match, str, str] | None:
-    """The item a page is about, by its title or top headings. A page whose headings name several
-    items is an index of them (a category listing, an ITA table page), not the evidence of one."""
-    headings = [h.text for h in page.headings if h.level <= 2][:12]
-    named = [(matcher.identify(text), text) for text in headings]
-    named = [(m, t) for m, t in named if m]
-    if len({m.item.id for m, _ in named}) > 1:
-        named = []
+def _page_item(page: PageRecord, matcher: Matcher, chrome: SiteChrome) -> tuple[Match, str, str] | None:
+    """The item a page is about, by its title or its top content headings. A page whose headings of one
+    rank name several items is an index of them (a category listing, an ITA table page), not the evidence
+    of one. Lower headings (h3-h6, bold captions) speak only when the title and the h1/h2 say nothing: the
+    top-most heading that names an item wins."""
+    tiers = heading_tiers(page.headings, chrome)
+    top = tiers[0] if tiers and tiers[0][0].level <= 2 else []
+    named = _named(top, matcher)
     title = page.title
     by_title = matcher.identify(title) if title else None
     if by_title and (not named or named[0][0].item is by_title.item):
         return by_title, "page title", title
     if named and not by_title:
         return named[0][0], "page heading", named[0][1]
+    if by_title or named is None or named:
+        return None
+    for tier in tiers[1:] if top else tiers:
+        lower = _named(tier, matcher)
+        if lower is None:
+            return None
+        if lower:
+            return lower[0][0], "page heading", lower[0][1]
     return None
+
+
+def _named(headings: list[Heading], matcher: Matcher) -> list[tuple[Match, str]] | None:
+    """The items the first ``MAX_TIER_HEADINGS`` headings name, in order; None when they name several."""
+    named = [(m, h.text) for h in headings[:MAX_TIER_HEADINGS] if (m := matcher.identify(h.text))]
+    return None if len({m.item.id for m, _ in named}) > 1 else named

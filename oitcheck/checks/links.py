@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from oitcheck.checks.messages import Messages
 from oitcheck.checks.results import LinkEntry, LinksSummary
+from oitcheck.checks.sitechrome import main_heading
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import page_words
 from oitcheck.net import canonical
@@ -73,7 +74,7 @@ def soft_404(record: Record, homepage: str, probe: ProbeRecord | None = None) ->
         return "redirected to the homepage"
     if not isinstance(record, PageRecord):
         return ""
-    heading = next((h.text for h in record.headings if h.level <= 2), "")
+    heading = main_heading(record.headings)
     main = record.main_text
     for text in (record.title, heading, main if len(main) < 400 else ""):
         if text and NOT_FOUND.search(text):

@@ -3,7 +3,10 @@
 The item an evidence link belongs to is rarely in the link text itself ("คลิก", "ดาวน์โหลด"):
 it is in the same table row, list item or the heading above. So every link is recorded with its
 row text (table rows resolved through rowspan) and its nearest heading, and flagged when it sits
-in page chrome (menus, sidebars, footers), whose years are not evidence of anything.
+in page chrome (the navigation, banner, footer and sidebar landmarks: ``oitcheck.extract.chrome``), whose
+years are not evidence of anything. Headings of every level and bold caption lines are the page's headings
+(``oitcheck.extract.headings``); a response made of several html/body blocks is read whole
+(``oitcheck.extract.blocks``), and ``<noscript>`` fallbacks' links are the page's.
 
 Pictures are recorded from every place agencies put them, because the homepage's EIT QR code is one:
 ``<img>`` (and its lazy-load attributes), CSS backgrounds (style attributes and ``<style>`` blocks),
@@ -22,31 +25,28 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from oitcheck.extract.blocks import merge_blocks
+from oitcheck.extract.chrome import chrome_roots, is_landmark
 from oitcheck.extract.css import BACKGROUND_ATTRS, background_hrefs, css_urls, picture_url
 
 # Also importable from here, where they were before css.py: css_pictures, page_names, selector_used.
 from oitcheck.extract.css import css_pictures as css_pictures
 from oitcheck.extract.css import page_names as page_names
 from oitcheck.extract.css import selector_used as selector_used
+from oitcheck.extract.headings import caption_text, heading_level, is_context_heading
 from oitcheck.extract.links import LINK_ELEMENTS, NO_CONTEXT, PageLinks, link_targets, page_links, srcset_urls
+from oitcheck.extract.rows import MAX_ROW_CHARS, row_text, table_row_texts
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.urls import absolute_url
+from oitcheck.records import CAPTION_LEVEL
 
-MAX_ROW_CHARS = 400
 MAX_TEXT_CHARS = 200_000
-_CHROME_TAGS = {"nav", "header", "footer", "aside"}
-_CHROME_WORDS = re.compile(r"(^|[-_ ])(nav|navbar|menu|sidebar|footer|header|breadcrumb|topbar|widget)s?($|[-_ ])",
-                           re.I)
-_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_HEADING_LIKE = {"summary", "dt", "caption", "legend"}
 _HEADING_REACH = 60  # elements after a heading that still count as under it
 _LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object"}
 _LABEL_TAGS = {"p", "strong", "b", "dt", "label", "font", "span"}
 _LABEL_REACH = 8  # elements after a caption line that still count as captioned by it
 MAX_LABEL_CHARS = 200
 MAX_SCRIPTS = 50
-_HEADING_CLASS = re.compile(r"(title|heading|header|accordion|panel-head|card-head|topic)", re.I)
-_ROW_TAGS = ("tr", "li", "dd", "p")
+MAX_CAPTIONS = 50  # bold caption lines recorded as headings per page
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg")
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-echo")
 _SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
@@ -107,15 +107,15 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
     if soup.head is not None:
         soup.head.decompose()
     body = soup.body or soup
-    row_text = _table_row_texts(body)
-    chrome_roots = [t for t in body.find_all(True) if _is_chrome_root(t)]
-    in_chrome = {id(d) for root in chrome_roots for d in root.descendants} | {id(r) for r in chrome_roots}
+    rows = table_row_texts(body)
+    landmarks = chrome_roots(body)
+    in_chrome = {id(d) for root in landmarks for d in root.descendants} | {id(r) for r in landmarks}
     if isinstance(background := body.get("background"), str):  # <body background="bg.gif">
         _attr_background(background, base, images, css_seen)
     headings: list[dict[str, Any]] = []
     heading, since_heading = "", 0
     label, since_label = "", 0  # the last short text block (a caption line before "ดาวน์โหลด" links)
-    forms = tables = 0
+    forms = tables = captions = 0
     for element in body.descendants:
         if not isinstance(element, Tag):
             continue
@@ -126,14 +126,14 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
             text = clean_space(element.get_text(" "))
             if 2 <= len(text) <= MAX_LABEL_CHARS:
                 label, since_label = text, 0
-        if _is_heading(element):
+        if (level := heading_level(element)) is not None:
+            captions = _page_heading(element, level, id(element) in in_chrome, headings, captions)
+        if is_context_heading(element):
             text = clean_space(element.get_text(" "))
             if text:
                 heading, since_heading = text[:MAX_ROW_CHARS], 0
-                if name in _HEADING_TAGS:
-                    headings.append({"level": int(name[1]), "text": text})
         if name in LINK_ELEMENTS and (targets := link_targets(element)):
-            context = {"row": _row_text(element, row_text),
+            context = {"row": row_text(element, rows),
                        "heading": heading if since_heading <= _HEADING_REACH else "",
                        "label": label if since_label <= _LABEL_REACH else "",
                        "chrome": id(element) in in_chrome}
@@ -154,7 +154,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
         if not fallback.decomposed:
             fallback.decompose()
     text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
-    for root in chrome_roots:
+    for root in landmarks:
         if not root.decomposed:
             root.decompose()
     main_text = clean_space(body.get_text(" "))[:MAX_TEXT_CHARS]
@@ -173,6 +173,23 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
         "scripts": scripts,
         "svgs": qr_like_svgs(html),
     }
+
+
+def _page_heading(element: Tag, level: int, chrome: bool, headings: list[dict[str, Any]], captions: int) -> int:
+    """Record a heading (h1-h6, an ARIA heading) or, while fewer than ``MAX_CAPTIONS``, a bold caption line;
+    returns the number of captions recorded."""
+    if level < CAPTION_LEVEL:
+        text = clean_space(element.get_text(" "))
+    elif captions >= MAX_CAPTIONS:
+        return captions
+    else:
+        text = caption_text(element)
+        if headings and headings[-1]["text"] == text:  # <font size=4><b>...</b></font>: one line
+            return captions
+    if text:
+        headings.append({"level": level, "text": text, "chrome": chrome})
+        captions += level == CAPTION_LEVEL
+    return captions
 
 
 def _head_links(soup: BeautifulSoup, base: str, encoding: str | None) -> tuple[dict[str, str], list[str]]:
@@ -294,86 +311,9 @@ def _svg_pictures(svg: Tag, base: str, images: list[dict[str, Any]], seen: set[s
         url = absolute_url(base, href) if isinstance(href, str) else None
         if url and url not in seen:
             seen.add(url)
-            chrome = any(isinstance(p, Tag) and _is_chrome_root(p) for p in svg.parents)
+            chrome = any(isinstance(p, Tag) and is_landmark(p) for p in svg.parents)
             images.append(_picture(url, clean_space(svg.get("aria-label") or ""), chrome,
                                    _image_context(svg), "svg"))
-
-
-def _is_chrome_root(tag: Tag) -> bool:
-    """Menus, sidebars, headers and footers: by element name, or by class/id/role words."""
-    if tag.name in _CHROME_TAGS:
-        return True
-    marks = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
-    return bool(marks) and bool(_CHROME_WORDS.search(marks))
-
-
-def _table_row_texts(body: Tag) -> dict[int, str]:
-    """Text of every table row with rowspan cells carried down, keyed by the row's id().
-
-    Index tables often put the item name in one cell spanning several link rows.
-    """
-    texts: dict[int, str] = {}
-    for table in body.find_all("table"):
-        carried: dict[int, tuple[int, str]] = {}  # column -> (rows left, text)
-        for tr in table.find_all("tr"):
-            if tr.find_parent("table") is not table:
-                continue
-            cells: list[str] = []
-            column = 0
-            own = tr.find_all(["td", "th"], recursive=False)
-            queue = list(own)
-            while queue or column in carried:
-                if column in carried:
-                    left, text = carried[column]
-                    cells.append(text)
-                    if left <= 1:
-                        del carried[column]
-                    else:
-                        carried[column] = (left - 1, text)
-                    column += 1
-                    continue
-                cell = queue.pop(0)
-                text = clean_space(cell.get_text(" "))
-                cells.append(text)
-                span = _int_attr(cell, "rowspan")
-                if span > 1:
-                    carried[column] = (span - 1, text)
-                column += max(1, min(_int_attr(cell, "colspan"), 50))
-            texts[id(tr)] = " | ".join(c for c in cells if c)[:MAX_ROW_CHARS]
-    return texts
-
-
-def _int_attr(cell: Tag, name: str) -> int:
-    try:
-        return int(str(cell.get(name, "1")).strip() or 1)
-    except ValueError:
-        return 1
-
-
-def _row_text(element: Tag, row_texts: dict[int, str]) -> str:
-    """The text of the link's table row or list item, without the text of the row's other links
-    (a menu row "หน้าแรก | ข้อมูลผู้บริหาร" must not lend one link's words to the other)."""
-    for parent in element.parents:
-        if not isinstance(parent, Tag) or parent.name in ("body", "table", "ul", "ol", "div", "section"):
-            break
-        if parent.name == "tr":
-            row = row_texts.get(id(parent), "")
-        elif parent.name in _ROW_TAGS:
-            row = clean_space(parent.get_text(" "))[:MAX_ROW_CHARS]
-        else:
-            continue
-        for other in parent.find_all("a"):
-            if other is not element and (text := clean_space(other.get_text(" "))):
-                row = row.replace(text, " ", 1)
-        return clean_space(row)
-    return ""
-
-
-def _is_heading(tag: Tag) -> bool:
-    if tag.name in _HEADING_TAGS or tag.name in _HEADING_LIKE:
-        return True
-    classes = " ".join(tag.get("class") or [])
-    return bool(classes) and bool(_HEADING_CLASS.search(classes)) and len(tag.get_text(strip=True)) < 200
 
 
 def _image_context(img: Tag, own_text: bool = False) -> str:
