@@ -73,7 +73,7 @@ def _targets(base: str, body: bytes) -> tuple[list[str], list[str]]:
     for kind, tags in enumerate((FOLLOW, RESOURCES)):
         for tag, attribute in tags.items():
             for value in tree.xpath(f"//{tag}/@{attribute}"):
-                value = value.strip()
+                value = value.strip().replace("\\", "/")  # as browsers read http(s) URLs
                 if value and not value.lower().startswith(SKIP_SCHEMES):
                     found[kind].append(urldefrag(urljoin(base, value))[0])
     return found
