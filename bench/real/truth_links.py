@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import requests
 
-from bench.real.bfs import TIMEOUT, BfsResult, crawl, site_key
+from bench.real.bfs import MAX_BODY, TIMEOUT, BfsResult, crawl, same_site, site_key
 from bench.real.servers import Servers
 from bench.real.sites import Site, label_path, load_sites
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
 
 def path_exists(docroot: Path, url: str) -> bool:
@@ -44,10 +47,29 @@ def status_of(url: str, bfs: BfsResult, session: requests.Session) -> int | None
         return None
 
 
+def stylesheet_targets(bfs: BfsResult, session: requests.Session) -> dict[str, set[str]]:
+    """Same-host ``url(...)`` targets of the site's own style sheets (images and fonts a page loads through them)."""
+    found: dict[str, set[str]] = {}
+    for sheet in [u for u in bfs.links if urlsplit(u).path.lower().endswith(".css")]:
+        try:
+            with session.get(sheet, timeout=TIMEOUT, stream=True) as response:
+                text = response.raw.read(MAX_BODY, decode_content=True).decode("utf-8", "replace") \
+                    if response.status_code == 200 else ""
+        except requests.RequestException:
+            continue
+        for value in CSS_URL.findall(text):
+            target = urldefrag(urljoin(sheet, value.strip().replace("\\", "/")))[0]
+            if not value.startswith(("data:", "#")) and same_site(target, bfs.start):
+                found.setdefault(target, set()).add(sheet)
+    return found
+
+
 def broken_links(site: Site, tree: Path, bfs: BfsResult) -> dict[str, int | None]:
-    """Site key -> status of every same-host link target that does not exist."""
+    """Site key -> status of every same-host link target (pages' and their style sheets') that does not exist."""
     docroot = tree / site.docroot
     session = requests.Session()
+    for url, sheets in stylesheet_targets(bfs, session).items():
+        bfs.links.setdefault(url, set()).update(sheets)
     broken: dict[str, int | None] = {}
     for url in sorted(bfs.links):
         status = status_of(url, bfs, session)
