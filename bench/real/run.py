@@ -26,7 +26,7 @@ from typing import Any
 from bench.real.bfs import coverage, crawl, same_site, site_key
 from bench.real.servers import PHP_PACKAGES, MissingTool, Servers, need
 from bench.real.sites import LABELS, Site, load_label, load_sites
-from tests.testbed.scoring import SiteResult, print_details, summarise
+from tests.testbed.scoring import SiteResult, print_details, print_table, summarise
 
 AUDIT_TIMEOUT = 1200
 
@@ -60,37 +60,38 @@ def run_site(site: Site, tree: Path, servers: Servers, workdir: Path) -> SiteRes
     """Serve, crawl breadth-first, audit and score one site; a failure is reported, not raised."""
     try:
         label = load_label(site.name)
-        server = servers.serve(site, tree)
-        start = server.url + site.start
-        bfs = crawl(start)
-        since = server.log_size()
-        out = workdir / site.name
-        command = [sys.executable, "-m", "oitcheck", "audit", start, "--allow-private", "--as-of", label["as_of"],
-                   "--out", str(out), "--no-progress"] + (["--name", label["agency"]] if label.get("agency") else [])
-        done = subprocess.run(command, capture_output=True, text=True, timeout=AUDIT_TIMEOUT, stdin=subprocess.DEVNULL)
+        with servers.php(site, tree) as server:
+            start = server.url + site.start
+            bfs = crawl(start)
+            since = server.log_size()
+            out = workdir / site.name
+            command = [sys.executable, "-m", "oitcheck", "audit", start, "--allow-private", "--as-of",
+                       label["as_of"], "--out", str(out), "--no-progress"]
+            command += ["--name", label["agency"]] if label.get("agency") else []
+            done = subprocess.run(command, capture_output=True, text=True, timeout=AUDIT_TIMEOUT,
+                                  stdin=subprocess.DEVNULL)
+            fetched = server.requested(since)
         (workdir / f"{site.name}.audit.log").write_text(done.stdout + done.stderr, encoding="utf-8")
         if done.returncode not in (0, 1):
             last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
             return SiteResult(name=site.name, style=site.kind, error=f"audit exit {done.returncode}: {last}")
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
         result = score(site, label, report, start)
-        result.pages_bfs, result.pages_covered = coverage(bfs, server.requested(since))
+        result.pages_bfs, result.pages_covered = coverage(bfs, fetched)
         return result
     except (OSError, ValueError, RuntimeError, subprocess.SubprocessError) as exc:
         return SiteResult(name=site.name, style=site.kind, error=f"{type(exc).__name__}: {exc}")
 
 
-def print_sites(summary: dict[str, Any]) -> None:
-    print("site        kind      items  accuracy  links recall  precision  pages  bfs  coverage  seconds")
-    for site in summary["sites"]:
-        if site["error"]:
-            print(f"{site['name']:<11} {site['style']:<9} ERROR {site['error']}")
-            continue
-        pages, broken = site["pages"], site["broken"]
-        print(f"{site['name']:<11} {site['style']:<9} {site['correct']:>2}/{site['n']:<3}"
-              f" {site['correct'] / site['n'] if site['n'] else 0:>8.2f}  {broken['recall']:>12.2f}"
-              f"  {broken['precision']:>9.2f}  {pages['crawled']:>5}  {pages['bfs']:>3}"
-              f"  {pages['coverage']:>8.2f}  {site['crawl_s']:>7.1f}")
+HEADER = "site                       kind      items  accuracy  links recall  precision  pages   bfs  coverage  seconds"
+
+
+def site_row(site: dict[str, Any]) -> str:
+    pages, broken = site["pages"], site["broken"]
+    return (f"{site['name']:<26} {site['style']:<9} {site['correct']:>2}/{site['n']:<3}"
+            f" {site['correct'] / site['n'] if site['n'] else 0:>8.2f}  {broken['recall']:>12.2f}"
+            f"  {broken['precision']:>9.2f}  {pages['crawled']:>5}  {pages['bfs']:>4}"
+            f"  {pages['coverage']:>8.2f}  {site['crawl_s']:>7.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(results)
     if args.json:
         args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    print_sites(summary)
+    print_table(summary, HEADER, site_row)
     print_details(summary, soft_404=False, link_lines=15)
     print(f"real item accuracy: {summary['accuracy']:.2f} (n={summary['n']})")
     return 0

@@ -160,31 +160,26 @@ class PhpServer:
 
 
 class Servers:
-    """Every server of one run: MariaDB started the first time a site needs it, one PHP server per site;
-    all stopped when the ``with`` block ends, however it ends."""
+    """The servers of one run: MariaDB started the first time a site needs it (stopped when the ``with``
+    block ends, however it ends), and a PHP server per site that its caller runs as a context manager."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.database: MariaDB | None = None
-        self._servers: list[PhpServer] = []
 
     def __enter__(self) -> Servers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for server in reversed(self._servers):
-            server.__exit__()
         if self.database is not None:
             self.database.__exit__()
 
-    def serve(self, site: Site, tree: Path) -> PhpServer:
-        """Load the site's dumps (if any) and start its PHP server."""
+    def php(self, site: Site, tree: Path) -> PhpServer:
+        """Load the site's dumps (if any) and return its PHP server, to be started with ``with``."""
         if site.databases:
             if self.database is None:
                 self.database = MariaDB(self.workdir)
                 self.database.__enter__()
             for name, dump in site.databases.items():
                 self.database.load(name, tree / dump)
-        server = PhpServer(site, tree, self.workdir, self.database if site.databases else None)
-        self._servers.append(server)
-        return server.__enter__()
+        return PhpServer(site, tree, self.workdir, self.database if site.databases else None)

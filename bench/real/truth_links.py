@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no site {args.site!r} in sites.yaml or no tree {root / (site.folder if site else '?')}",
               file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="oitcheck-truth-") as tmp, Servers(Path(tmp)) as servers:
-        server = servers.serve(site, root / site.folder)
+    with (tempfile.TemporaryDirectory(prefix="oitcheck-truth-") as tmp, Servers(Path(tmp)) as servers,
+          servers.php(site, root / site.folder) as server):
         bfs = crawl(server.url + site.start)
         broken = broken_links(site, root / site.folder, bfs)
         for key, status in broken.items():

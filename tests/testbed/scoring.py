@@ -8,6 +8,7 @@ found, and (real sites) the pages a plain breadth-first crawl reached and how ma
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,16 +84,17 @@ def summarise(results: list[SiteResult]) -> dict[str, Any]:
     }
 
 
-def print_sites(summary: dict[str, Any]) -> None:
-    """The test bed's per-site table: items, accuracy, crawl seconds, EIT."""
-    print("site                       items  accuracy  crawl s  EIT")
+def print_table(summary: dict[str, Any], header: str, row: Callable[[dict[str, Any]], str]) -> None:
+    """One line per site: ``row(site)``, or the error of a site that could not be audited."""
+    print(header)
     for site in summary["sites"]:
-        if site["error"]:
-            print(f"{site['name']:<26} ERROR {site['error']}")
-            continue
-        eit = {None: "-", True: "ok", False: "WRONG"}[site["eit_ok"]]
-        print(f"{site['name']:<26} {site['correct']:>2}/{site['n']:<3} {site['correct'] / site['n']:>8.3f}"
-              f"  {site['crawl_s']:>7.1f}  {eit}")
+        print(f"{site['name']:<26} ERROR {site['error']}" if site["error"] else row(site))
+
+
+def _testbed_row(site: dict[str, Any]) -> str:
+    eit = {None: "-", True: "ok", False: "WRONG"}[site["eit_ok"]]
+    return (f"{site['name']:<26} {site['correct']:>2}/{site['n']:<3} {site['correct'] / site['n']:>8.3f}"
+            f"  {site['crawl_s']:>7.1f}  {eit}")
 
 
 def print_details(summary: dict[str, Any], *, soft_404: bool = True, link_lines: int | None = None) -> None:
@@ -123,6 +125,6 @@ def print_details(summary: dict[str, Any], *, soft_404: bool = True, link_lines:
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    print_sites(summary)
+    print_table(summary, "site                       items  accuracy  crawl s  EIT", _testbed_row)
     print_details(summary)
     print(f"item accuracy: {summary['accuracy']:.2f} (n={summary['n']})")
