@@ -132,13 +132,14 @@ def test_truth_links_are_missing_paths_soft_404s_and_error_answers(tmp_path):
         assert broken_links(routed, tmp_path, crawl(server.url)) == {"/gone.pdf": 404}
 
 
-def test_the_php_access_log_gives_the_urls_the_audit_asked_for(tmp_path):
+def test_the_php_access_log_gives_the_urls_the_audit_fetched_not_those_it_only_checked(tmp_path):
     server = PhpServer(SITE, tmp_path, tmp_path)
     server.log.write_text(
         "[Wed Dec  2 14:08:38 2026] PHP 8.2.36 Development Server (http://127.0.0.1:8105) started\n"
         "[Wed Dec  2 14:08:40 2026] 127.0.0.1:47004 Accepted\n"
         "[Wed Dec  2 14:08:40 2026] 127.0.0.1:47004 [302]: GET /\n"
         "[Wed Dec  2 14:09:06 2026] 127.0.0.1:52946 [404]: GET /robots.txt - No such file or directory\n"
+        "[Wed Dec  2 14:09:06 2026] 127.0.0.1:52950 [200]: HEAD /only-checked.html\n"
         "[Wed Dec  2 14:09:07 2026] 127.0.0.1:52947 [200]: GET /2.Organizational%20structure.php?x=1\n",
         encoding="utf-8")
     assert server.requested() == {"/", "/robots.txt", "/2.Organizational structure.php?x=1"}

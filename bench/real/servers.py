@@ -19,7 +19,7 @@ from bench.real.sites import Site
 
 START_TIMEOUT = 60.0  # seconds a server may take to answer its first connection
 PHP_PACKAGES = "php-cli php-mysql php-intl php-mbstring php-gd"
-REQUEST_LINE = re.compile(r"\[(\d{3})\]: [A-Z]+ (\S+)")
+REQUEST_LINE = re.compile(r"\[(\d{3})\]: GET (\S+)")  # a page read, not a HEAD link check
 
 
 class MissingTool(RuntimeError):
@@ -152,7 +152,7 @@ class PhpServer:
         return self.log.stat().st_size
 
     def requested(self, since: int = 0) -> set[str]:
-        """The targets (``/path?query``, percent-decoded) requested since byte ``since`` of the access log."""
+        """The targets (``/path?query``, percent-decoded) fetched with GET since byte ``since`` of the access log."""
         with open(self.log, "rb") as log:
             log.seek(since)
             text = log.read().decode("utf-8", errors="replace")
