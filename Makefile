@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval bench clean setup wheel-check
+.PHONY: demo test lint eval eval-real bench clean setup wheel-check
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.testbed.run --jobs 2
+
+# Real agency websites (bench/real/sites.yaml) served from $(REAL_SITES) with php -S (+ a private MariaDB),
+# scored against bench/real/labels/. Needs Debian php-cli php-mysql php-intl php-mbstring php-gd mariadb-server.
+eval-real: $(STAMP)
+	$(BIN)/python -m bench.real.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check oitcheck tests

@@ -16,39 +16,18 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from tests.support.server import SiteServer
 from tests.testbed.kit import SiteWriter
+from tests.testbed.scoring import SiteResult, print_summary, summarise
 from tests.testbed.sites import SITES, load_truth, site_module
 
-CLASSES = ("pass", "partial", "fail")
 HOST_ADDRESSES = {"site": "127.0.0.1", "files": "127.0.0.2", "dead": "127.0.0.3"}
 AUDIT_TIMEOUT = 600
-
-
-@dataclass
-class SiteResult:
-    name: str
-    style: str
-    items: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, expected, found, reason
-    broken_expected: set[str] = field(default_factory=set)
-    broken_found: set[str] = field(default_factory=set)
-    soft_expected: set[str] = field(default_factory=set)
-    soft_found: set[str] = field(default_factory=set)
-    eit_ok: bool | None = None
-    error: str | None = None
-    seconds: float = 0.0
-
-    @property
-    def correct(self) -> int:
-        return sum(1 for _, expected, found, _ in self.items if expected == found)
 
 
 def closed_port(address: str) -> int:
@@ -112,68 +91,6 @@ def _run_site(name: str, workdir: Path) -> SiteResult:
         result.eit_ok = eit["found"] == truth["eit"]["found"] and (
             not eit["found"] or (eit["url"] == truth["eit"]["url"] and eit["via"] == truth["eit"]["via"]))
     return result
-
-
-def summarise(results: list[SiteResult]) -> dict[str, Any]:
-    rows = [row for r in results for row in r.items]
-    rows += [(f"o{n}", "site", "error", r.error or "") for r in results if r.error for n in range(1, 29)]
-    confusion = Counter((expected, found) for _, expected, found, _ in rows)
-    expected_broken = {(r.name, u) for r in results for u in r.broken_expected}
-    found_broken = {(r.name, u) for r in results for u in r.broken_found}
-    hits = len(expected_broken & found_broken)
-    expected_soft = {(r.name, u) for r in results for u in r.soft_expected}
-    found_soft = {(r.name, u) for r in results for u in r.soft_found}
-    return {
-        "sites": [{"name": r.name, "style": r.style, "correct": r.correct, "n": len(r.items), "error": r.error,
-                   "crawl_s": r.seconds, "eit_ok": r.eit_ok,
-                   "broken": {"expected": sorted(r.broken_expected), "found": sorted(r.broken_found)},
-                   "mismatches": [{"item": i, "expected": e, "found": f, "reason": why}
-                                  for i, e, f, why in r.items if e != f]} for r in results],
-        "confusion": {f"{e}->{f}": n for (e, f), n in sorted(confusion.items())},
-        "accuracy": sum(1 for _, e, f, _ in rows if e == f) / len(rows) if rows else 0.0,
-        "n": len(rows),
-        "broken_recall": hits / len(expected_broken) if expected_broken else 1.0,
-        "broken_precision": hits / len(found_broken) if found_broken else 1.0,
-        "broken_missed": sorted(f"{s} {u}" for s, u in expected_broken - found_broken),
-        "broken_extra": sorted(f"{s} {u}" for s, u in found_broken - expected_broken),
-        "soft_404_recall": len(expected_soft & found_soft) / len(expected_soft) if expected_soft else 1.0,
-        "soft_404_precision": len(expected_soft & found_soft) / len(found_soft) if found_soft else 1.0,
-        "soft_404_missed": sorted(f"{s} {u}" for s, u in expected_soft - found_soft),
-        "soft_404_extra": sorted(f"{s} {u}" for s, u in found_soft - expected_soft),
-    }
-
-
-def print_summary(summary: dict[str, Any]) -> None:
-    print("site                       items  accuracy  crawl s  EIT")
-    for site in summary["sites"]:
-        if site["error"]:
-            print(f"{site['name']:<26} ERROR {site['error']}")
-            continue
-        eit = {None: "-", True: "ok", False: "WRONG"}[site["eit_ok"]]
-        print(f"{site['name']:<26} {site['correct']:>2}/{site['n']:<3} {site['correct'] / site['n']:>8.3f}"
-              f"  {site['crawl_s']:>7.1f}  {eit}")
-    print("\nconfusion (rows: truth, columns: oitcheck)")
-    found_classes = (*CLASSES, "unknown")
-    print(" " * 10 + "".join(f"{c:>9}" for c in found_classes))
-    for expected in CLASSES:
-        counts = [summary["confusion"].get(f"{expected}->{found}", 0) for found in found_classes]
-        print(f"{expected:<10}" + "".join(f"{n:>9}" for n in counts))
-    mismatches = [(s["name"], m) for s in summary["sites"] for m in s["mismatches"]]
-    if mismatches:
-        print("\nmismatches")
-        for name, m in mismatches:
-            print(f"  {name} {m['item']}: truth {m['expected']}, oitcheck {m['found']} ({m['reason']})")
-    print(f"\nbroken links: recall {summary['broken_recall']:.2f}, precision {summary['broken_precision']:.2f}")
-    for line in summary["broken_missed"]:
-        print(f"  missed {line}")
-    for line in summary["broken_extra"]:
-        print(f"  extra  {line}")
-    print(f"soft 404s: recall {summary['soft_404_recall']:.2f}, precision {summary['soft_404_precision']:.2f}")
-    for line in summary["soft_404_missed"]:
-        print(f"  missed {line}")
-    for line in summary["soft_404_extra"]:
-        print(f"  extra  {line}")
-    print(f"item accuracy: {summary['accuracy']:.2f} (n={summary['n']})")
 
 
 def main(argv: list[str] | None = None) -> int:
