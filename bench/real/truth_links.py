@@ -65,13 +65,18 @@ def stylesheet_targets(bfs: BfsResult, session: requests.Session) -> dict[str, s
 
 
 def broken_links(site: Site, tree: Path, bfs: BfsResult) -> dict[str, int | None]:
-    """Site key -> status of every same-host link target (pages' and their style sheets') that does not exist."""
+    """Site key -> status of every same-host link target (pages' and their style sheets') that does not exist.
+
+    Links seen only on ghost pages (paths the server answers although no file is there, typically the
+    homepage again at a wrong folder) are no links of the site: their targets are the ghost's resolution."""
     docroot = tree / site.docroot
     session = requests.Session()
     for url, sheets in stylesheet_targets(bfs, session).items():
         bfs.links.setdefault(url, set()).update(sheets)
     broken: dict[str, int | None] = {}
     for url in sorted(bfs.links):
+        if site.router is None and not any(path_exists(docroot, page) for page in bfs.links[url]):
+            continue  # only linked from ghost pages (a path that is no file, answered 200 anyway): no real link
         status = status_of(url, bfs, session)
         missing = site.router is None and not path_exists(docroot, url)
         if missing or status is None or status >= 400:
