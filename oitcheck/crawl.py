@@ -6,6 +6,7 @@ runs each agency in a child process.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class CrawlOptions:
     follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
     time_limit: float = default_settings.OITCHECK_TIME_LIMIT  # whole crawl, seconds (0: none)
     host_max_requests: int = default_settings.OITCHECK_HOST_MAX_REQUESTS  # links checked per other host
+    render: bool = default_settings.OITCHECK_RENDER  # render pages empty without JavaScript (oitcheck.render)
     # private networks allowed without --allow-private (CIDR), besides the setting's and $OITCHECK_ALLOWED_NETWORKS
     allowed_networks: list[str] = field(default_factory=list)
 
@@ -69,6 +71,9 @@ def build_settings(options: CrawlOptions) -> Settings:
         "CLOSESPIDER_TIMEOUT": options.time_limit,
         "OITCHECK_HOST_MAX_REQUESTS": options.host_max_requests,
         "OITCHECK_ALLOWED_NETWORKS": options.networks(),
+        "OITCHECK_RENDER": options.render,
+        # the browser that renders pages built by JavaScript: $OITCHECK_BROWSER, or the setting (Debian's chromium)
+        "OITCHECK_BROWSER": os.environ.get("OITCHECK_BROWSER") or default_settings.OITCHECK_BROWSER,
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")
