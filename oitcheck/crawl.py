@@ -20,6 +20,7 @@ from oitcheck import settings as default_settings
 from oitcheck.budgets import skips_from
 from oitcheck.errors import CrawlFailed
 from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
+from oitcheck.render import ERROR_STAT, RENDERED_STAT, render_settings
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -77,6 +78,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")
+    settings.update(render_settings(settings), priority="cmdline")
     return settings
 
 
@@ -96,6 +98,9 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
         result.not_fetched = getattr(spider, "not_fetched", 0)
         stats = crawler.stats
         result.skipped = skips_from(stats)
+        if stats is not None:
+            result.rendered = int(stats.get_value(RENDERED_STAT) or 0)
+            result.render_error = stats.get_value(ERROR_STAT)
         if reason == TIME_LIMIT_REASON and stats is not None:  # what the scheduler still held
             pending = (stats.get_value("scheduler/enqueued") or 0) - (stats.get_value("scheduler/dequeued") or 0)
             result.unfinished = max(0, pending)

@@ -88,6 +88,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "oitcheck.sizecap.CappedHttpCompressionMiddleware": 590,
 }
+# Pages empty without JavaScript are fetched again through a headless browser (oitcheck.render); before Scrapy's
+# DepthMiddleware (900) in the output order, so the page's second request keeps its depth.
+SPIDER_MIDDLEWARES = {
+    "oitcheck.render.RenderMiddleware": 100,
+}
 ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
     "oitcheck.pipelines.LinkCachePipeline": 400,
