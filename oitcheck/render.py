@@ -4,22 +4,26 @@ A page whose server sends an empty shell and a script (a menu written by ``docum
 shows a crawler nothing: no text, no link to follow. ``RenderMiddleware`` (a spider middleware) sees the parsed
 record of every page of the site; when it is empty (``oitcheck.extract.emptiness``, the coverage guard's rule) and
 the page has a ``<script>``, the record is held back and the page fetched again with ``meta={"playwright": True}``,
-which Scrapy's headless-browser integration (scrapy-playwright, ``oitcheck.render_handler``) answers with the DOM
-after the scripts ran. Every other page keeps Scrapy's plain download, and no browser (not even Playwright's
-driver) starts for a site that needs none. When the browser is missing or fails, the held record is kept and the
-reason goes to the report (``crawl.coverage.render_error``) and one warning line on the console.
+which Scrapy's headless-browser integration (scrapy-playwright, ``oitcheck.render_handler``, behind
+``RenderingHandler``) answers with the DOM after the scripts ran. Every other page keeps Scrapy's plain download,
+and no browser (not even Playwright's driver) starts for a site that needs none. When the browser is missing or
+fails, the held record is kept and the reason goes to the report (``crawl.coverage.render_error``) and one
+warning line on the console.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.misc import build_from_crawler
 from twisted.python.failure import Failure
 
 from oitcheck.extract.emptiness import is_empty_page
@@ -39,9 +43,7 @@ def render_unavailable(settings: Any) -> str | None:
     browser = settings.get("OITCHECK_BROWSER") or ""
     if not (os.path.isfile(browser) and os.access(browser, os.X_OK)):
         return f"no browser at {browser} (install Debian's chromium, or use --no-render)"
-    try:
-        import scrapy_playwright  # noqa: F401 - only whether it is there
-    except ImportError:
+    if importlib.util.find_spec("scrapy_playwright") is None:  # found, not imported: most runs never need it
         return "scrapy-playwright is not installed"
     return None
 
@@ -53,7 +55,7 @@ def render_settings(settings: Any) -> dict[str, Any]:
         return {}
     if (reason := render_unavailable(settings)) is not None:
         return {"OITCHECK_RENDER_ERROR": reason}
-    handler = "oitcheck.render_handler.LazyPlaywrightHandler"
+    handler = "oitcheck.render.RenderingHandler"
     timeout_ms = int(settings.getfloat("DOWNLOAD_TIMEOUT") * 1000)
     return {
         "DOWNLOAD_HANDLERS": {**settings.getdict("DOWNLOAD_HANDLERS"), "http": handler, "https": handler},
@@ -64,6 +66,32 @@ def render_settings(settings: Any) -> dict[str, Any]:
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
     }
+
+
+class RenderingHandler(HTTP11DownloadHandler):
+    """The http(s) download handler of a run that may render: Scrapy's own for every request, and for a request
+    marked ``playwright`` scrapy-playwright's (``oitcheck.render_handler``), imported and built at the first such
+    request, so an audit that renders nothing never imports Playwright, and a broken Playwright fails only the
+    renderings (their pages keep their plain records), never the crawl."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.crawler = crawler
+        self.browser: Any = None
+
+    async def download_request(self, request: Request) -> Response:
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        if self.browser is None:
+            from oitcheck.render_handler import LazyPlaywrightHandler
+
+            self.browser = build_from_crawler(LazyPlaywrightHandler, self.crawler)
+        return await self.browser.download_request(request)
+
+    async def close(self) -> None:
+        await super().close()
+        if self.browser is not None:
+            await self.browser.close()
 
 
 class RenderMiddleware:

@@ -102,7 +102,7 @@ def test_render_settings_enable_scrapy_playwright_only_with_a_browser(tmp_path):
     if CHROMIUM.exists():
         enabled = render_settings(Settings({"OITCHECK_RENDER": True, "OITCHECK_BROWSER": str(CHROMIUM),
                                             "DOWNLOAD_TIMEOUT": 20}))
-        assert enabled["DOWNLOAD_HANDLERS"]["https"] == "oitcheck.render_handler.LazyPlaywrightHandler"
+        assert enabled["DOWNLOAD_HANDLERS"]["https"] == "oitcheck.render.RenderingHandler"
         assert "--no-sandbox" in enabled["PLAYWRIGHT_LAUNCH_OPTIONS"]["args"]
 
 
