@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 
 
 NOT_WRITTEN = "no report written (an earlier report is left as it was)"
+# Exit status of an audit done whose crawl read too little to judge the site (crawl.coverage.ok false), with
+# --require-coverage only: without it such an audit exits 0 like any other, with a warning on stderr.
+EXIT_POOR_COVERAGE = 6
+# What each coverage problem (crawl.coverage.problems[].code) means, for the console.
+COVERAGE_NOTES = {
+    "one_page": "only the homepage was read: no link to another page of the site could be followed",
+    "few_pages": "the homepage links {links} pages of the site and only {reached} of them answered",
+    "few_links": "the pages read show only {links} links (markup the parser could not read, or a menu built by "
+                 "scripts)",
+    "chrome_links": "{chrome} of {links} links ({percent}%) were classed as menu, sidebar or footer",
+    "one_template": "{same} of {pages} pages read show nearly the same text (one template, or a server that "
+                    "answers every path with the same page)",
+    "empty_pages": "{empty} of {pages} pages read have no text or links without JavaScript",
+}
 
 
 def _date(text: str) -> date:
@@ -98,6 +112,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="links checked per other host (default "
                              f"{defaults.OITCHECK_HOST_MAX_REQUESTS}; 0: no limit); the rest are reported unchecked")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
+    parser.add_argument("--no-render", action="store_true", help="never render pages that are empty without "
+                        "JavaScript in a headless browser (Chromium)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="audit one agency website")
     audit.add_argument("url")
     audit.add_argument("--name", help="agency name shown in the report")
+    audit.add_argument("--require-coverage", action="store_true",
+                       help=f"exit {EXIT_POOR_COVERAGE} when the crawl read too little of the site to judge it "
+                       "(the report is still written; crawl.coverage says why)")
     audit.add_argument("--out", type=Path, default=None, help="output folder (default reports/<host>)")
     _common(audit)
     many = commands.add_parser("audit-many", help="audit every agency in a CSV (name,url[,province,type])")
@@ -137,7 +156,7 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
                         ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir,
                         link_cache_days=args.recheck_after, insecure_tls=args.insecure_tls,
                         time_limit=args.time_limit, host_max_requests=args.host_requests,
-                        allowed_networks=list(args.allow_network))
+                        allowed_networks=list(args.allow_network), render=not args.no_render)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,11 +227,13 @@ def run_audit(args: argparse.Namespace) -> int:
     url = normalise_start_url(args.url)
     out = args.out or Path("reports") / _folder_name(url)
     return run_request(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, year=args.year,
-                                    as_of=args.as_of, crawl=crawl_options(args)), args.fail_under)
+                                    as_of=args.as_of, crawl=crawl_options(args)), args.fail_under,
+                       args.require_coverage)
 
 
-def run_request(request: AuditRequest, fail_under: float | None = None) -> int:
-    """Audit, print the summary and the files; exit 1 when the OIT score is below ``fail_under``."""
+def run_request(request: AuditRequest, fail_under: float | None = None, require_coverage: bool = False) -> int:
+    """Audit, print the summary and the files; exit 1 when the OIT score is below ``fail_under``, else
+    EXIT_POOR_COVERAGE when ``require_coverage`` and the crawl read too little to judge the site."""
     from oitcheck.audit import audit
 
     if request.out.exists() and not request.out.is_dir():
@@ -222,6 +243,8 @@ def run_request(request: AuditRequest, fail_under: float | None = None) -> int:
     oit = report["scores"]["oit"]
     if fail_under is not None and (oit is None or oit < fail_under):
         return 1
+    if require_coverage and not report["crawl"].get("coverage", {}).get("ok", True):
+        return EXIT_POOR_COVERAGE
     return 0
 
 
@@ -262,6 +285,13 @@ def _budget_note(budget: str, crawl: dict) -> str:
     }.get(budget, budget)
 
 
+class _Counts(dict):
+    """A coverage problem's counts for ``str.format_map``; a count it lacks shows as "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
 def print_summary(report: dict, paths: dict[str, Path]) -> None:
     counts = {s: sum(1 for i in report["items"] if i["status"] == s) for s in ("pass", "partial", "fail", "unknown")}
     oit = report["scores"]["oit"]
@@ -272,5 +302,13 @@ def print_summary(report: dict, paths: dict[str, Path]) -> None:
           f"{len(report['links']['broken'])} broken links")
     for budget in crawl.get("truncated_by", ()):
         print(f"note: {_budget_note(budget, crawl)}", file=sys.stderr)
+    coverage = crawl.get("coverage") or {}
+    for problem in coverage.get("problems", ()):
+        note = COVERAGE_NOTES.get(problem["code"], problem["code"])
+        print(f"warning: the crawl read too little to judge the site: {note.format_map(_Counts(problem))}; "
+              "items without evidence are unknown, not fail", file=sys.stderr)
+    if coverage.get("render_error"):
+        print(f"warning: pages empty without JavaScript were not rendered: {coverage['render_error']}",
+              file=sys.stderr)
     for path in paths.values():
         print(path)

@@ -6,6 +6,7 @@ runs each agency in a child process.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from oitcheck import settings as default_settings
 from oitcheck.budgets import skips_from
 from oitcheck.errors import CrawlFailed
 from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
+from oitcheck.render import ERROR_STAT, RENDERED_STAT, render_settings
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -41,6 +43,7 @@ class CrawlOptions:
     follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
     time_limit: float = default_settings.OITCHECK_TIME_LIMIT  # whole crawl, seconds (0: none)
     host_max_requests: int = default_settings.OITCHECK_HOST_MAX_REQUESTS  # links checked per other host
+    render: bool = default_settings.OITCHECK_RENDER  # render pages empty without JavaScript (oitcheck.render)
     # private networks allowed without --allow-private (CIDR), besides the setting's and $OITCHECK_ALLOWED_NETWORKS
     allowed_networks: list[str] = field(default_factory=list)
 
@@ -69,9 +72,13 @@ def build_settings(options: CrawlOptions) -> Settings:
         "CLOSESPIDER_TIMEOUT": options.time_limit,
         "OITCHECK_HOST_MAX_REQUESTS": options.host_max_requests,
         "OITCHECK_ALLOWED_NETWORKS": options.networks(),
+        "OITCHECK_RENDER": options.render,
+        # the browser that renders pages built by JavaScript: $OITCHECK_BROWSER, or the setting (Debian's chromium)
+        "OITCHECK_BROWSER": os.environ.get("OITCHECK_BROWSER") or default_settings.OITCHECK_BROWSER,
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")
+    settings.update(render_settings(settings), priority="cmdline")
     return settings
 
 
@@ -91,6 +98,9 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
         result.not_fetched = getattr(spider, "not_fetched", 0)
         stats = crawler.stats
         result.skipped = skips_from(stats)
+        if stats is not None:
+            result.rendered = int(stats.get_value(RENDERED_STAT) or 0)
+            result.render_error = stats.get_value(ERROR_STAT)
         if reason == TIME_LIMIT_REASON and stats is not None:  # what the scheduler still held
             pending = (stats.get_value("scheduler/enqueued") or 0) - (stats.get_value("scheduler/dequeued") or 0)
             result.unfinished = max(0, pending)

@@ -142,7 +142,9 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
         failing = [{"id": i["id"], "title": i["title"], "status": i["status"]}
                    for i in report["items"] if i["status"] in ("fail", "partial")]
         return {**entry, "status": AgencyStatus.DONE, "exit": done.returncode, "oit": report["scores"]["oit"],
-                "counts": counts, "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None}
+                "counts": counts, "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None,
+                # the coverage guard's problems: the audit read too little of the site to be trusted
+                "coverage": [p["code"] for p in report["crawl"].get("coverage", {}).get("problems", ())]}
     status = {2: AgencyStatus.BAD_INPUT, 3: AgencyStatus.UNREACHABLE,
               130: AgencyStatus.INTERRUPTED}.get(done.returncode or 0, AgencyStatus.ERROR)
     return {**entry, "status": status, "exit": done.returncode, "oit": None, "error": failure_reason(done)}

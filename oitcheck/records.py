@@ -50,8 +50,8 @@ class LinkState(StrEnum):
 
 
 class Budget(StrEnum):
-    """A limit that ended a crawl early or left links unchecked (report: ``crawl.truncated_by``): named in the
-    report so a short audit of a site nobody controls never passes for a complete one."""
+    """A limit that ended a crawl early or left links unchecked (report: ``crawl.truncated_by``), named so a
+    short audit never passes for a complete one."""
 
     MAX_PAGES = "max_pages"  # --max-pages: later pages only checked, or not fetched at all
     TIME_LIMIT = "time_limit"  # --time-limit: the crawl stopped before it had read everything
@@ -196,8 +196,7 @@ class Fetch:
     truncated: str | None = None
 
     @property
-    def where(self) -> str:
-        """The URL it ended at."""
+    def where(self) -> str:  # the URL it ended at
         return self.final_url or self.url
 
     def to_dict(self) -> dict[str, Any]:
@@ -340,6 +339,8 @@ class CrawlResult:
     tls_problems: dict[str, str] = field(default_factory=dict)  # host -> why its certificate is bad (--insecure-tls)
     skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
+    rendered: int = 0  # pages rendered in a headless browser because they were empty without it (oitcheck.render)
+    render_error: str | None = None  # why pages that needed rendering were not rendered (no browser, a crash)
 
     def __post_init__(self) -> None:
         self._index: dict[str, Record] | None = None

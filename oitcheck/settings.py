@@ -88,6 +88,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "oitcheck.sizecap.CappedHttpCompressionMiddleware": 590,
 }
+# Pages empty without JavaScript are fetched again through a headless browser (oitcheck.render); before Scrapy's
+# DepthMiddleware (900) in the output order, so the page's second request keeps its depth.
+SPIDER_MIDDLEWARES = {
+    "oitcheck.render.RenderMiddleware": 100,
+}
 ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
     "oitcheck.pipelines.LinkCachePipeline": 400,
@@ -206,3 +211,35 @@ URLLENGTH_LIMIT = 32 * 1024
 # Every page's pictures, stylesheets and scripts are checked (HEAD, status only; the homepage's are read, see
 # above): visitors see a broken one on every page that uses it. At most this many in the whole crawl.
 OITCHECK_PAGE_ASSETS = 5000
+
+# Coverage guard (oitcheck.checks.coverage): after the crawl, whether it read enough of the site to judge it. When
+# it did not (crawl.coverage.ok false), items without evidence are "unknown" with the reason, never "fail".
+# A page is "empty" (built by its scripts in the browser) with fewer than this many characters of visible text and
+# fewer than this many links (oitcheck.extract.emptiness).
+OITCHECK_EMPTY_PAGE_CHARS = 80
+OITCHECK_EMPTY_PAGE_LINKS = 3
+# Too few pages: only the homepage was read, or the homepage links at least OITCHECK_COVERAGE_HOME_LINKS pages of
+# the site and fewer than this share of them answered.
+OITCHECK_COVERAGE_HOME_LINKS = 10
+OITCHECK_COVERAGE_REACHED_SHARE = 0.5
+# Too few links: the pages read show fewer than this many distinct links in all (markup the parser could not read,
+# a menu built by scripts). A small site is not a problem: two pages that link each other are read whole.
+OITCHECK_COVERAGE_MIN_LINKS = 2
+# Most links are chrome: at least this share of the distinct link targets of the site's pages (when there are at
+# least OITCHECK_COVERAGE_CHROME_TARGETS) appear only in menus, sidebars and footers, so no content link is left.
+OITCHECK_COVERAGE_CHROME_SHARE = 0.95
+OITCHECK_COVERAGE_CHROME_TARGETS = 30
+# One template: at least this share of the pages read (when at least OITCHECK_COVERAGE_TEMPLATE_PAGES) show nearly
+# the same text (word 4-grams at least 90% alike) as the homepage or as the most common page.
+OITCHECK_COVERAGE_TEMPLATE_SHARE = 0.8
+OITCHECK_COVERAGE_TEMPLATE_PAGES = 10
+# Empty pages: at least this share of the pages read are empty (and the homepage counts alone when it is).
+OITCHECK_COVERAGE_EMPTY_SHARE = 0.5
+
+# Pages built by JavaScript (oitcheck.render): a page of the site that is empty without its scripts (see
+# OITCHECK_EMPTY_PAGE_*) and has a <script> is fetched again through a headless Chromium (scrapy-playwright), at
+# most OITCHECK_RENDER_MAX_PAGES pages per crawl; no browser is started for a site that needs none. False
+# (--no-render): never. A missing browser is one warning line and the report's crawl.coverage.render_error.
+OITCHECK_RENDER = True
+OITCHECK_RENDER_MAX_PAGES = 50
+OITCHECK_BROWSER = "/usr/bin/chromium"  # the environment variable OITCHECK_BROWSER overrides it

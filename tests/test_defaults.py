@@ -22,7 +22,7 @@ def test_crawl_options_defaults_are_the_settings():
     built = build_settings(CrawlOptions())
     for key in ("OITCHECK_MAX_PAGES", "DEPTH_LIMIT", "OITCHECK_ALLOW_PRIVATE", "OITCHECK_PROGRESS", "ROBOTSTXT_OBEY",
                 "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "OITCHECK_OCR", "OITCHECK_CACHE_DIR",
-                "OITCHECK_LINK_CACHE_DAYS", "OITCHECK_INSECURE_TLS"):
+                "OITCHECK_LINK_CACHE_DAYS", "OITCHECK_INSECURE_TLS", "OITCHECK_RENDER"):
         assert built[key] == getattr(defaults, key), key
 
 

@@ -37,7 +37,7 @@ def run(pages: list[PageRecord], resources: list[ResourceRecord]):
     crawl = CrawlResult(start_url=HOME)
     for record in [page(HOME, "หน้าแรก", [], depth=0), *pages, *resources]:
         crawl.add(record)
-    outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15))
+    outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15), guard=False)  # a record fragment
     return {r.item.id: r for r in outcome.items}
 
 
@@ -161,7 +161,7 @@ def news_site(news_text: str, meta: dict | None = None, last_modified: str | Non
     crawl = CrawlResult(start_url=HOME)
     crawl.add(home)
     crawl.add(news)
-    outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15))
+    outcome = evaluate(crawl, load("ita-2568"), 2568, date(2025, 3, 15), guard=False)
     o4 = next(r for r in outcome.items if r.item.id == "o4")
     return next(c for c in o4.components if c.component.id == "news")
 

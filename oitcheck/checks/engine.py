@@ -13,6 +13,7 @@ from statistics import mean
 from oitcheck.checks.base import checks
 from oitcheck.checks.checklist import Checklist, Item
 from oitcheck.checks.context import AuditContext
+from oitcheck.checks.coverage import Coverage, assess
 from oitcheck.checks.currency import record_date
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
@@ -36,21 +37,39 @@ from oitcheck.records import Budget, CrawlResult, Quality
 EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 
 
-def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -> AuditOutcome:
+def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *,
+             guard: bool = True) -> AuditOutcome:
+    """``guard``: run the coverage guard (False: judge the record as it is, for rule tests on record fragments)."""
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
                        candidates=collect(crawl, Matcher(checklist), year))
-    results = [evaluate_item(ctx, item) for item in checklist.items]
+    coverage = assess(crawl, lambda code, **values: checklist.messages.worded("coverage", code, **values)) if (
+        guard) else Coverage(rendered=crawl.rendered, render_error=crawl.render_error)
+    reason = unjudged_reason(ctx, coverage)
+    results = [evaluate_item(ctx, item, reason) for item in checklist.items]
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
-                        links=summarise_links(crawl, ctx.link_state, checklist.messages), crawl=crawl_summary(crawl))
+                        links=summarise_links(crawl, ctx.link_state, checklist.messages),
+                        crawl=crawl_summary(crawl, coverage))
 
 
-def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
+def unjudged_reason(ctx: AuditContext, coverage: Coverage) -> str | None:
+    """Why a missing item cannot be called missing in this crawl, or None when the crawl can be trusted: a budget
+    stopped it before it had read everything, or the coverage guard found it read too little."""
+    if ctx.crawl.cut_short:
+        return ctx.messages.section("budgets").get(str(Budget.TIME_LIMIT), str(Budget.TIME_LIMIT))
+    if not coverage.ok:
+        lead = ctx.messages.section("coverage").get("reason", "")
+        return f"{lead}{coverage.problems[0].detail}"
+    return None
+
+
+def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None) -> ItemResult:
+    """``unjudged``: why components failed for want of evidence are ``unknown`` instead (``unjudged_reason``)."""
     registry = checks()
     components = [registry[component.check].check(ctx, item, component) for component in item.components]
-    if ctx.crawl.cut_short:
-        components = [undecided(ctx, c) for c in components]
+    if unjudged:
+        components = [undecided(ctx, c, unjudged) for c in components]
     credits = [c.credit for c in components]
     if any(c is None for c in credits):
         status, score = ItemStatus.UNKNOWN, None
@@ -70,13 +89,12 @@ def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
                       findings=findings, dates=dates)
 
 
-def undecided(ctx: AuditContext, result: ComponentResult) -> ComponentResult:
-    """A component failed for want of evidence, in a crawl a budget stopped early, is ``unknown``: the evidence
-    may sit on the pages the crawl never reached. Evidence that was found and failed (wrong year, broken
-    link, missing elements) stays a failure."""
+def undecided(ctx: AuditContext, result: ComponentResult, reason: str) -> ComponentResult:
+    """A component failed for want of evidence, in a crawl a budget stopped early or that read too little of the
+    site, is ``unknown`` (``reason``): the evidence may sit on the pages the crawl never reached or could not
+    read. Evidence that was found and failed (wrong year, broken link, missing elements) stays a failure."""
     if result.state != ComponentState.FAIL or result.evidence or any(f.code != "missing" for f in result.findings):
         return result
-    reason = ctx.messages.section("budgets").get(str(Budget.TIME_LIMIT), str(Budget.TIME_LIMIT))
     finding = Finding("unknown", ctx.message("unknown", component=result.component.title, reason=reason),
                       severity=Severity.INFO)
     return ComponentResult(result.component, ComponentState.UNKNOWN, findings=[finding])
@@ -96,7 +114,7 @@ def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float |
     return out
 
 
-def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
+def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None) -> CrawlSummary:
     """The crawl's counts for the report, with whether scanned pages could be read (OCR on this machine,
     pages read, documents left unread)."""
     runs = [r.doc.ocr for r in crawl.resources if r.doc is not None and r.doc.ocr is not None]
@@ -106,7 +124,7 @@ def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
     return CrawlSummary(pages=len(crawl.pages), documents=sum(1 for r in crawl.resources if r.doc is not None),
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
-                        skipped=crawl.skipped, unfinished=crawl.unfinished,
+                        skipped=crawl.skipped, unfinished=crawl.unfinished, coverage=coverage or Coverage(),
                         partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated),
                         unreadable=tuple((r.url, r.doc.error or r.error or "") for r in crawl.resources
                                          if r.doc is not None and r.doc.quality == Quality.UNREADABLE))

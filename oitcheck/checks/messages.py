@@ -18,7 +18,11 @@ class Messages:
         return dict(self.data.get(name) or {})
 
     def finding(self, code: str, **values: Any) -> str:
-        template = self.section("findings").get(code, code)
+        return self.worded("findings", code, **values)
+
+    def worded(self, section: str, code: str, **values: Any) -> str:
+        """``section``'s template for ``code`` filled with ``values`` (the template as it is when one is missing)."""
+        template = self.section(section).get(code, code)
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError):

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from oitcheck.checks.checklist import Checklist, Component, Item
+from oitcheck.checks.coverage import Coverage
 from oitcheck.checks.evidence import Candidate
 from oitcheck.records import Budget, Skip
 
@@ -168,6 +169,7 @@ class CrawlSummary:
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
     partial: tuple[tuple[str, str], ...] = ()  # (url, why) of pages read only in part (size cap, parse time)
     unreadable: tuple[tuple[str, str], ...] = ()  # (url, why) of documents that could not be read at all
+    coverage: Coverage = field(default_factory=Coverage)  # whether the crawl read enough to judge the site
 
 
 @dataclass

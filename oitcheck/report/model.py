@@ -46,6 +46,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "partial_pages": [{"url": url, "reason": reason} for url, reason in crawl.partial],
             "unreadable_documents": [{"url": url, "reason": reason} for url, reason in crawl.unreadable],
             "ocr": {"available": crawl.ocr.status == "ok", **asdict(crawl.ocr)},
+            "coverage": crawl.coverage.to_json(),
         },
         "items": [_item(result) for result in outcome.items],
         "scores": outcome.scores,
