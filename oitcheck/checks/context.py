@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from oitcheck.checks.checklist import Checklist
+from oitcheck.checks.currency import both_readings
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.links import link_state
 from oitcheck.checks.messages import Messages
@@ -76,6 +77,25 @@ class AuditContext:
             return years, "title"
         years = find_years(body[:3000], fiscal=True)
         return years, ("text" if years else "")
+
+    def ocr_only_years(self, candidate: Candidate, years: set[int], source: str) -> set[int]:
+        """The ``years`` (from ``evidence_years``) that only OCR read and nothing confirms: Tesseract misreads
+        Thai digits (๖ as ๒, ๔ as ๕), so such a year alone never makes evidence wrong-year or stale.
+
+        A year is confirmed when the document writes it in Thai and in Arabic digits alike, or the page that
+        links to the document names it too."""
+        if source not in ("title", "text"):
+            return set()
+        record = self.record(candidate.url)
+        doc = record.doc if isinstance(record, ResourceRecord) else None
+        if doc is None or doc.ocr is None or not doc.ocr.pages:
+            return set()
+        title, body = self.target_texts(candidate.url)
+        confirmed = both_readings(f"{title}\n{body[:3000]}")
+        page = self.page(candidate.found_on) if candidate.found_on else None
+        if page is not None:
+            confirmed |= find_years(page.main_text, fiscal=True)
+        return years - confirmed
 
 
 def target_texts(record: Record | None) -> tuple[str, str]:
