@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from oitcheck.net import canonical, site_of
+from oitcheck.shapes import probe_key, url_shape
 
 T = TypeVar("T")
 
@@ -281,6 +282,7 @@ class ProbeRecord:
     final_url: str | None = None
     title: str = ""
     words: tuple[str, ...] = ()
+    shape: str = ""  # the URL shape probed (oitcheck.shapes); '' for the host's first probe
 
 
 def _known(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -329,7 +331,7 @@ class CrawlResult:
     finish_reason: str = ""
     beyond_cap: int = 0  # internal pages past --max-pages: status checked, not parsed or followed
     not_fetched: int = 0  # links past every cap: not even checked
-    probes: dict[str, ProbeRecord] = field(default_factory=dict)  # host -> its answer to an impossible URL
+    probes: dict[str, ProbeRecord] = field(default_factory=dict)  # probe_key(host, shape) -> its answer
     tls_problems: dict[str, str] = field(default_factory=dict)  # host -> why its certificate is bad (--insecure-tls)
     skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
@@ -365,8 +367,9 @@ class CrawlResult:
         return record if isinstance(record, PageRecord) else None
 
     def probe(self, url: str) -> ProbeRecord | None:
-        """How ``url``'s host answered a URL that cannot exist, when it was asked."""
-        return self.probes.get(site_of(url))
+        """How ``url``'s host answered an impossible URL of its shape (else its first probe), if asked."""
+        host = site_of(url)
+        return self.probes.get(probe_key(host, url_shape(url))) or self.probes.get(host)
 
     @property
     def homepage(self) -> Record | None:

@@ -9,11 +9,11 @@ from datetime import date
 from oitcheck.checks.checklist import Checklist
 from oitcheck.checks.currency import both_readings
 from oitcheck.checks.evidence import Candidate
-from oitcheck.checks.links import link_state
+from oitcheck.checks.links import link_state, probe_varies
 from oitcheck.checks.messages import Messages
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import normalise
-from oitcheck.records import CrawlResult, LinkState, PageRecord, Record, ResourceRecord, body_text
+from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord, body_text
 
 
 @dataclass
@@ -25,6 +25,7 @@ class AuditContext:
     candidates: dict[str, list[Candidate]]
     _normalised: dict[str, str] = field(default_factory=dict, repr=False)
     _states: dict[str, tuple[LinkState, str]] = field(default_factory=dict, repr=False)
+    _probes: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @property
     def messages(self) -> Messages:
@@ -46,8 +47,14 @@ class AuditContext:
         """(state, detail): is this URL working? Cached per URL: every item's candidates and the
         broken-links summary ask about the same links, and the soft-404 test reads the page's text."""
         if url not in self._states:
-            self._states[url] = link_state(self.record(url), self.crawl)
+            self._states[url] = link_state(self.record(url), self.crawl, self.probe_trusted)
         return self._states[url]
+
+    def probe_trusted(self, probe: ProbeRecord) -> bool:
+        """``probe_varies``, cached per probe: the soft-404 test asks it for every URL of the probe's shape."""
+        if probe.url not in self._probes:
+            self._probes[probe.url] = probe_varies(self.crawl, probe)
+        return self._probes[probe.url]
 
     def target_normalised(self, url: str, clean: Callable[[str], str] = str) -> str:
         """Title and the first 20,000 characters of an evidence URL's text, normalised and passed

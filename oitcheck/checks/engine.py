@@ -16,7 +16,7 @@ from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import record_date
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
-from oitcheck.checks.links import summarise_links
+from oitcheck.checks.links import ghost_pages, summarise_links
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.results import (
     AuditOutcome,
@@ -43,7 +43,8 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
-                        links=summarise_links(crawl, ctx.link_state, checklist.messages), crawl=crawl_summary(crawl))
+                        links=summarise_links(crawl, ctx.link_state, checklist.messages),
+                        crawl=crawl_summary(crawl, ghost_pages(crawl, ctx.link_state)))
 
 
 def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
@@ -96,7 +97,7 @@ def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float |
     return out
 
 
-def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
+def crawl_summary(crawl: CrawlResult, ghosts: int = 0) -> CrawlSummary:
     """The crawl's counts for the report, with whether scanned pages could be read (OCR on this machine,
     pages read, documents left unread)."""
     runs = [r.doc.ocr for r in crawl.resources if r.doc is not None and r.doc.ocr is not None]
@@ -106,7 +107,7 @@ def crawl_summary(crawl: CrawlResult) -> CrawlSummary:
     return CrawlSummary(pages=len(crawl.pages), documents=sum(1 for r in crawl.resources if r.doc is not None),
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
-                        skipped=crawl.skipped, unfinished=crawl.unfinished,
+                        skipped=crawl.skipped, unfinished=crawl.unfinished, ghost_pages=ghosts,
                         partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated),
                         unreadable=tuple((r.url, r.doc.error or r.error or "") for r in crawl.resources
                                          if r.doc is not None and r.doc.quality == Quality.UNREADABLE))
