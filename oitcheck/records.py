@@ -118,6 +118,18 @@ class DroppedLink:
 
 
 @dataclass(frozen=True, slots=True)
+class UnlinkedRow:
+    """A link that goes nowhere (``href="#"``, ``javascript:void(0)``, empty or missing) with the words around
+    it: an index row naming an item whose link was never filled in (reported on that item)."""
+
+    text: str
+    href: str = ""  # as written
+    row: str = ""
+    heading: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
     """A picture a page shows: ``source`` tells where it was named (img, css, svg...)."""
 
@@ -209,6 +221,7 @@ class PageRecord(Fetch):
     main_text: str = ""  # without navigation, sidebars and footers
     links: tuple[Link, ...] = ()
     dropped: tuple[DroppedLink, ...] = ()  # links no visitor can follow (never fetched; reported broken)
+    unlinked: tuple[UnlinkedRow, ...] = ()  # links to nothing ("#"), outside page chrome
     images: tuple[Image, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)  # article:modified_time, description...
     forms: int = 0  # <form> elements with inputs
@@ -225,6 +238,7 @@ class PageRecord(Fetch):
         values["headings"] = tuple(_as(Heading, h) for h in data.get("headings") or ())
         values["links"] = tuple(_as(Link, link) for link in data.get("links") or ())
         values["dropped"] = tuple(DroppedLink.from_value(d) for d in data.get("dropped") or ())
+        values["unlinked"] = tuple(_as(UnlinkedRow, row) for row in data.get("unlinked") or ())
         values["images"] = tuple(_as(Image, image) for image in data.get("images") or ())
         values["qr"] = tuple(_as(QrCode, code) for code in data.get("qr") or ())
         for name in ("redirects", "stylesheets", "scripts", "svgs"):

@@ -48,6 +48,13 @@ def test_folders_answered_with_the_homepage_are_one_soft_404_cause_and_no_ghost_
     assert report["crawl"]["truncated_by"] == [] and report["crawl"]["ghost_pages"] == 2
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "2 ลิงก์</b> ได้หน้าเดียวกัน" in html
+    # Had the page cap gone on such pages, the report would not advise raising it.
+    from oitcheck.checks.checklist import load
+    from oitcheck.report.writers import render_html
+
+    report["crawl"].update(truncated=True, truncated_by=["max_pages"], beyond_cap=5, pages=3)
+    capped = render_html(report, load("ita-2568").messages)
+    assert "การเพิ่มค่า --max-pages จะยิ่งอ่านหน้าซ้ำ" in capped and "ค่า --max-pages ที่สูงขึ้น" not in capped
 
 
 def test_a_query_string_not_found_page_is_a_soft_404_unless_the_parameter_changes_nothing(serve, tmp_path):
@@ -76,3 +83,11 @@ def test_a_query_string_not_found_page_is_a_soft_404_unless_the_parameter_change
     soft = {entry["url"]: entry["reason"] for entry in report["links"]["soft_404"]}
     assert soft == {server.url + "news.html?id=77": SAME}
     assert len(server.hits["/about.html"]) == 2  # the page and its shape's probe, which is no yardstick
+
+
+def test_no_raise_max_pages_advice_when_the_cap_went_on_ghost_pages():
+    from oitcheck.cli import _budget_note
+
+    crawl = {"beyond_cap": 40, "not_fetched": 900, "pages": 30, "ghost_pages": 25}
+    assert "raise --max-pages" not in _budget_note("max_pages", crawl) and "ghost" in _budget_note("max_pages", crawl)
+    assert "raise --max-pages" in _budget_note("max_pages", {**crawl, "ghost_pages": 2})

@@ -7,6 +7,8 @@ left out of the means (and said so in the report) rather than counted as zero.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from datetime import date
 from statistics import mean
 
@@ -30,6 +32,7 @@ from oitcheck.checks.results import (
     OcrSummary,
     Severity,
 )
+from oitcheck.checks.unlinked import unlinked_rows
 from oitcheck.extract.ocr import ocr_status
 from oitcheck.records import Budget, CrawlResult, Quality
 
@@ -39,7 +42,8 @@ EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -> AuditOutcome:
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
                        candidates=collect(crawl, Matcher(checklist), year))
-    results = [evaluate_item(ctx, item) for item in checklist.items]
+    unlinked = unlinked_rows(crawl, Matcher(checklist), year, checklist.messages)
+    results = [evaluate_item(ctx, item, unlinked.get(item.id, ())) for item in checklist.items]
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
@@ -47,7 +51,9 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date) -
                         crawl=crawl_summary(crawl, ghost_pages(crawl, ctx.link_state)))
 
 
-def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
+def evaluate_item(ctx: AuditContext, item: Item, unlinked: Iterable[Finding] = ()) -> ItemResult:
+    """The item's verdict from its components'; ``unlinked``: its index rows that link to nothing, findings only
+    (costing nothing when the item passes on evidence found elsewhere)."""
     registry = checks()
     components = [registry[component.check].check(ctx, item, component) for component in item.components]
     if ctx.crawl.cut_short:
@@ -66,6 +72,8 @@ def evaluate_item(ctx: AuditContext, item: Item) -> ItemResult:
                 seen.add(candidate.url)
                 evidence.append(candidate)
     findings = [f for c in components for f in c.findings]
+    severity = Severity.INFO if status == ItemStatus.PASS else Severity.FAIL
+    findings += [dataclasses.replace(f, severity=severity) for f in unlinked]
     dates = {c.url: Dated(*record_date(ctx.record(c.url), ctx.as_of)) for c in evidence[:EVIDENCE_SHOWN]}
     return ItemResult(item=item, status=status, score=score, components=components, evidence=evidence,
                       findings=findings, dates=dates)
