@@ -119,7 +119,7 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
         state, detail = evidence_state(ctx, candidate, siblings)
         if state.dead:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
-        elif state == LinkState.EMPTY:
+        elif state == LinkState.EMPTY or _ghost(ctx, candidate, state, detail):
             continue
         else:
             (working if state == LinkState.OK else undecided).append((candidate, detail))
@@ -174,6 +174,14 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     _currency(ctx, component, chosen, result)
     _readability(ctx, chosen, result)
     return result
+
+
+def _ghost(ctx: AuditContext, candidate: Candidate, state: LinkState, detail: str) -> bool:
+    """A link never fetched because it is on a not-found page (the homepage served at a wrong folder, whose
+    links the crawl does not follow): a ghost of the site's own links, not evidence still to check."""
+    if state != LinkState.UNKNOWN or detail != "not fetched" or not candidate.found_on:
+        return False
+    return ctx.link_state(candidate.found_on)[0].dead
 
 
 def _readability(ctx: AuditContext, chosen: Candidate, result: ComponentResult) -> None:
