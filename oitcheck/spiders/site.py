@@ -196,8 +196,8 @@ class SiteSpider(scrapy.Spider):
             else:
                 role = Role.EXTERNAL
             self.seen.add(canon)
-            if role in (Role.PAGE, Role.CHECK) and (probe := self.prober.for_link(url, self.parse_probe,
-                                                                                  self.probe_failed)):
+            if role in (Role.PAGE, Role.CHECK) and self.follow_links and (probe := self.prober.for_link(
+                    url, self.parse_probe, self.probe_failed)):
                 yield probe  # the first link of a new shape: how the site answers that shape when it is wrong
             # Pages are always fetched; another link may come from the link cache (OITCHECK_LINK_CACHE_DAYS).
             yield self._request(url, role, frame=frame + 1 if canon in frames else 0) if role == Role.PAGE else (
