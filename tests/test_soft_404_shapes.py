@@ -60,20 +60,28 @@ def test_folders_answered_with_the_homepage_are_one_soft_404_cause_and_no_ghost_
 def test_a_query_string_not_found_page_is_a_soft_404_unless_the_parameter_changes_nothing(serve, tmp_path):
     """``news.html?id=N`` shows the news item, or a template that never says "not found" for an unknown id:
     the query probe gets that template, so the unknown ids are soft 404s. ``about.html?lang=xx`` shows the
-    same page for every value: its probe is no yardstick, and it is not a soft 404."""
+    same page for every value, and ``events.html?m=N`` this month for a wrong one: their probes are no
+    yardstick, and their pages are not soft 404s."""
     from tests.testbed.kit import SiteWriter
 
     site = SiteWriter(tmp_path / "site", "")
     page = "<html><head><meta charset='utf-8'><title>{t}</title></head><body><h1>{h}</h1><p>{p}</p>{a}</body></html>"
     site.text("index.html", page.format(t="เทศบาลตำบลทดสอบ", h="หน้าแรก", p="ยินดีต้อนรับสู่เทศบาลตำบลทดสอบ", a=(
         "<a href='news.html?id=1'>ข่าวประชุมสภา</a><a href='news.html?id=2'>ข่าวตลาดนัด</a>"
-        "<a href='news.html?id=77'>ข่าวเก่า</a><a href='about.html?lang=th'>เกี่ยวกับเรา</a>")))
+        "<a href='news.html?id=77'>ข่าวเก่า</a><a href='about.html?lang=th'>เกี่ยวกับเรา</a>"
+        "<a href='events.html?m=3'>ปฏิทินเดือนนี้</a><a href='events.html?m=4'>ปฏิทินเดือนหน้า</a>")))
     site.text("news.html", page.format(t="ข่าว เทศบาลตำบลทดสอบ", h="ข่าวประชาสัมพันธ์", p="", a=""))
     site.text("news-1.html", page.format(t="ข่าว เทศบาลตำบลทดสอบ", h="ประชุมสภาสมัยสามัญ",
                                          p="เทศบาลตำบลทดสอบเชิญประชาชนร่วมรับฟังการประชุมสภาสมัยสามัญที่สองของปี", a=""))
     site.text("news-2.html", page.format(t="ข่าว เทศบาลตำบลทดสอบ", h="ตลาดนัดชุมชน",
                                          p="ตลาดนัดชุมชนเปิดทุกวันเสาร์ที่ลานหน้าสำนักงานเทศบาลตำบลทดสอบ", a=""))
     site.text("about.html", page.format(t="เกี่ยวกับเรา", h="เกี่ยวกับเทศบาล", p="ประวัติและที่ตั้งของเทศบาล", a=""))
+    # A calendar shows this month for a wrong value: as full a page as any other month, not a "not found".
+    month = "<table><tr>" + "".join(f"<td>{day} กิจกรรมของเทศบาล</td>" for day in range(1, 29)) + "</tr></table>"
+    site.text("events.html", page.format(t="ปฏิทินกิจกรรม", h="ปฏิทินกิจกรรม เดือนมีนาคม", p=month, a=""))
+    site.text("events-4.html", page.format(t="ปฏิทินกิจกรรม", h="ปฏิทินกิจกรรม เดือนเมษายน ตลาดนัด",
+                                           p=month.replace("กิจกรรมของเทศบาล", "ตลาดนัดชุมชน"), a=""))
+    site.routes["/events.html?m=4"] = {"file": "events-4.html"}
     site.routes["/news.html?id=1"] = {"file": "news-1.html"}
     site.routes["/news.html?id=2"] = {"file": "news-2.html"}
     site.finish()

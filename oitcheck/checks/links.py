@@ -28,6 +28,7 @@ UNDECIDED_ERRORS = {"robots", "private_address", "url_too_long", *(str(budget) f
 NOT_FOUND = pattern("not_found")
 HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage
 MAX_FOUND_ON = 20
+EMPTIER = 0.7  # a query's not-found answer shows less than this share of its shape's median page
 GROUP_EXAMPLES = 5  # example links and linking pages shown per soft-404 cause
 REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the story
 LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object", "video", "audio", "source", "track", "form", "input",
@@ -97,15 +98,19 @@ def _same_as_probe(record: PageRecord, probe: ProbeRecord) -> bool:
 
 
 def probe_varies(crawl: CrawlResult, probe: ProbeRecord) -> bool:
-    """Whether a probe is a yardstick: a query-string probe is one only when some crawled page of its shape
-    answers differently (a script that ignores a parameter shows every value the same page, its real one)."""
+    """Whether a probe is a yardstick. A query-string probe is one only when its answer shows less than the other
+    crawled pages of its shape: a script that ignores a parameter shows every value the same page, and one that
+    falls back to a default (this month's calendar) shows as much for a wrong value as for a right one."""
     if not probe.shape.startswith("?"):
         return True
-    for page in crawl.pages:
-        if not page.external and site_of(page.url) == probe.host and url_shape(page.url) == probe.shape \
-                and not _same_as_probe(page, probe):
-            return True
-    return False
+    others = sorted(_size(page_words(page.main_text or page.text)) for page in crawl.pages
+                    if not page.external and site_of(page.url) == probe.host and url_shape(page.url) == probe.shape
+                    and not _same_as_probe(page, probe))
+    return bool(others) and _size(probe.words) < EMPTIER * others[len(others) // 2]
+
+
+def _size(words: tuple[str, ...] | list[str]) -> int:
+    return sum(len(word) for word in words)
 
 
 def summarise_links(crawl: CrawlResult, state_of: LinkStates, messages: Messages) -> LinksSummary:
