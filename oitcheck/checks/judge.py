@@ -250,8 +250,11 @@ def _by_year(ctx: AuditContext, component: Component, candidates: list[Candidate
         if satisfied is None and unnamed is None and not wrong and not unsure:
             unnamed = candidate
         elif satisfied is False:
-            weak = ctx.ocr_only_years(candidate, years, source)
-            (unsure if weak else wrong).append((candidate, years))
+            trusted = years - ctx.ocr_only_years(candidate, years, source)
+            verdict = year_rule_satisfied(component.year, trusted, ctx.year) if trusted else None
+            if verdict and trusted != years:  # the years OCR alone read were the wrong ones
+                return candidate, wrong, unsure
+            (wrong if trusted == years or verdict is False else unsure).append((candidate, years))
     return unnamed, wrong, unsure
 
 
