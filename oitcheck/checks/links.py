@@ -40,13 +40,15 @@ _TAG_NAMES = {"img": "(รูปภาพ)", "video": "(วิดีโอ)", "a
 
 
 def link_state(record: Record | None, crawl: CrawlResult,
-               trusted: Callable[[ProbeRecord], bool] = lambda probe: True) -> tuple[LinkState, str]:
+               trusted: Callable[[ProbeRecord], bool] | None = None) -> tuple[LinkState, str]:
     """(state, detail) of one fetched URL: ``detail`` is the error code, status or soft-404 reason.
-    ``trusted``: whether a probe is a yardstick (``probe_varies``)."""
+    ``trusted``: whether a probe is a yardstick (default ``probe_varies``; the audit passes a cached one)."""
     if record is None:
         return LinkState.UNKNOWN, "not fetched"
     probe = crawl.probe(record.where)
-    soft = soft_404(record, crawl.start_url, probe if probe is not None and trusted(probe) else None)
+    if probe is not None and not (trusted(probe) if trusted else probe_varies(crawl, probe)):
+        probe = None
+    soft = soft_404(record, crawl.start_url, probe)
     if soft:
         return LinkState.SOFT_404, soft
     error = getattr(record, "error", None)
