@@ -276,7 +276,9 @@ def _budget_note(budget: str, crawl: dict) -> str:
     hosts = ", ".join(f"{s['host']} ({s['links']})" for s in crawl.get("skipped", ()) if s["budget"] == budget)
     return {
         "max_pages": f"page cap reached: {crawl['beyond_cap']} more pages only checked, {crawl['not_fetched']} links "
-                     "not fetched; raise --max-pages for a complete audit",
+                     + ("not fetched; raise --max-pages for a complete audit" if 2 * crawl.get("ghost_pages", 0) <
+                        crawl["pages"] else f"not fetched; {crawl['ghost_pages']} pages read were soft 404s (ghost "
+                        "paths): a higher --max-pages would read more of them, fix the links instead"),
         "time_limit": f"time limit reached: {crawl.get('unfinished', 0)} links not fetched; items without evidence "
                       "are unknown, not fail; raise --time-limit for a complete audit",
         "host_requests": f"links not checked past --host-requests per other host: {hosts}",

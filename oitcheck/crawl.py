@@ -21,6 +21,7 @@ from oitcheck.budgets import skips_from
 from oitcheck.errors import CrawlFailed
 from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
 from oitcheck.render import ERROR_STAT, RENDERED_STAT, render_settings
+from oitcheck.shapes import probe_key
 from oitcheck.spiders.site import SiteSpider
 
 
@@ -88,7 +89,7 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
 
     def collect(item: Any, response: Any = None, spider: Any = None) -> None:
         if isinstance(item, ProbeRecord):
-            result.probes[item.host] = item
+            result.probes[probe_key(item.host, item.shape)] = item
         elif isinstance(item, (PageRecord, ResourceRecord)):
             result.add(item)
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from oitcheck.net import canonical, site_of
+from oitcheck.shapes import probe_key, url_shape
 
 T = TypeVar("T")
 
@@ -124,6 +125,18 @@ class DroppedLink:
 
 
 @dataclass(frozen=True, slots=True)
+class UnlinkedRow:
+    """A link that goes nowhere (``href="#"``, ``javascript:void(0)``, empty or missing) with the words around
+    it: an index row naming an item whose link was never filled in (reported on that item)."""
+
+    text: str
+    href: str = ""  # as written
+    row: str = ""
+    heading: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
     """A picture a page shows: ``source`` tells where it was named (img, css, svg...)."""
 
@@ -214,6 +227,7 @@ class PageRecord(Fetch):
     main_text: str = ""  # without navigation, sidebars and footers
     links: tuple[Link, ...] = ()
     dropped: tuple[DroppedLink, ...] = ()  # links no visitor can follow (never fetched; reported broken)
+    unlinked: tuple[UnlinkedRow, ...] = ()  # links to nothing ("#"), outside page chrome
     images: tuple[Image, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)  # article:modified_time, description...
     forms: int = 0  # <form> elements with inputs
@@ -230,6 +244,7 @@ class PageRecord(Fetch):
         values["headings"] = tuple(_as(Heading, h) for h in data.get("headings") or ())
         values["links"] = tuple(_as(Link, link) for link in data.get("links") or ())
         values["dropped"] = tuple(DroppedLink.from_value(d) for d in data.get("dropped") or ())
+        values["unlinked"] = tuple(_as(UnlinkedRow, row) for row in data.get("unlinked") or ())
         values["images"] = tuple(_as(Image, image) for image in data.get("images") or ())
         values["qr"] = tuple(_as(QrCode, code) for code in data.get("qr") or ())
         for name in ("redirects", "stylesheets", "scripts", "svgs"):
@@ -287,6 +302,7 @@ class ProbeRecord:
     final_url: str | None = None
     title: str = ""
     words: tuple[str, ...] = ()
+    shape: str = ""  # the URL shape probed (oitcheck.shapes); '' for the host's first probe
 
 
 def _known(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -335,7 +351,7 @@ class CrawlResult:
     finish_reason: str = ""
     beyond_cap: int = 0  # internal pages past --max-pages: status checked, not parsed or followed
     not_fetched: int = 0  # links past every cap: not even checked
-    probes: dict[str, ProbeRecord] = field(default_factory=dict)  # host -> its answer to an impossible URL
+    probes: dict[str, ProbeRecord] = field(default_factory=dict)  # probe_key(host, shape) -> its answer
     tls_problems: dict[str, str] = field(default_factory=dict)  # host -> why its certificate is bad (--insecure-tls)
     skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
@@ -373,8 +389,9 @@ class CrawlResult:
         return record if isinstance(record, PageRecord) else None
 
     def probe(self, url: str) -> ProbeRecord | None:
-        """How ``url``'s host answered a URL that cannot exist, when it was asked."""
-        return self.probes.get(site_of(url))
+        """How ``url``'s host answered an impossible URL of its shape (else its first probe), if asked."""
+        host = site_of(url)
+        return self.probes.get(probe_key(host, url_shape(url))) or self.probes.get(host)
 
     @property
     def homepage(self) -> Record | None:

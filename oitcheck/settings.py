@@ -137,6 +137,10 @@ OITCHECK_HOMEPAGE_ASSETS = 100
 OITCHECK_MAX_FRAME_LEVELS = 2
 # Hosts asked for a URL that cannot exist (their soft-404 answer), at most.
 OITCHECK_MAX_PROBES = 50
+# The audited site answers a wrong URL according to its shape (an unknown folder with the homepage, an unknown
+# .php with a 404): it is probed once per shape its links use (folder, each extension, each script with its
+# parameter names), up to this many probes (oitcheck.spiders.probes).
+OITCHECK_PROBES_PER_HOST = 8
 # URLs judged by their target, never fetched: the EIT/IIT survey opens only in the assessment window.
 OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
 # False: fetch only the start URL and what shows on it (its pictures, stylesheets and frames), as

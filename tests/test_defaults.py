@@ -46,7 +46,7 @@ def test_the_spider_takes_its_caps_and_quotas_from_the_settings():
     assert (spider.max_pages, spider.max_documents, spider.max_checks, spider.page_maxsize) == (7, 6, 5, 4096)
     quotas = (spider.homepage_images, spider.stylesheets, spider.stylesheet_images, spider.assets)
     assert [(quota.limit, quota.used) for quota in quotas] == [(4, 0), (3, 0), (2, 0), (1, 0)]
-    assert (spider.max_frame_levels, spider.max_probes) == (0, 9)
+    assert (spider.max_frame_levels, spider.prober.max_hosts, spider.prober.per_host) == (0, 9, 8)
     assert spider.link_cache is None and spider.page_workers is None
     assert [p.pattern for p in spider.never_fetch] == defaults.OITCHECK_NEVER_FETCH
 

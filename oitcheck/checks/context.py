@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from oitcheck.checks.checklist import Checklist
+from oitcheck.checks.currency import both_readings
 from oitcheck.checks.evidence import Candidate
-from oitcheck.checks.links import link_state
+from oitcheck.checks.links import link_state, probe_varies
 from oitcheck.checks.messages import Messages
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import normalise
-from oitcheck.records import CrawlResult, LinkState, PageRecord, Record, ResourceRecord, body_text
+from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord, body_text
 
 
 @dataclass
@@ -24,6 +25,7 @@ class AuditContext:
     candidates: dict[str, list[Candidate]]
     _normalised: dict[str, str] = field(default_factory=dict, repr=False)
     _states: dict[str, tuple[LinkState, str]] = field(default_factory=dict, repr=False)
+    _probes: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @property
     def messages(self) -> Messages:
@@ -45,8 +47,14 @@ class AuditContext:
         """(state, detail): is this URL working? Cached per URL: every item's candidates and the
         broken-links summary ask about the same links, and the soft-404 test reads the page's text."""
         if url not in self._states:
-            self._states[url] = link_state(self.record(url), self.crawl)
+            self._states[url] = link_state(self.record(url), self.crawl, self.probe_trusted)
         return self._states[url]
+
+    def probe_trusted(self, probe: ProbeRecord) -> bool:
+        """``probe_varies``, cached per probe: the soft-404 test asks it for every URL of the probe's shape."""
+        if probe.url not in self._probes:
+            self._probes[probe.url] = probe_varies(self.crawl, probe)
+        return self._probes[probe.url]
 
     def target_normalised(self, url: str, clean: Callable[[str], str] = str) -> str:
         """Title and the first 20,000 characters of an evidence URL's text, normalised and passed
@@ -76,6 +84,25 @@ class AuditContext:
             return years, "title"
         years = find_years(body[:3000], fiscal=True)
         return years, ("text" if years else "")
+
+    def ocr_only_years(self, candidate: Candidate, years: set[int], source: str) -> set[int]:
+        """The ``years`` (from ``evidence_years``) that only OCR read and nothing confirms: Tesseract misreads
+        Thai digits (๖ as ๒, ๔ as ๕), so such a year alone never makes evidence wrong-year or stale.
+
+        A year is confirmed when the document writes it in Thai and in Arabic digits alike, or the page that
+        links to the document names it too."""
+        if source not in ("title", "text"):
+            return set()
+        record = self.record(candidate.url)
+        doc = record.doc if isinstance(record, ResourceRecord) else None
+        if doc is None or doc.ocr is None or not doc.ocr.pages:
+            return set()
+        title, body = self.target_texts(candidate.url)
+        confirmed = both_readings(f"{title}\n{body[:3000]}")
+        page = self.page(candidate.found_on) if candidate.found_on else None
+        if page is not None:
+            confirmed |= find_years(page.main_text, fiscal=True)
+        return years - confirmed
 
 
 def target_texts(record: Record | None) -> tuple[str, str]:

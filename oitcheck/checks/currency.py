@@ -12,9 +12,11 @@ import re
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 
-from oitcheck.extract.dates import scan
+from oitcheck.extract.dates import find_years, scan
 from oitcheck.records import PageRecord, Record, ResourceRecord, body_text
 
+_THAI_DIGITS = re.compile(r"[\u0e50-\u0e59]")
+_ARABIC_DIGITS = re.compile(r"[0-9]")
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
 FUTURE_SLACK = timedelta(days=1)  # a post dated tomorrow is a time-zone slip, not a future event
 META_DATE_KEYS = ("article:modified_time", "og:updated_time", "article:published_time", "dc.date", "date",
@@ -66,3 +68,11 @@ def older_than_previous_year(years: set[int], ay: int) -> bool:
     """Evidence naming years, all before AY-1, is out of date (spec: date currency)."""
     return bool(years) and max(years) < ay - 1
 
+
+
+def both_readings(text: str) -> set[int]:
+    """Years ``text`` writes both in Thai digits and in Arabic digits: two readings that agree (an OCR
+    misreading of one form rarely makes the same year as the other)."""
+    thai = find_years(_ARABIC_DIGITS.sub(" ", text), fiscal=True)
+    arabic = find_years(_THAI_DIGITS.sub(" ", text), fiscal=True)
+    return thai & arabic

@@ -7,6 +7,8 @@ left out of the means (and said so in the report) rather than counted as zero.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from datetime import date
 from statistics import mean
 
@@ -17,7 +19,7 @@ from oitcheck.checks.coverage import Coverage, assess
 from oitcheck.checks.currency import record_date
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
-from oitcheck.checks.links import summarise_links
+from oitcheck.checks.links import ghost_pages, summarise_links
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.results import (
     AuditOutcome,
@@ -31,6 +33,7 @@ from oitcheck.checks.results import (
     OcrSummary,
     Severity,
 )
+from oitcheck.checks.unlinked import unlinked_rows
 from oitcheck.extract.ocr import ocr_status
 from oitcheck.records import Budget, CrawlResult, Quality
 
@@ -40,17 +43,19 @@ EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *,
              guard: bool = True) -> AuditOutcome:
     """``guard``: run the coverage guard (False: judge the record as it is, for rule tests on record fragments)."""
+    matcher = Matcher(checklist)
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
-                       candidates=collect(crawl, Matcher(checklist), year))
+                       candidates=collect(crawl, matcher, year))
     coverage = assess(crawl, lambda code, **values: checklist.messages.worded("coverage", code, **values)) if (
         guard) else Coverage(rendered=crawl.rendered, render_error=crawl.render_error)
     reason = unjudged_reason(ctx, coverage)
-    results = [evaluate_item(ctx, item, reason) for item in checklist.items]
+    unlinked = unlinked_rows(crawl, matcher, year, checklist.messages)
+    results = [evaluate_item(ctx, item, reason, unlinked.get(item.id, ())) for item in checklist.items]
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
                         links=summarise_links(crawl, ctx.link_state, checklist.messages),
-                        crawl=crawl_summary(crawl, coverage))
+                        crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)))
 
 
 def unjudged_reason(ctx: AuditContext, coverage: Coverage) -> str | None:
@@ -64,8 +69,11 @@ def unjudged_reason(ctx: AuditContext, coverage: Coverage) -> str | None:
     return None
 
 
-def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None) -> ItemResult:
-    """``unjudged``: why components failed for want of evidence are ``unknown`` instead (``unjudged_reason``)."""
+def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None,
+                  unlinked: Iterable[Finding] = ()) -> ItemResult:
+    """``unjudged``: why components failed for want of evidence are ``unknown`` instead (``unjudged_reason``);
+    ``unlinked``: the item's index rows that link to nothing, findings only (costing nothing when the item passes
+    on evidence found elsewhere)."""
     registry = checks()
     components = [registry[component.check].check(ctx, item, component) for component in item.components]
     if unjudged:
@@ -84,6 +92,8 @@ def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None) ->
                 seen.add(candidate.url)
                 evidence.append(candidate)
     findings = [f for c in components for f in c.findings]
+    severity = Severity.INFO if status == ItemStatus.PASS else Severity.FAIL
+    findings += [dataclasses.replace(f, severity=severity) for f in unlinked]
     dates = {c.url: Dated(*record_date(ctx.record(c.url), ctx.as_of)) for c in evidence[:EVIDENCE_SHOWN]}
     return ItemResult(item=item, status=status, score=score, components=components, evidence=evidence,
                       findings=findings, dates=dates)
@@ -114,7 +124,7 @@ def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float |
     return out
 
 
-def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None) -> CrawlSummary:
+def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None, ghosts: int = 0) -> CrawlSummary:
     """The crawl's counts for the report, with whether scanned pages could be read (OCR on this machine,
     pages read, documents left unread)."""
     runs = [r.doc.ocr for r in crawl.resources if r.doc is not None and r.doc.ocr is not None]
@@ -125,6 +135,7 @@ def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None) -> Crawl
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
                         skipped=crawl.skipped, unfinished=crawl.unfinished, coverage=coverage or Coverage(),
+                        ghost_pages=ghosts,
                         partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated),
                         unreadable=tuple((r.url, r.doc.error or r.error or "") for r in crawl.resources
                                          if r.doc is not None and r.doc.quality == Quality.UNREADABLE))

@@ -119,7 +119,7 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
         state, detail = evidence_state(ctx, candidate, siblings)
         if state.dead:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
-        elif state == LinkState.EMPTY:
+        elif state == LinkState.EMPTY or _ghost(ctx, candidate, state, detail):
             continue
         else:
             (working if state == LinkState.OK else undecided).append((candidate, detail))
@@ -150,7 +150,13 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
             "missing_other_year", component=component.title, years=str(candidate.other_section)),
             url=candidate.url, extra={"years": [candidate.other_section], "section": True}))
         return result
-    chosen, wrong = _by_year(ctx, component, current)
+    chosen, wrong, unsure = _by_year(ctx, component, current)
+    if chosen is None and not wrong:  # only years OCR read: a misread digit must not fail the item
+        candidate, years = unsure[0]
+        result.state = ComponentState.UNKNOWN
+        result.evidence.append(candidate)
+        result.findings.append(_ocr_year(ctx, component, candidate, years))
+        return result
     if chosen is None:
         candidate, years = wrong[0]
         result.evidence.append(candidate)
@@ -168,6 +174,14 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     _currency(ctx, component, chosen, result)
     _readability(ctx, chosen, result)
     return result
+
+
+def _ghost(ctx: AuditContext, candidate: Candidate, state: LinkState, detail: str) -> bool:
+    """A link never fetched because it is on a not-found page (the homepage served at a wrong folder, whose
+    links the crawl does not follow): a ghost of the site's own links, not evidence still to check."""
+    if state != LinkState.UNKNOWN or detail != "not fetched" or not candidate.found_on:
+        return False
+    return ctx.link_state(candidate.found_on)[0].dead
 
 
 def _readability(ctx: AuditContext, chosen: Candidate, result: ComponentResult) -> None:
@@ -194,12 +208,15 @@ def _currency(ctx: AuditContext, component: Component, chosen: Candidate, result
     years, source = ctx.evidence_years(chosen)
     record = ctx.record(chosen.url)
     is_document = isinstance(record, ResourceRecord) and record.doc is not None
-    if (source in ("link", "title") or (source == "text" and is_document)) \
-            and older_than_previous_year(years, ctx.year):
-        result.findings.append(Finding("stale", ctx.message(
-            "stale_year", component=component.title, years=", ".join(str(y) for y in sorted(years)),
-            prev=ctx.year - 1), url=chosen.url, severity=Severity.INFO,
-            extra={"years": sorted(years), "source": source}))
+    if not (source in ("link", "title") or (source == "text" and is_document)) \
+            or not older_than_previous_year(years, ctx.year):
+        return
+    if ctx.ocr_only_years(chosen, years, source):  # an OCR misreading must not call current evidence stale
+        result.findings.append(_ocr_year(ctx, component, chosen, years))
+        return
+    result.findings.append(Finding("stale", ctx.message(
+        "stale_year", component=component.title, years=", ".join(str(y) for y in sorted(years)),
+        prev=ctx.year - 1), url=chosen.url, severity=Severity.INFO, extra={"years": sorted(years), "source": source}))
 
 
 def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail: str, state: LinkState,
@@ -211,25 +228,41 @@ def _dead(ctx: AuditContext, component: Component, candidate: Candidate, detail:
         url=candidate.url, severity=severity, extra={"status": detail, "found_on": candidate.found_on})
 
 
+YearsFound = list[tuple[Candidate, set[int]]]
+
+
 def _by_year(ctx: AuditContext, component: Component, candidates: list[Candidate]
-             ) -> tuple[Candidate | None, list[tuple[Candidate, set[int]]]]:
-    """The best candidate satisfying the year rule, and those naming only other years.
+             ) -> tuple[Candidate | None, YearsFound, YearsFound]:
+    """The best candidate satisfying the year rule, those naming only other years, and those whose other
+    years only OCR read (``AuditContext.ocr_only_years``): not known to be wrong.
 
     Evidence naming no year at all is accepted only when it ranks above every wrong-year one:
     a better-placed wrong-year report is what the assessors would open.
     """
     unnamed: Candidate | None = None
-    wrong: list[tuple[Candidate, set[int]]] = []
+    wrong: YearsFound = []
+    unsure: YearsFound = []
     for candidate in candidates:
-        years, _ = ctx.evidence_years(candidate)
+        years, source = ctx.evidence_years(candidate)
         satisfied = year_rule_satisfied(component.year, years, ctx.year)
         if satisfied:
-            return candidate, wrong
-        if satisfied is None and unnamed is None and not wrong:
+            return candidate, wrong, unsure
+        if satisfied is None and unnamed is None and not wrong and not unsure:
             unnamed = candidate
         elif satisfied is False:
-            wrong.append((candidate, years))
-    return unnamed, wrong
+            trusted = years - ctx.ocr_only_years(candidate, years, source)
+            verdict = year_rule_satisfied(component.year, trusted, ctx.year) if trusted else None
+            if verdict and trusted != years:  # the years OCR alone read were the wrong ones
+                return candidate, wrong, unsure
+            (wrong if trusted == years or verdict is False else unsure).append((candidate, years))
+    return unnamed, wrong, unsure
+
+
+def _ocr_year(ctx: AuditContext, component: Component, candidate: Candidate, years: set[int]) -> Finding:
+    """Years only OCR read, that would make the evidence wrong-year or stale: said, not judged."""
+    return Finding("ocr_year", ctx.message("ocr_year", component=component.title,
+                                           years=", ".join(str(y) for y in sorted(years))),
+                   url=candidate.url, severity=Severity.INFO, extra={"years": sorted(years), "source": "ocr"})
 
 
 def _placement(ctx: AuditContext, chosen: Candidate, result: ComponentResult) -> None:

@@ -7,17 +7,19 @@ host shows for any address that cannot exist (its ``ProbeRecord``, as GSA Site S
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from oitcheck.checks.messages import Messages
-from oitcheck.checks.results import LinkEntry, LinksSummary
+from oitcheck.checks.results import LinkEntry, LinkGroup, LinksSummary
 from oitcheck.checks.sitechrome import main_heading
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import page_words
-from oitcheck.net import canonical
+from oitcheck.net import canonical, site_of
 from oitcheck.records import Budget, CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord
+from oitcheck.shapes import same_page, url_shape
 
 LinkStates = Callable[[str], tuple[LinkState, str]]
 
@@ -25,9 +27,10 @@ BROKEN_ERRORS = {"dns", "timeout", "refused", "connection", "tls", "redirect_loo
                  "too_many_redirects", "unsupported_scheme"}
 UNDECIDED_ERRORS = {"robots", "private_address", "url_too_long", *(str(budget) for budget in Budget)}  # not fetched
 NOT_FOUND = pattern("not_found")
-SAME_PAGE = 0.9  # word-set similarity above which two answers are the same page
 HOMEPAGE_ALIAS = re.compile(r"^/(index|default|home|main)(\.\w+)?$", re.I)  # /index.html is the homepage
 MAX_FOUND_ON = 20
+EMPTIER = 0.7  # a query's not-found answer shows less than this share of its shape's median page
+GROUP_EXAMPLES = 5  # example links and linking pages shown per soft-404 cause
 REDIRECTS_SHOWN = 12  # a redirect loop repeats itself: the first hops tell the story
 LINK_TAGS = {"a", "area", "iframe", "frame", "embed", "object", "video", "audio", "source", "track", "form", "input",
              "meta"}
@@ -37,11 +40,16 @@ _TAG_NAMES = {"img": "(รูปภาพ)", "video": "(วิดีโอ)", "a
               "object": "(object)"}
 
 
-def link_state(record: Record | None, crawl: CrawlResult) -> tuple[LinkState, str]:
-    """(state, detail) of one fetched URL: ``detail`` is the error code, status or soft-404 reason."""
+def link_state(record: Record | None, crawl: CrawlResult,
+               trusted: Callable[[ProbeRecord], bool] | None = None) -> tuple[LinkState, str]:
+    """(state, detail) of one fetched URL: ``detail`` is the error code, status or soft-404 reason.
+    ``trusted``: whether a probe is a yardstick (default ``probe_varies``; the audit passes a cached one)."""
     if record is None:
         return LinkState.UNKNOWN, "not fetched"
-    soft = soft_404(record, crawl.start_url, crawl.probe(record.where))
+    probe = crawl.probe(record.where)
+    if probe is not None and not (trusted(probe) if trusted else probe_varies(crawl, probe)):
+        probe = None
+    soft = soft_404(record, crawl.start_url, probe)
     if soft:
         return LinkState.SOFT_404, soft
     error = getattr(record, "error", None)
@@ -86,15 +94,26 @@ def soft_404(record: Record, homepage: str, probe: ProbeRecord | None = None) ->
 
 
 def _same_as_probe(record: PageRecord, probe: ProbeRecord) -> bool:
-    """The host answers impossible URLs with 200, and this page is that answer (same title, same words)."""
+    """The host answers impossible URLs (of this page's shape) with 200, and this page is that answer."""
     if probe.status is None or probe.status >= 400:
         return False
-    if record.title != probe.title:
-        return False
-    mine, theirs = set(page_words(record.main_text or record.text)), set(probe.words)
-    if not mine and not theirs:
+    return same_page(record.title, page_words(record.main_text or record.text), probe.title, probe.words)
+
+
+def probe_varies(crawl: CrawlResult, probe: ProbeRecord) -> bool:
+    """Whether a probe is a yardstick. A query-string probe is one only when its answer shows less than the other
+    crawled pages of its shape: a script that ignores a parameter shows every value the same page, and one that
+    falls back to a default (this month's calendar) shows as much for a wrong value as for a right one."""
+    if not probe.shape.startswith("?"):
         return True
-    return len(mine & theirs) / max(1, len(mine | theirs)) >= SAME_PAGE
+    others = sorted(_size(page_words(page.main_text or page.text)) for page in crawl.pages
+                    if not page.external and site_of(page.url) == probe.host and url_shape(page.url) == probe.shape
+                    and not _same_as_probe(page, probe))
+    return bool(others) and _size(probe.words) < EMPTIER * others[len(others) // 2]
+
+
+def _size(words: tuple[str, ...] | list[str]) -> int:
+    return sum(len(word) for word in words)
 
 
 def summarise_links(crawl: CrawlResult, state_of: LinkStates, messages: Messages) -> LinksSummary:
@@ -133,7 +152,36 @@ def summarise_links(crawl: CrawlResult, state_of: LinkStates, messages: Messages
         elif state == LinkState.UNKNOWN and detail != "not fetched":
             unknown.append(LinkEntry(**entry, reason=messages.link_reason(detail)))
     return LinksSummary(checked=checked, cached=cached, broken=_by_url(broken), soft_404=_by_url(soft),
-                        unknown=_by_url(unknown), tls=tuple(sorted(crawl.tls_problems.items())))
+                        soft_404_groups=soft_groups(crawl, soft), unknown=_by_url(unknown),
+                        tls=tuple(sorted(crawl.tls_problems.items())))
+
+
+def soft_groups(crawl: CrawlResult, soft: list[LinkEntry]) -> tuple[LinkGroup, ...]:
+    """Soft-404 links grouped by cause: the reason and the page they answer (its title and a digest of its
+    words), largest group first."""
+    groups: dict[tuple[str, str, str], list[LinkEntry]] = {}
+    for entry in _by_url(soft):
+        record = crawl.lookup(entry.url)
+        page = record if isinstance(record, PageRecord) else None
+        words = " ".join(sorted(set(page_words(page.main_text or page.text)))) if page else (
+            record.where if record else entry.url)
+        key = (entry.reason or "", page.title if page else "", hashlib.sha1(words.encode()).hexdigest()[:12])
+        groups.setdefault(key, []).append(entry)
+    found = []
+    for (reason, title, digest), entries in groups.items():
+        pages = list(dict.fromkeys(p for e in entries for p in e.found_on))
+        found.append(LinkGroup(reason=reason, title=title, digest=digest, count=len(entries),
+                               examples=tuple(e.url for e in entries[:GROUP_EXAMPLES]),
+                               found_on=tuple(pages[:GROUP_EXAMPLES])))
+    return tuple(sorted(found, key=lambda g: (-g.count, g.examples)))
+
+
+def ghost_pages(crawl: CrawlResult, state_of: LinkStates) -> int:
+    """The site's own pages read (the homepage aside) that were soft 404s: when most pages read were, a
+    page cap was spent on ghost paths, and raising it would only read more of them."""
+    home = canonical(crawl.start_url)
+    return sum(1 for page in crawl.pages if not page.external and canonical(page.url) != home
+               and state_of(page.url)[0] == LinkState.SOFT_404)
 
 
 def _dropped(crawl: CrawlResult, messages: Messages) -> list[LinkEntry]:

@@ -111,11 +111,25 @@ class LinkEntry:
 
 
 @dataclass(frozen=True)
+class LinkGroup:
+    """Soft-404 links that answer the same page for the same reason: one cause (a server that answers every
+    unknown folder with its homepage), reported once with a few examples instead of thousands of rows."""
+
+    reason: str
+    title: str  # the title of the page they all answer
+    digest: str  # of that page's words: the same digest, the same page
+    count: int
+    examples: tuple[str, ...]
+    found_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class LinksSummary:
     checked: int = 0
     cached: int = 0
     broken: tuple[LinkEntry, ...] = ()
     soft_404: tuple[LinkEntry, ...] = ()
+    soft_404_groups: tuple[LinkGroup, ...] = ()  # soft_404 by cause, largest first
     unknown: tuple[LinkEntry, ...] = ()
     tls: tuple[tuple[str, str], ...] = ()  # (host, why its certificate is bad)
 
@@ -164,6 +178,7 @@ class CrawlSummary:
     beyond_cap: int
     not_fetched: int
     ocr: OcrSummary
+    ghost_pages: int = 0  # pages read that were soft 404s (ghost paths): a higher --max-pages reads more of them
     truncated_by: tuple[Budget, ...] = ()  # the budgets reached, in the order of Budget
     skipped: tuple[Skip, ...] = ()  # links budgets left unchecked, per host
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl

@@ -165,6 +165,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
         "main_text": main_text,
         "links": found.links,
         "dropped": found.dropped,
+        "unlinked": found.unlinked,
         "images": images,
         "meta": meta,
         "forms": forms,

@@ -35,6 +35,11 @@ LINK_ELEMENTS = frozenset({"a", "area", "iframe", "frame", "embed", "object", "v
 _VOID_CONTAINERS = ("embed", "source", "track", "wbr", "keygen")
 _MEDIA = ("video", "audio")
 NO_CONTEXT = {"row": "", "heading": "", "label": "", "chrome": False}
+# A link that goes nowhere: empty, "#", "#!", or a script that does nothing (javascript:void(0), javascript:;).
+_PLACEHOLDER_HREF = re.compile(r"^\s*(?:#!?|javascript:\s*(?:void\s*\(\s*0?\s*\)|;|false|null)?\s*;?)?\s*$", re.I)
+_SCRIPTED = frozenset({"onclick", "data-toggle", "data-bs-toggle", "data-target", "data-bs-target", "aria-haspopup",
+                       "aria-controls", "aria-expanded", "ng-click", "@click", "v-on:click"})
+MAX_UNLINKED = 200  # links to nothing kept per page
 _REFRESH = re.compile(r"^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.I | re.S)
 
 
@@ -69,6 +74,10 @@ def link_targets(element: Tag) -> list[tuple[str, str]]:
     attrs = element.attrs
     if name in ("a", "area"):
         href = attrs.get("href")
+        if name == "a" and (href is None or _PLACEHOLDER_HREF.match(str(href))):
+            # A link never filled in, unless it is an anchor to jump to (a name or id) or a script's button.
+            scripted = not _SCRIPTED.isdisjoint(attrs) or (href is None and (attrs.get("name") or attrs.get("id")))
+            return [] if scripted else [(href or "", link_text(element))]
         return [(href, area_text(element) if name == "area" else link_text(element))] if isinstance(href, str) else []
     if name in ("iframe", "frame", "embed"):
         return _named(element, "src")
@@ -141,6 +150,7 @@ class PageLinks:
         self.base, self.encoding = base, encoding
         self.links: list[dict[str, Any]] = []
         self.dropped: list[dict[str, Any]] = []
+        self.unlinked: list[dict[str, Any]] = []  # links to nothing ("#"): an index row never filled in
         self._dropped_seen: set[tuple[str, str]] = set()
 
     def add(self, href: str, text: str, tag: str, context: dict[str, Any]) -> None:
@@ -150,6 +160,10 @@ class PageLinks:
             self.drop(href, target, text, tag)
         elif target is not None:
             self.links.append({"url": target, "text": text, **context, "tag": tag})
+        elif tag == "a" and text and not context.get("chrome") and _PLACEHOLDER_HREF.match(href) \
+                and len(self.unlinked) < MAX_UNLINKED:
+            self.unlinked.append({"text": text, "href": href.strip()[:MAX_DROPPED_URL_CHARS], "row": context["row"],
+                                  "heading": context["heading"], "label": context["label"]})
 
     def add_dead(self, href: str, text: str, tag: str) -> None:
         """Keep ``href`` only if no visitor can load it (a picture's src: the page lists its pictures itself)."""

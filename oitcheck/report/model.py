@@ -41,6 +41,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "truncated_by": [str(budget) for budget in crawl.truncated_by],
             "beyond_cap": crawl.beyond_cap,
             "not_fetched": crawl.not_fetched,
+            "ghost_pages": crawl.ghost_pages,
             "unfinished": crawl.unfinished,
             "skipped": [{"host": s.host, "budget": str(s.budget), "links": s.links} for s in crawl.skipped],
             "partial_pages": [{"url": url, "reason": reason} for url, reason in crawl.partial],
@@ -84,7 +85,11 @@ def _evidence(candidate: Candidate, dated: Dated) -> dict[str, Any]:
 
 def links_json(links: LinksSummary) -> dict[str, Any]:
     return {"checked": links.checked, "cached": links.cached, "broken": [_link(e) for e in links.broken],
-            "soft_404": [_link(e) for e in links.soft_404], "unknown": [_link(e) for e in links.unknown],
+            "soft_404": [_link(e) for e in links.soft_404],
+            "soft_404_groups": [{"reason": g.reason, "title": g.title, "digest": g.digest, "count": g.count,
+                                 "examples": list(g.examples), "found_on": list(g.found_on)}
+                                for g in links.soft_404_groups],
+            "unknown": [_link(e) for e in links.unknown],
             "tls": [{"host": host, "error": error} for host, error in links.tls]}
 
 

@@ -6,7 +6,6 @@ shape is decided in one place.
 
 from __future__ import annotations
 
-import contextlib
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     ResponseDataLossError,
 )
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response
 from twisted.internet.error import (
     ConnectError,
     ConnectionLost,
@@ -31,9 +30,7 @@ from twisted.python.failure import Failure
 
 from oitcheck.budgets import BudgetRefused
 from oitcheck.extract.documents import kind_from_url, sniff_kind
-from oitcheck.extract.html import page_words, parse_page
-from oitcheck.net import site_of
-from oitcheck.records import PageRecord, ProbeRecord, ResourceRecord
+from oitcheck.records import ResourceRecord
 from oitcheck.redirects import RedirectLoop, TooManyRedirects, UnsupportedScheme
 from oitcheck.resolver import PrivateAddressRefused
 from oitcheck.sizecap import TRUNCATED
@@ -142,15 +139,3 @@ def is_dynamic_last_modified(last_modified: str | None, served: str | None) -> b
         return False
     return abs(gap.total_seconds()) < 120
 
-
-def probe_record(response: Response) -> ProbeRecord:
-    """A host's answer to a URL that cannot exist: its status, and the title and words of its page, the
-    yardstick its soft 404s are measured by."""
-    title, words = "", ()
-    if isinstance(response, TextResponse) and response.status < 400:
-        with contextlib.suppress(Exception):  # hostile markup: no yardstick, no harm
-            page = PageRecord.from_dict({"url": response.url, **parse_page(response.text, response.url)})
-            title, words = page.title, tuple(page_words(page.main_text or page.text))
-    url = response.request.url if response.request else response.url
-    return ProbeRecord(host=site_of(url), url=url, status=response.status, final_url=response.url, title=title,
-                       words=words)

@@ -16,10 +16,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -38,7 +36,8 @@ from oitcheck.net import canonical, site_of
 from oitcheck.records import Image, Link, PageRecord, ProbeRecord, ResourceRecord, Role
 from oitcheck.sizecap import READ_CAP
 from oitcheck.spiders.links import Quota, shown_with, too_long
-from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, probe_record, status_record
+from oitcheck.spiders.probes import Prober
+from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, status_record
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FRAME_TAGS = ("frame", "iframe")
@@ -60,7 +59,7 @@ class SiteSpider(scrapy.Spider):
         self.documents_scheduled = 0
         self.checks_scheduled = 0
         self.not_fetched = 0
-        self.probed: set[str] = set()  # hosts whose answer to an impossible URL was asked for
+        self.prober: Prober  # soft-404 probes per host and URL shape (oitcheck.spiders.probes)
         self.link_cache: LinkCache | None = None
         self.page_workers: ExtractionWorkers | None = None
         # Caps and quotas: from the OITCHECK_* settings (oitcheck/settings.py), set by from_crawler.
@@ -77,7 +76,6 @@ class SiteSpider(scrapy.Spider):
         self.page_assets: Quota  # every other page's pictures, stylesheets and scripts (status only)
         self.max_url_length: int
         self.max_frame_levels: int  # a frameset's frame may itself be a frameset
-        self.max_probes: int
         self.follow_links: bool
         self.host_requests: HostQuota  # links checked per other host (oitcheck.budgets)
         self.stylesheet_maxsize: int  # bytes of a stylesheet read for the pictures it names
@@ -98,7 +96,8 @@ class SiteSpider(scrapy.Spider):
         spider.page_assets = Quota(settings.getint("OITCHECK_PAGE_ASSETS"))
         spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         spider.max_frame_levels = settings.getint("OITCHECK_MAX_FRAME_LEVELS")
-        spider.max_probes = settings.getint("OITCHECK_MAX_PROBES")
+        spider.prober = Prober(settings.getint("OITCHECK_MAX_PROBES"), settings.getint("OITCHECK_PROBES_PER_HOST"),
+                               spider.page_maxsize)
         spider.follow_links = settings.getbool("OITCHECK_FOLLOW_LINKS")
         spider.link_cache = link_cache_from(settings)
         spider.stylesheet_maxsize = settings.getint("OITCHECK_STYLESHEET_MAXSIZE")
@@ -115,24 +114,14 @@ class SiteSpider(scrapy.Spider):
         self.seen.add(canonical(self.start_url))
         self.pages_scheduled = 1
         yield self._request(self.start_url, Role.PAGE, depth=0, homepage=True)
-        if self.follow_links:
-            yield self._probe(self.start_url)
-
-    def _probe(self, url: str) -> scrapy.Request:
-        """A request for a URL that cannot exist on ``url``'s host (GSA Site Scanning's 404 probe): a
-        host that answers it with 200 serves soft 404s, and pages like its answer are not evidence."""
-        self.probed.add(site_of(url))
-        token = secrets.token_hex(8)
-        probe = urljoin(url, f"/oitcheck-probe-{token}/not-found-{token}.html")
-        return scrapy.Request(probe, callback=self.parse_probe, errback=self.probe_failed, dont_filter=True,
-                              meta={"oit_role": Role.PROBE, "download_maxsize": self.page_maxsize}, priority=-1)
+        if self.follow_links and (probe := self.prober.first(self.start_url, self.parse_probe, self.probe_failed)):
+            yield probe
 
     def parse_probe(self, response: Response) -> Iterator[ProbeRecord]:
-        yield probe_record(response)
+        yield self.prober.record(response)
 
     def probe_failed(self, failure: Failure) -> Iterator[ProbeRecord]:
-        request = failure.request  # type: ignore[attr-defined]
-        yield ProbeRecord(host=site_of(request.url), url=request.url)
+        yield self.prober.failed(failure)
 
     # -- requests -------------------------------------------------------------------------------
 
@@ -207,6 +196,9 @@ class SiteSpider(scrapy.Spider):
             else:
                 role = Role.EXTERNAL
             self.seen.add(canon)
+            if role in (Role.PAGE, Role.CHECK) and self.follow_links and (probe := self.prober.for_link(
+                    url, self.parse_probe, self.probe_failed)):
+                yield probe  # the first link of a new shape: how the site answers that shape when it is wrong
             # Pages are always fetched; another link may come from the link cache (OITCHECK_LINK_CACHE_DAYS).
             yield self._request(url, role, frame=frame + 1 if canon in frames else 0) if role == Role.PAGE else (
                 self._fetch(url, role))
@@ -274,11 +266,13 @@ class SiteSpider(scrapy.Spider):
             fields["truncated"] = fields["truncated"] or facts.pop("partial", None)  # read as far as it could be
             page = PageRecord.from_dict({**facts, **fields, "encoding": response.encoding})
             yield page
-            host = site_of(response.url)
-            if external and host not in self.probed and len(self.probed) < self.max_probes:
-                yield self._probe(response.url)  # an external page is evidence too: its host's soft 404s
+            if external and (probe := self.prober.first(response.url, self.parse_probe, self.probe_failed)):
+                yield probe  # an external page is evidence too: its host's soft 404s
+            if homepage:
+                self.prober.remember_home(page)
             if role == Role.PAGE and not external and self.is_internal(response.url):
-                for request in self.follow(page.links, page.images, homepage, frame):
+                for request in self.follow(page.links if homepage or not self.prober.dead_end(page) else (),
+                                           page.images, homepage, frame):
                     yield request
                 # What the page shows (pictures, stylesheets, scripts): a broken one is broken for visitors.
                 quota = self.assets if homepage or frame else self.page_assets

@@ -20,8 +20,9 @@ broken, slow and odd servers agencies run:
 
 ``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
 ``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
-homepage itself with 200) or ``"file:errors/oops.html"`` (that page with 200), the soft 404s real agency
-CMSs produce; ``{"head": 405}`` (or ``"drop"``) there applies to HEAD on every path. Both files are
+homepage itself with 200), ``"php"`` (PHP's built-in server: the homepage with 200 for an unknown folder or
+extension-less path, 404 for an unknown file) or ``"file:errors/oops.html"`` (that page with 200), the soft
+404s real agency CMSs produce; ``{"head": 405}`` (or ``"drop"``) there applies to HEAD on every path. Both files are
 re-read when they change, so a site may be written after its server started (the test bed needs the
 server's port to write cross-host links).
 
@@ -213,6 +214,9 @@ class _Handler(StaticHandler):
         if mode == "home":
             return self._send_route({"status": 302, "location": "/"})
         if mode == "home200":  # the homepage itself, at the unknown address, with 200 (no redirect)
+            return self._send_route({"file": "index.html"})
+        if mode == "php" and "." not in unquote(urlsplit(self.path).path).rsplit("/", 1)[-1]:
+            # PHP's built-in server: an unknown folder or extension-less path gets the homepage (a file: 404)
             return self._send_route({"file": "index.html"})
         if mode.startswith("file:"):  # a page of the site's own, with 200, that does not say "not found"
             return self._send_route({"file": mode[5:]})
