@@ -10,7 +10,7 @@ from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import older_than_previous_year
 from oitcheck.checks.evidence import Candidate
-from oitcheck.checks.matching import contains_any
+from oitcheck.checks.matching import Flat, contains_any, flatten
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import is_picture
@@ -52,11 +52,8 @@ def title_phrases(item: Item) -> tuple[str, ...]:
                  if sum(1 for c in item.components if contains_any(k, c.keywords)) >= 2)
 
 
-def _without(text: str, phrases: tuple[str, ...]) -> str:
-    flat = text.replace(" ", "")
-    for phrase in phrases:
-        flat = flat.replace(phrase, " ")
-    return flat
+def _without(text: str, phrases: tuple[str, ...]) -> Flat:
+    return flatten(text).blank(phrases)
 
 
 PLACEHOLDER = pattern("placeholder")
