@@ -46,3 +46,57 @@ def test_thai_keywords_never_split_a_character_cluster(text: str, found: bool) -
     """Thai keeps space-free comparison, but a keyword cannot end before its last consonant's vowel
     (ประกาศ|ิต) nor begin after a leading vowel (เ|อกสาร names no "อกสาร")."""
     assert bool(contains_any(normalise(text), ("ประกาศ", "อกสาร"))) is found
+
+
+SAIYOI_TEXT = "โครงสร้างองค์การบริหารส่วนตำบลไทรย้อย นายกองค์การบริหารส่วนตำบล ปลัดองค์การบริหารส่วนตำบล สำนักงานปลัด"
+
+
+def saiyoi_site():
+    """yongyot/saiyoidenchai's menu with its target pages (their text shortened)."""
+    form_page = page(at("contact_form.php"), "องค์การบริหารส่วนตำบลไทรย้อย อ.เด่นชัย จ.แพร่",
+                     main_text="ศูนย์รับเรื่องราวร้องทุกข์ ข้อความต่าง ๆ ที่ท่านเสนอหรือร้องเรียนมาจะปิดเป็นความลับ")
+    return site(real_page("saiyoi-menu.html"),
+                page(at("architech.html"), "องค์การบริหารส่วนตำบลไทรย้อย", main_text=SAIYOI_TEXT),
+                page(at("power.html"), "องค์การบริหารส่วนตำบลไทรย้อย",
+                     main_text="อำนาจหน้าที่ขององค์การบริหารส่วนตำบล ตามพระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล"
+                               " มาตรา 66 องค์การบริหารส่วนตำบลมีอำนาจหน้าที่ในการพัฒนาตำบล"),
+                form_page)
+
+
+@pytest.mark.parametrize("component, url", [("structure", "architech.html"), ("duties", "power.html")])
+def test_structure_and_duties_in_local_wording(component: str, url: str) -> None:
+    """"โครงสร้าง อบต." and "อำนาจและหน้าที่" (word order and abbreviation of real sites) name o1."""
+    result = run_check(saiyoi_site(), "o1", component)
+    assert result.state == ComponentState.OK
+    assert result.evidence[0].url == at(url)
+
+
+def test_complaint_and_tip_off_channel_is_o18() -> None:
+    result = run_check(saiyoi_site(), "o18")
+    assert result.state == ComponentState.OK
+    assert result.evidence[0].url == at("contact_form.php")
+
+
+@pytest.mark.parametrize("text, item", [
+    ("โครงสร้าง อบต.", "o1"), ("โครงสร้างองค์การบริหารส่วนตำบลไทรย้อย", "o1"), ("โครงสร้าง ทต.บ้านทดสอบ", "o1"),
+    ("หน้าที่และอำนาจ", "o1"), ("อำนาจและหน้าที่", "o1"), ("ผังองค์กร", "o1"),
+    ("รับเรื่องราวร้องทุกข์และเบาะแสการทุจริต", "o18"), ("📞 ดูข้อมูลติดต่อ", "o3"),
+    ("📋 ดูแผนพัฒนาสถานศึกษา 5 ปี", "o5"), ("จรรยาบรรณกระทรวงสาธารณสุข MOPH Code of Conduct", "o16"),
+    ("ขั้นตอนการแก้ไขปัญหาเรื่องร้องเรียน", "o17"), ("รายงานผลการดำเนินการเกี่ยวกับเรื่องร้องเรียน", "o19"),
+])
+def test_real_spellings_of_items(matcher: Matcher, text: str, item: str | None) -> None:
+    """Menu and ITA-page wording seen on the six real sites of issue 13 (saiyoidenchai, web.kpic2,
+    PhichaiHospital, nysso, web-phukamyao-hospital)."""
+    assert named(matcher, text) == item
+
+
+@pytest.mark.parametrize("text, not_item", [
+    ("1.1. มีบันทึกข้อความที่ผู้บริหารในคำสั่ง / ประกาศและขออนุญาตเผยแพร่สิ่งพิมพ์ของวารสาร", "o2"),
+    ("2.1. มีบันทึกข้อความที่ผู้บริหารทราบรายงานฯ และขออนุญาตเผยแพร่ข่าวของหน่วยงาน", "o2"),
+    ("EB6 ผู้บริหารแสดงนโยบายการบริหารและพัฒนาทรัพยากรบุคคล", "o2"),
+    ("1.8. ช่องทางการรับฟังความคิดเห็นต่อการดำเนินการตามหน้าที่และอำนาจและตามส่วนของหน่วยงาน", "o1"),
+])
+def test_memo_titled_for_another_subject_is_not_the_item(matcher: Matcher, text: str, not_item: str) -> None:
+    """PhichaiHospital's and nysso's ITA rows: a memo asking the executives' leave to publish, or a channel
+    run "according to its duties", mentions the item's word without being the item."""
+    assert named(matcher, text) != not_item
