@@ -87,9 +87,51 @@ def is_placeholder(record: PageRecord) -> bool:
     return len(content) < 15 and not pictures  # a heading and nothing under it
 
 
-def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate]) -> tuple[LinkState, str]:
+# Components judged on what every page of a site shows anyway (contact details in the footer, the news
+# list): for them a link back to the homepage still leads to the evidence.
+HOMEPAGE_EVIDENCE_CHECKS = ("news",)
+HOMEPAGE_EVIDENCE_ELEMENTS = ("address",)
+INDEX_ITEMS = 3  # a page whose links name this many other items is an index of them, not one item's evidence
+INDEX_LINK_SHARE = 0.6  # ... when link texts are most of its main text (a menu, not an article with a sidebar)
+
+
+def leads_home(ctx: AuditContext, candidate: Candidate, component: Component) -> bool:
+    """A link whose target is the homepage (by address, redirect or the same page text) shows no
+    document of the item: "ดูรายงานผล" pointing at home.php is a link not yet filled in."""
+    if candidate.found_on is None or component.check in HOMEPAGE_EVIDENCE_CHECKS \
+            or set(component.elements) & set(HOMEPAGE_EVIDENCE_ELEMENTS):
+        return False
+    home = ctx.crawl.homepage
+    if home is None:
+        return False
+    record = ctx.record(candidate.url)
+    target = canonical(record.where if record else candidate.url)
+    if target in {canonical(ctx.crawl.start_url), canonical(home.where)}:
+        return True
+    return isinstance(record, PageRecord) and isinstance(home, PageRecord) and bool(home.text) \
+        and record.text == home.text
+
+
+def is_index(ctx: AuditContext, record: PageRecord, item: Item) -> bool:
+    """A listing page: its content links (not the menu every page repeats, nor the homepage's) lead to
+    the evidence of several other items (an ITA table, a category page)."""
+    home = ctx.crawl.homepage
+    menu = {canonical(link.url) for link in home.links} if isinstance(home, PageRecord) else set()
+    content = [link for link in record.links if not link.chrome]
+    own = {canonical(link.url) for link in content} - menu
+    linked_text = sum(len(link.text) for link in content)
+    if len(own) < INDEX_ITEMS or linked_text < INDEX_LINK_SHARE * len(record.main_text):
+        return False
+    others = {other for other, found in ctx.candidates.items()
+              if other != item.id and any(canonical(c.url) in own for c in found)}
+    return len(others) >= INDEX_ITEMS
+
+
+def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate],
+                   item: Item | None = None) -> tuple[LinkState, str]:
     """Like ``link_state``, but a page that only leads to this item's documents is as good as they are:
-    an item page whose every item link is dead shows the assessors nothing."""
+    an item page whose every item link is dead shows the assessors nothing; and a menu page that lists
+    other items but none of this one's documents is no evidence of it."""
     state, detail = ctx.link_state(candidate.url)
     record = ctx.page(candidate.url)
     if state != LinkState.OK or record is None:
@@ -97,7 +139,11 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     pages = {canonical(candidate.url), canonical(record.where)}
     children = [c for c in siblings if c.found_on_key in pages and c.url != candidate.url]
     if not children:
-        return (LinkState.EMPTY, "placeholder") if is_placeholder(record) else (state, detail)
+        if is_placeholder(record):
+            return LinkState.EMPTY, "placeholder"
+        if item is not None and candidate.found_on is not None and is_index(ctx, record, item):
+            return LinkState.EMPTY, "index"
+        return state, detail
     states = [ctx.link_state(c.url) for c in children]
     if all(s.dead for s, _ in states):
         return states[0][0], f"{states[0][1]} ({children[0].url})"
@@ -113,7 +159,9 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     working, broken, undecided = [], [], []
     siblings = ctx.candidates.get(item.id, [])
     for candidate in candidates:
-        state, detail = evidence_state(ctx, candidate, siblings)
+        if leads_home(ctx, candidate, component):
+            continue
+        state, detail = evidence_state(ctx, candidate, siblings, item)
         if state.dead:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
         elif state == LinkState.EMPTY:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from oitcheck.checks.checklist import load
 from oitcheck.checks.matching import Matcher, contains_any
 from oitcheck.checks.results import ComponentState
 from oitcheck.extract.thai import normalise
-from tests.checks.records import at, page, real_page, run_check, site
+from tests.checks.records import HOME, at, home, link, page, pdf, real_page, run_check, site
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +102,47 @@ def test_memo_titled_for_another_subject_is_not_the_item(matcher: Matcher, text:
     """PhichaiHospital's and nysso's ITA rows: a memo asking the executives' leave to publish, or a channel
     run "according to its duties", mentions the item's word without being the item."""
     assert named(matcher, text) != not_item
+
+
+def kpic_site(home_text: str = "วิทยาลัยการอาชีพกุมภวาปี ข่าวประชาสัมพันธ์ กิจกรรมวิทยาลัย ประจำปี 2566"):
+    """web.kpic2: "/" redirects to home.php, and the ITA page's buttons for unfinished items link home.php."""
+    front = replace(home([link(at("ita.php"), "ITA")], main_text=home_text), final_url=at("home.php"))
+    return site(front, real_page("kpic-ita.html", at("ita.php"), depth=1))
+
+
+@pytest.mark.parametrize("item", ["o7", "o11"])
+def test_link_to_the_homepage_is_not_a_document(item: str) -> None:
+    result = run_check(kpic_site(), item)
+    assert result.state == ComponentState.FAIL
+    assert [f.code for f in result.findings] == ["missing"]  # not wrong_year: the homepage names 2566
+
+
+def test_same_page_at_another_address_is_the_homepage() -> None:
+    """index.php serving the homepage's very text is the homepage too."""
+    front = home([link(at("ita.php"), "ITA")], main_text="หน้าแรก วิทยาลัย ข่าวล่าสุด")
+    copy = replace(front, url=at("index.php"), final_url=at("index.php"), depth=1)
+    ita = page(at("ita.php"), "ITA", [link(at("index.php"), "รายงานผลการดำเนินงานประจำปี 2568")],
+               main_text="O7 รายงานผลการดำเนินงานประจำปี")
+    result = run_check(site(front, copy, ita), "o7")
+    assert result.state == ComponentState.FAIL
+    assert [f.code for f in result.findings] == ["missing"]
+
+
+def test_listing_page_of_other_items_is_not_the_item() -> None:
+    """A menu page whose links lead to several other items' documents, and to none of this item's,
+    is no evidence of this item even when its link names it."""
+    docs = [link(at(f"doc/{n}.pdf"), text) for n, text in enumerate(
+        ["แผนยุทธศาสตร์ 2566-2570", "แผนการดำเนินงานประจำปี 2568", "คู่มือการปฏิบัติงาน", "คู่มือประชาชน"])]
+    menu = page(at("menu.php"), "ข้อมูลหน่วยงาน", docs, main_text=" ".join(d.text for d in docs))
+    front = home([link(at("menu.php"), "รายงานผลการดำเนินงานประจำปี")])
+    result = run_check(site(front, menu, *(pdf(d.url, d.text) for d in docs)), "o7")
+    assert result.state == ComponentState.FAIL
+    assert [f.code for f in result.findings] == ["missing"]
+
+
+def test_contact_link_to_the_homepage_still_counts() -> None:
+    """Contact details are in every page's footer: "ติดต่อเรา" leading to the homepage is fine."""
+    address = "ที่อยู่ 99 หมู่ 1 ตำบลบ้านทดสอบ อำเภอเมือง จังหวัดทดสอบ 10100 โทร 042-123-456 อีเมล saraban@bantest.go.th"
+    front = home([link(HOME, "ติดต่อเรา")], main_text=address)
+    result = run_check(site(front), "o3")
+    assert result.state == ComponentState.OK
