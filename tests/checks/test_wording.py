@@ -10,7 +10,7 @@ from oitcheck.checks.checklist import load
 from oitcheck.checks.matching import Matcher, contains_any
 from oitcheck.checks.results import ComponentState
 from oitcheck.extract.thai import normalise
-from tests.checks.records import HOME, at, home, link, page, pdf, real_page, run_check, site
+from tests.checks.records import HOME, at, context, home, link, page, pdf, real_page, run_check, site
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +146,20 @@ def test_contact_link_to_the_homepage_still_counts() -> None:
     front = home([link(HOME, "ติดต่อเรา")], main_text=address)
     result = run_check(site(front), "o3")
     assert result.state == ComponentState.OK
+
+
+# The opening of PhichaiHospital's public/assets/document/pdf/moit1-2-68.pdf as OCR reads it (marks dropped:
+# "บนทกขอความ", "เรอง"), with a body sentence naming the executives as such memos do.
+MEMO = ("บนทกขอความ ส่วนราชการ โรงพยาบาลพิชัย วันที ๑๖ พฤศจิกายน ๒๕๖๗ "
+        "เรอง {subject} เรียน ผู้อำนวยการ กลุ่มงานได้ปรับปรุงข้อมูลผู้บริหารบนเว็บไซต์")
+
+
+@pytest.mark.parametrize("subject, item", [
+    ("ขอเผยแพร่ประกาศรับสมัครลูกจ้างชั่วคราว", None),
+    ("ทำเนียบผู้บริหารโรงพยาบาลพิชัย", "o2"),
+])
+def test_memo_is_named_by_its_subject_not_its_body(subject: str, item: str | None) -> None:
+    url = at("assets/document/pdf/memo.pdf")
+    ctx = context(site(pdf(url, MEMO.format(subject=subject))))
+    named_items = {i for i, found in ctx.candidates.items() if any(c.url == url for c in found)}
+    assert named_items == ({item} if item else set())
