@@ -59,6 +59,8 @@ def _without(text: str, phrases: tuple[str, ...]) -> Flat:
 PLACEHOLDER = pattern("placeholder")
 PLACEHOLDER_CHARS = 300
 PENDING_REACH = 60
+TEMPLATE = pattern("template_code")
+TEMPLATE_REACH = 40  # the template code must stand right under the heading that names the item
 
 
 def without_pending(text: str) -> str:
@@ -76,7 +78,7 @@ def is_placeholder(record: PageRecord) -> bool:
     for label in [record.title, *(h.text for h in record.headings)]:
         if label:
             content = content.replace(label, " ")
-    content = content.strip()
+    content = TEMPLATE.sub(" ", content).strip()  # a page of template variables alone holds nothing
     if len(content) >= PLACEHOLDER_CHARS:
         return False
     if record.tables or record.forms:  # data or a working form is content
@@ -127,6 +129,17 @@ def is_index(ctx: AuditContext, record: PageRecord, item: Item) -> bool:
     return len(others) >= INDEX_ITEMS
 
 
+def shows_template(record: PageRecord, label: str) -> bool:
+    """The item's heading on this page is followed by template code instead of content ("คู่มือประชาชน
+    $title_news"): the list it heads was never filled, whatever the page's menus and footer say."""
+    text = record.main_text
+    at = text.rfind(label) if label else -1
+    if at < 0:
+        return False
+    after = text[at + len(label):at + len(label) + TEMPLATE_REACH].lstrip()
+    return TEMPLATE.match(after) is not None
+
+
 def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate],
                    item: Item | None = None) -> tuple[LinkState, str]:
     """Like ``link_state``, but a page that only leads to this item's documents is as good as they are:
@@ -139,7 +152,7 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     pages = {canonical(candidate.url), canonical(record.where)}
     children = [c for c in siblings if c.found_on_key in pages and c.url != candidate.url]
     if not children:
-        if is_placeholder(record):
+        if is_placeholder(record) or shows_template(record, candidate.text):
             return LinkState.EMPTY, "placeholder"
         if item is not None and candidate.found_on is not None and is_index(ctx, record, item):
             return LinkState.EMPTY, "index"

@@ -8,8 +8,9 @@ import pytest
 
 from oitcheck.checks.checklist import load
 from oitcheck.checks.matching import Matcher, contains_any
-from oitcheck.checks.results import ComponentState
+from oitcheck.checks.results import ComponentResult, ComponentState
 from oitcheck.extract.thai import normalise
+from oitcheck.records import Image, Link
 from tests.checks.records import HOME, at, context, home, link, page, pdf, real_page, run_check, site
 
 
@@ -163,3 +164,65 @@ def test_memo_is_named_by_its_subject_not_its_body(subject: str, item: str | Non
     ctx = context(site(pdf(url, MEMO.format(subject=subject))))
     named_items = {i for i, found in ctx.candidates.items() if any(c.url == url for c in found)}
     assert named_items == ({item} if item else set())
+
+
+def test_template_variable_under_the_heading_is_a_placeholder() -> None:
+    """saiyoidenchai's citizen-manual list shows "$title_news" (PHP left unparsed) under its heading: no manual."""
+    people = real_page("saiyoi-people.html", at("view_all_people.php"), depth=1)
+    result = run_check(site(home([link(people.url, "คู่มือประชาชน")]), people), "o9")
+    assert result.state == ComponentState.FAIL
+    assert [f.code for f in result.findings] == ["missing"]
+
+
+@pytest.mark.parametrize("text", ["{{ title }}", "<?= $row['title'] ?>", "$title_news"])
+def test_page_of_template_variables_alone_is_a_placeholder(text: str) -> None:
+    manual = page(at("manual.php"), "คู่มือประชาชน", main_text=text)
+    result = run_check(site(home([link(manual.url, "คู่มือประชาชน")]), manual), "o9")
+    assert result.state == ComponentState.FAIL
+
+
+EXECUTIVES = at("executive_committee.php")
+
+
+def executives(main_text: str, *links: Link) -> ComponentResult:
+    """An executives page whose photo is captioned with the page's text (a caption card per executive)."""
+    photos = [Image(url=at("images/vc.png"), alt="ผู้อำนวยการ", context=main_text)]
+    board = page(EXECUTIVES, "คณะผู้บริหาร", list(links), main_text=main_text, images=photos)
+    return run_check(site(home([link(EXECUTIVES, "คณะผู้บริหาร")]), board), "o2")
+
+
+@pytest.mark.parametrize("person", [
+    "นายแพทย์สมชาย ใจดี", "แพทย์หญิงสมศรี มีสุข", "นพ.สมชาย ใจดี", "พญ. สมศรี มีสุข", "ทพ.สมหมาย รักดี", "ภญ.สมใจ ดีมาก",
+    "พลเอกสมชาย ใจดี", "พ.ต.อ.สมชาย ใจดี", "ร.ต.ท. สมชาย ใจดี", "จ.ส.อ.สมชาย ใจดี", "พันตำรวจโทสมชาย ใจดี", "ด.ต.สมชาย ใจดี",
+])
+def test_professional_titles_and_ranks_name_a_person(person: str) -> None:
+    """patong_news' executives are นายแพทย์/แพทย์หญิง/นพ./พญ.; police and military ranks are titles too."""
+    result = executives(f"{person} ผู้อำนวยการโรงพยาบาล โทร 076-342-633")
+    assert result.state == ComponentState.OK, [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("contact", ["ติดต่อ: 042-xxx-xxx", "โทร 0-0000-0000", "อีเมล xxx@xxx.com",
+                                     "อีเมล: name@example.com", "อีเมล์@"])
+def test_placeholder_values_are_not_contact_data(contact: str) -> None:
+    """web.kpic2's executives page: "ติดต่อ: 042-xxx-xxx" holds a place for a phone number."""
+    result = executives(f"นายวิชิต ทองดี ผู้อำนวยการวิทยาลัย {contact}")
+    assert result.state == ComponentState.PARTIAL
+    assert "contact" in next(f.extra["elements"] for f in result.findings if f.code == "missing_element")
+
+
+def test_header_phone_and_mail_are_not_the_executives_contact() -> None:
+    """A mailto: or tel: link in the page header (chrome, on every page) is the site's, not the executives'."""
+    header = [Link(url="mailto:krucoconut.vecskill@gmail.com", text="krucoconut.vecskill@gmail.com", chrome=True),
+              Link(url="tel:042331234", text="042-331234", chrome=True)]
+    result = executives("นายวิชิต ทองดี ผู้อำนวยการวิทยาลัย", *header)
+    assert result.state == ComponentState.PARTIAL
+    own = executives("นายวิชิต ทองดี ผู้อำนวยการวิทยาลัย", Link(url="mailto:wichit.t@vec.go.th", text="อีเมล"))
+    assert own.state == ComponentState.OK
+
+
+def test_banner_is_not_a_photo() -> None:
+    board = page(EXECUTIVES, "คณะผู้บริหาร", main_text="นายวิชิต ทองดี ผู้อำนวยการวิทยาลัย โทร 042-331234",
+                 images=[Image(url=at("images/slide-1.jpg"), alt="ภาพสไลด์"),
+                         Image(url=at("images/p1.jpg"), alt="แบนเนอร์ประชาสัมพันธ์")])
+    result = run_check(site(home([link(EXECUTIVES, "คณะผู้บริหาร")]), board), "o2")
+    assert result.state == ComponentState.PARTIAL
