@@ -226,3 +226,13 @@ def test_banner_is_not_a_photo() -> None:
                          Image(url=at("images/p1.jpg"), alt="แบนเนอร์ประชาสัมพันธ์")])
     result = run_check(site(home([link(EXECUTIVES, "คณะผู้บริหาร")]), board), "o2")
     assert result.state == ComponentState.PARTIAL
+
+
+@pytest.mark.parametrize("text, item", [
+    ("แนวทางปฏิบัติการจัดการร้องเรียนการทุจริตและประพฤติมิชอบ", "o17"),
+    ("การมีส่วนร่วมของผู้บริหารสถานศึกษา", None),
+])
+def test_look_alike_items_in_real_wording(matcher: Matcher, text: str, item: str | None) -> None:
+    """web-phukamyao-hospital's and web.kpic2's rows: a guideline is not the channel, and participation
+    of the executives is not the executives page."""
+    assert named(matcher, text) == item
