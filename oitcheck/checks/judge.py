@@ -61,6 +61,7 @@ PLACEHOLDER_CHARS = 300
 PENDING_REACH = 60
 TEMPLATE = pattern("template_code")
 TEMPLATE_REACH = 40  # the template code must stand right under the heading that names the item
+TEMPLATE_LEAKS = 3  # or the page shows this much template code: its program's output is missing
 
 
 def without_pending(text: str) -> str:
@@ -131,8 +132,11 @@ def is_index(ctx: AuditContext, record: PageRecord, item: Item) -> bool:
 
 def shows_template(record: PageRecord, label: str) -> bool:
     """The item's heading on this page is followed by template code instead of content ("คู่มือประชาชน
-    $title_news"): the list it heads was never filled, whatever the page's menus and footer say."""
+    $title_news"), or the page shows its template's code in several places ("$topic"; "}//end while ?>"):
+    what it should list was never filled in, whatever the page's menus and footer say."""
     text = record.main_text
+    if len(TEMPLATE.findall(text)) >= TEMPLATE_LEAKS:
+        return True
     at = text.rfind(label) if label else -1
     if at < 0:
         return False

@@ -236,3 +236,11 @@ def test_look_alike_items_in_real_wording(matcher: Matcher, text: str, item: str
     """web-phukamyao-hospital's and web.kpic2's rows: a guideline is not the channel, and participation
     of the executives is not the executives page."""
     assert named(matcher, text) == item
+
+
+def test_page_showing_its_template_code_is_a_placeholder() -> None:
+    """saiyoidenchai's admin page for the citizen manuals shows "$topic" and "}//end while ?>": no manual."""
+    admin = real_page("saiyoi-admin-people.html", at("admin/news_people_admin.php"), depth=2)
+    result = run_check(site(home([link(admin.url, "คู่มือประชาชน")]), admin), "o9")
+    assert result.state == ComponentState.FAIL
+    assert [f.code for f in result.findings] == ["missing"]
