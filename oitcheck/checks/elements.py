@@ -21,7 +21,10 @@ from oitcheck.records import Image, PageRecord, Record
 PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _RANKED = f"{alternation('professional_titles', 'names')}|{alternation('ranks', 'names')}"
-NAME = re.compile(f"({_RANKED}|{alternation('name_titles', 'names')})" r"\s*[\u0e01-\u0e2e]", re.I)
+# A title, then the first letter of a name: a consonant or a leading vowel ("แพทย์หญิงเหมือนแพร"), but not
+# a civil-service level ("นายแพทย์ชำนาญการ" is a position).
+NAME = re.compile(f"(?>{_RANKED}|{alternation('name_titles', 'names')})"
+                  f"(?!\\s*(?:{alternation('position_levels', 'names')}))" r"\s*[\u0e01-\u0e2e\u0e40-\u0e44]", re.I)
 POSITION = pattern("positions", flags=re.NOFLAG)
 ADDRESS = re.compile(f"({alternation('address_words')})")
 POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")

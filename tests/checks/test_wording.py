@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from oitcheck.checks.checklist import load
+from oitcheck.checks.elements import NAME
 from oitcheck.checks.matching import Matcher, contains_any
 from oitcheck.checks.results import ComponentResult, ComponentState
 from oitcheck.extract.thai import normalise
@@ -244,3 +245,12 @@ def test_page_showing_its_template_code_is_a_placeholder() -> None:
     result = run_check(site(home([link(admin.url, "คู่มือประชาชน")]), admin), "o9")
     assert result.state == ComponentState.FAIL
     assert [f.code for f in result.findings] == ["missing"]
+
+
+def test_doctor_titled_executive_is_named() -> None:
+    """patong_news' executives page: "แพทย์หญิงเหมือนแพร บุญล้อม" is a name (a title, then a leading vowel);
+    "นายแพทย์ชำนาญการ" under it is her position's level, not a second name."""
+    person = real_page("patong-person.html", at("person.php"), depth=1)
+    result = run_check(site(home([link(person.url, "ผู้บริหาร")]), person), "o2")
+    assert result.state == ComponentState.OK, [f.message for f in result.findings]
+    assert not NAME.search("นายแพทย์ชำนาญการ")
