@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -254,3 +255,26 @@ def test_doctor_titled_executive_is_named() -> None:
     result = run_check(site(home([link(person.url, "ผู้บริหาร")]), person), "o2")
     assert result.state == ComponentState.OK, [f.message for f in result.findings]
     assert not NAME.search("นายแพทย์ชำนาญการ")
+
+
+def test_no_thai_vocabulary_left_in_the_checks_code() -> None:
+    """Thai words the rules match live in checklists/*.th.yaml; only docstrings and comments (and the
+    link-kind labels shown to people in links.py) may hold Thai in oitcheck/checks/."""
+    import ast
+    from pathlib import Path
+
+    import oitcheck.checks
+
+    thai = re.compile("[\u0e01-\u0e2e]")  # consonants: words, not the vowel and mark classes of the script
+    found = []
+    for path in Path(oitcheck.checks.__file__).parent.glob("*.py"):
+        if path.name == "links.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)}
+        found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and id(node) not in docstrings and thai.search(node.value)]
+    assert found == []
