@@ -99,8 +99,9 @@ INDEX_LINK_SHARE = 0.6  # ... when link texts are most of its main text (a menu,
 
 
 def leads_home(ctx: AuditContext, candidate: Candidate, component: Component) -> bool:
-    """A link whose target is the homepage (by address, redirect or the same page text) shows no
-    document of the item: "ดูรายงานผล" pointing at home.php is a link not yet filled in."""
+    """A working link whose target is the homepage (by address, redirect or the same page text) shows no
+    document of the item: "ดูรายงานผล" pointing at home.php is a link not yet filled in. (A missing
+    document that the server answers with its homepage is a soft 404, judged before this.)"""
     if candidate.found_on is None or component.check in HOMEPAGE_EVIDENCE_CHECKS \
             or set(component.elements) & set(HOMEPAGE_EVIDENCE_ELEMENTS):
         return False
@@ -176,12 +177,10 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     working, broken, undecided = [], [], []
     siblings = ctx.candidates.get(item.id, [])
     for candidate in candidates:
-        if leads_home(ctx, candidate, component):
-            continue
         state, detail = evidence_state(ctx, candidate, siblings, item)
         if state.dead:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
-        elif state == LinkState.EMPTY:
+        elif state == LinkState.EMPTY or leads_home(ctx, candidate, component):
             continue
         else:
             (working if state == LinkState.OK else undecided).append((candidate, detail))
