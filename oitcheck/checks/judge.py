@@ -136,6 +136,8 @@ def shows_template(record: PageRecord, label: str) -> bool:
     $title_news"), or the page shows its template's code in several places ("$topic"; "}//end while ?>"):
     what it should list was never filled in, whatever the page's menus and footer say."""
     text = record.main_text
+    if "\ufffd" in text:  # a binary file read as a page ("PK..." with "?>" in its XML) shows no template
+        return False
     if len(TEMPLATE.findall(text)) >= TEMPLATE_LEAKS:
         return True
     at = text.rfind(label) if label else -1

@@ -278,3 +278,11 @@ def test_no_thai_vocabulary_left_in_the_checks_code() -> None:
                   if isinstance(node, ast.Constant) and isinstance(node.value, str)
                   and id(node) not in docstrings and thai.search(node.value)]
     assert found == []
+
+
+def test_binary_read_as_a_page_is_not_template_code() -> None:
+    """A DOCX served by download.php and read as a page: "?>" and ";}" in its zipped XML are no leaked code."""
+    binary = "PK\x03\x04\x14\ufffd\ufffd[Content_Types].xml\ufffd;} ?> \ufffd;} ?> คู่มือการปฏิบัติงาน งานจัดเก็บรายได้"
+    manual = page(at("download.php?file_id=305"), "", main_text=binary)
+    result = run_check(site(home([link(manual.url, "คู่มือการปฏิบัติงาน งานจัดเก็บรายได้")]), manual), "o8")
+    assert result.state == ComponentState.OK
