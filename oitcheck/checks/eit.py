@@ -16,11 +16,12 @@ from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.results import ComponentResult, ComponentState, EitSearch, EitSighting, Finding
+from oitcheck.checks.vocabulary import pattern
 from oitcheck.records import PageRecord, ResourceRecord
 
 EIT_URL = re.compile(r"https?://itas\.nacc\.go\.th/go/eit/[A-Za-z0-9]{4,12}/?(?![\w/])", re.I)
 ITAS_URL = re.compile(r"https?://itas\.nacc\.go\.th/[^\s\"'<>]*", re.I)
-EIT_HINT = re.compile(r"\b(eit|ita)\b|ประเมิน|คุณธรรมและความโปร่งใส", re.I)
+EIT_HINT = pattern("eit_hint")
 
 
 FRAME_TAGS = ("frame", "iframe")

@@ -1,5 +1,9 @@
 """Required elements inside an evidence page: o2 executives (name, position, photo, contact) and
-o3 contact details (address, phone, e-mail; map and a two-way channel reported as info)."""
+o3 contact details (address, phone, e-mail; map and a two-way channel reported as info).
+
+People are named by civil, professional (นายแพทย์, ภญ.) and military or police titles (พ.ต.อ.); placeholder
+values ("0-0000-0000", "xxx@xxx.com") are no contact data, and the page's chrome (a header phone or
+e-mail on every page) is not the executives' contact."""
 
 from __future__ import annotations
 
@@ -16,25 +20,43 @@ from oitcheck.records import Image, PageRecord, Record
 
 PHONE = re.compile(r"(?<!\d)(?:\+66[\s-]?|0)\d{1,2}(?:[\s-]?\d){6,8}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-NAME = re.compile(f"({alternation('name_titles')})" r"\s*[\u0e01-\u0e2e]", re.I)
+_RANKED = f"{alternation('professional_titles', 'names')}|{alternation('ranks', 'names')}"
+# A title, then the first letter of a name: a consonant or a leading vowel ("แพทย์หญิงเหมือนแพร"), but not
+# a civil-service level ("นายแพทย์ชำนาญการ" is a position).
+NAME = re.compile(f"(?>{_RANKED}|{alternation('name_titles', 'names')})"
+                  f"(?!\\s*(?:{alternation('position_levels', 'names')}))" r"\s*[\u0e01-\u0e2e\u0e40-\u0e44]", re.I)
 POSITION = pattern("positions", flags=re.NOFLAG)
 ADDRESS = re.compile(f"({alternation('address_words')})")
 POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")
 MAP = pattern("map")
 TWO_WAY = pattern("two_way")
 SERVICE_FIELDS = patterns("service_fields")  # the fields of a citizen service manual (o9)
-# A titled name followed closely by a position: "นายสมชาย ใจดี นายกเทศมนตรี".
-PERSON = re.compile(f"(?P<name>(?:{alternation('person_titles')})" r"\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)"
-                    r"[^\u0e01-\u0e4e]{0,12}(?:ตำแหน่ง\s*)?" f"(?:{alternation('person_positions')})")
+# A titled name followed closely by a position: "นายสมชาย ใจดี นายกเทศมนตรี", "นพ.สมชาย ใจดี ผู้อำนวยการ".
+PERSON = re.compile(f"(?P<name>(?:{_RANKED}|{alternation('person_titles', 'names')})"
+                    r"\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)[^\u0e01-\u0e4e]{0,12}"
+                    f"(?:(?:{alternation('position_label', 'names')})\\s*)?"
+                    f"(?:{alternation('person_positions', 'names')})")
+PLACEHOLDER_EMAIL = pattern("placeholder_email", source="names")
+CHAT = pattern("chat_contact", source="names")
+NOT_PHOTO = pattern("not_photo", source="names")
 MAX_PAGES_COMPARED = 6
-_NOT_PHOTO = re.compile(r"logo|banner|icon|bullet|arrow|spacer|bg|background", re.I)
+
+
+def real_phone(number: str) -> bool:
+    """Not a placeholder: "0-0000-0000" has nothing but zeros after its first digit."""
+    return re.sub(r"\D", "", number)[1:].strip("0") != ""
+
+
+def real_email(address: str) -> bool:
+    return PLACEHOLDER_EMAIL.search(address) is None
 
 
 def _photos(record: Record | None) -> list[Image]:
     """Content pictures of a page that could be a person's photo (not logos, banners or icons)."""
     if not isinstance(record, PageRecord):
         return []
-    return [i for i in record.images if not i.chrome and is_picture(i.source) and not _NOT_PHOTO.search(i.url)]
+    return [i for i in record.images
+            if not i.chrome and is_picture(i.source) and not NOT_PHOTO.search(f"{i.url} {i.alt}")]
 
 
 def people_without_photo(record: Record | None, text: str) -> list[str]:
@@ -57,7 +79,7 @@ def present_elements(record: Record | None, text: str) -> set[str]:
     """Which of the known elements an evidence page (or document text) shows."""
     text = thai_digits_to_arabic(text)
     page = record if isinstance(record, PageRecord) else None
-    hrefs = " ".join(link.url for link in page.links) if page else ""
+    hrefs = " ".join(link.url for link in page.links if not link.chrome) if page else ""
     found: set[str] = set()
     if NAME.search(text):
         found.add("name")
@@ -65,11 +87,11 @@ def present_elements(record: Record | None, text: str) -> set[str]:
         found.add("position")
     if _photos(record):
         found.add("photo")
-    if PHONE.search(text) or "tel:" in hrefs:
+    if any(real_phone(m.group()) for m in PHONE.finditer(text)) or any(map(real_phone, _hrefs(hrefs, "tel:"))):
         found.add("phone")
-    if EMAIL.search(text) or "mailto:" in hrefs:
+    if any(real_email(m.group()) for m in EMAIL.finditer(text)) or any(map(real_email, _hrefs(hrefs, "mailto:"))):
         found.add("email")
-    if found & {"phone", "email"} or re.search(r"line\s*(id)?\s*[:：@]", text, re.I):
+    if found & {"phone", "email"} or CHAT.search(text):
         found.add("contact")
     if len(ADDRESS.findall(text)) >= 2 and POSTCODE.search(text):
         found.add("address")
@@ -81,6 +103,12 @@ def present_elements(record: Record | None, text: str) -> set[str]:
         if field_words.search(text):
             found.add(element)
     return found
+
+
+def _hrefs(hrefs: str, scheme: str) -> list[str]:
+    """The addresses of the ``tel:`` or ``mailto:`` links (a bare "tel:" or "mailto:" holds none)."""
+    found = (h[len(scheme):].split("?")[0] for h in hrefs.split() if h.lower().startswith(scheme))
+    return [a for a in found if a and (scheme != "tel:" or any(c.isdigit() for c in a))]
 
 
 class ElementsCheck(ComponentCheck):

@@ -22,6 +22,22 @@ from oitcheck.records import CrawlResult, Heading, Link, PageRecord
 
 ITA_SECTION = pattern("ita_section")
 MAX_TIER_HEADINGS = 12  # headings of one rank read for what a page is about
+SUBJECT = pattern("document_subject")
+SUBJECT_END = pattern("document_subject_end")
+SUBJECT_REACH = 200  # a memo's "เรื่อง" line comes after its heading, agency, number and date
+SUBJECT_CHARS = 200
+
+
+def opening_titles(opening: str) -> tuple[str, ...]:
+    """What names a document in its opening text: for an official letter (memo, order, announcement),
+    its heading and its subject line ("เรื่อง ... เรียน"), not the letter's body, which mentions other
+    subjects ("...เสนอผู้บริหารเพื่อทราบ"); for any other document, the whole opening."""
+    marker = SUBJECT.search(opening, 0, SUBJECT_REACH)
+    if marker is None:
+        return (opening,)
+    rest = opening[marker.end():marker.end() + SUBJECT_CHARS]
+    end = SUBJECT_END.search(rest)
+    return (rest[:end.start()] if end else rest).strip(" :"), opening[:marker.start()]
 
 
 @dataclass
@@ -115,7 +131,7 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
             continue
         title = resource.doc.title
         opening = clean_space(resource.doc.text[:300])
-        for text in (title, opening):
+        for text in (title, *opening_titles(opening)):
             match = matcher.identify(text, allow_weak=False) if text else None
             if match:
                 offer(Candidate(item_id=match.item.id, url=resource.url, via="document title", text=text[:200],

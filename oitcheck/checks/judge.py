@@ -10,7 +10,7 @@ from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import older_than_previous_year
 from oitcheck.checks.evidence import Candidate
-from oitcheck.checks.matching import contains_any
+from oitcheck.checks.matching import Flat, contains_any, flatten
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import is_picture
@@ -52,16 +52,16 @@ def title_phrases(item: Item) -> tuple[str, ...]:
                  if sum(1 for c in item.components if contains_any(k, c.keywords)) >= 2)
 
 
-def _without(text: str, phrases: tuple[str, ...]) -> str:
-    flat = text.replace(" ", "")
-    for phrase in phrases:
-        flat = flat.replace(phrase, " ")
-    return flat
+def _without(text: str, phrases: tuple[str, ...]) -> Flat:
+    return flatten(text).blank(phrases)
 
 
 PLACEHOLDER = pattern("placeholder")
 PLACEHOLDER_CHARS = 300
 PENDING_REACH = 60
+TEMPLATE = pattern("template_code")
+TEMPLATE_REACH = 40  # the template code must stand right under the heading that names the item
+TEMPLATE_LEAKS = 3  # or the page shows this much template code: its program's output is missing
 
 
 def without_pending(text: str) -> str:
@@ -79,7 +79,7 @@ def is_placeholder(record: PageRecord) -> bool:
     for label in [record.title, *(h.text for h in record.headings)]:
         if label:
             content = content.replace(label, " ")
-    content = content.strip()
+    content = TEMPLATE.sub(" ", content).strip()  # a page of template variables alone holds nothing
     if len(content) >= PLACEHOLDER_CHARS:
         return False
     if record.tables or record.forms:  # data or a working form is content
@@ -90,9 +90,68 @@ def is_placeholder(record: PageRecord) -> bool:
     return len(content) < 15 and not pictures  # a heading and nothing under it
 
 
-def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate]) -> tuple[LinkState, str]:
+# Components judged on what every page of a site shows anyway (contact details in the footer, the news
+# list): for them a link back to the homepage still leads to the evidence.
+HOMEPAGE_EVIDENCE_CHECKS = ("news",)
+HOMEPAGE_EVIDENCE_ELEMENTS = ("address",)
+INDEX_ITEMS = 3  # a page whose links name this many other items is an index of them, not one item's evidence
+INDEX_LINK_SHARE = 0.6  # ... when link texts are most of its main text (a menu, not an article with a sidebar)
+
+
+def leads_home(ctx: AuditContext, candidate: Candidate, component: Component) -> bool:
+    """A working link whose target is the homepage (by address, redirect or the same page text) shows no
+    document of the item: "ดูรายงานผล" pointing at home.php is a link not yet filled in. (A missing
+    document that the server answers with its homepage is a soft 404, judged before this.)"""
+    if candidate.found_on is None or component.check in HOMEPAGE_EVIDENCE_CHECKS \
+            or set(component.elements) & set(HOMEPAGE_EVIDENCE_ELEMENTS):
+        return False
+    home = ctx.crawl.homepage
+    if home is None:
+        return False
+    record = ctx.record(candidate.url)
+    target = canonical(record.where if record else candidate.url)
+    if target in {canonical(ctx.crawl.start_url), canonical(home.where)}:
+        return True
+    return isinstance(record, PageRecord) and isinstance(home, PageRecord) and bool(home.text) \
+        and record.text == home.text
+
+
+def is_index(ctx: AuditContext, record: PageRecord, item: Item) -> bool:
+    """A listing page: its content links (not the menu every page repeats, nor the homepage's) lead to
+    the evidence of several other items (an ITA table, a category page)."""
+    home = ctx.crawl.homepage
+    menu = {canonical(link.url) for link in home.links} if isinstance(home, PageRecord) else set()
+    content = [link for link in record.links if not link.chrome]
+    own = {canonical(link.url) for link in content} - menu
+    linked_text = sum(len(link.text) for link in content)
+    if len(own) < INDEX_ITEMS or linked_text < INDEX_LINK_SHARE * len(record.main_text):
+        return False
+    others = {other for other, found in ctx.candidates.items()
+              if other != item.id and any(canonical(c.url) in own for c in found)}
+    return len(others) >= INDEX_ITEMS
+
+
+def shows_template(record: PageRecord, label: str) -> bool:
+    """The item's heading on this page is followed by template code instead of content ("คู่มือประชาชน
+    $title_news"), or the page shows its template's code in several places ("$topic"; "}//end while ?>"):
+    what it should list was never filled in, whatever the page's menus and footer say."""
+    text = record.main_text
+    if "\ufffd" in text:  # a binary file read as a page ("PK..." with "?>" in its XML) shows no template
+        return False
+    if len(TEMPLATE.findall(text)) >= TEMPLATE_LEAKS:
+        return True
+    at = text.rfind(label) if label else -1
+    if at < 0:
+        return False
+    after = text[at + len(label):at + len(label) + TEMPLATE_REACH].lstrip()
+    return TEMPLATE.match(after) is not None
+
+
+def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candidate],
+                   item: Item | None = None) -> tuple[LinkState, str]:
     """Like ``link_state``, but a page that only leads to this item's documents is as good as they are:
-    an item page whose every item link is dead shows the assessors nothing."""
+    an item page whose every item link is dead shows the assessors nothing; and a menu page that lists
+    other items but none of this one's documents is no evidence of it."""
     state, detail = ctx.link_state(candidate.url)
     record = ctx.page(candidate.url)
     if state != LinkState.OK or record is None:
@@ -100,7 +159,11 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     pages = {canonical(candidate.url), canonical(record.where)}
     children = [c for c in siblings if c.found_on_key in pages and c.url != candidate.url]
     if not children:
-        return (LinkState.EMPTY, "placeholder") if is_placeholder(record) else (state, detail)
+        if is_placeholder(record) or shows_template(record, candidate.text):
+            return LinkState.EMPTY, "placeholder"
+        if item is not None and candidate.found_on is not None and is_index(ctx, record, item):
+            return LinkState.EMPTY, "index"
+        return state, detail
     states = [ctx.link_state(c.url) for c in children]
     if all(s.dead for s, _ in states):
         return states[0][0], f"{states[0][1]} ({children[0].url})"
@@ -116,10 +179,11 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
     working, broken, undecided = [], [], []
     siblings = ctx.candidates.get(item.id, [])
     for candidate in candidates:
-        state, detail = evidence_state(ctx, candidate, siblings)
+        state, detail = evidence_state(ctx, candidate, siblings, item)
         if state.dead:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
-        elif state == LinkState.EMPTY or _ghost(ctx, candidate, state, detail):
+        elif (state == LinkState.EMPTY or _ghost(ctx, candidate, state, detail)
+              or leads_home(ctx, candidate, component)):
             continue
         else:
             (working if state == LinkState.OK else undecided).append((candidate, detail))

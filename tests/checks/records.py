@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 from oitcheck.checks.base import checks
 from oitcheck.checks.checklist import Checklist, load
@@ -12,6 +13,7 @@ from oitcheck.checks.context import AuditContext
 from oitcheck.checks.evidence import collect
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.results import ComponentResult
+from oitcheck.extract.html import parse_page
 from oitcheck.records import (
     CrawlResult,
     DocumentFacts,
@@ -102,3 +104,13 @@ def run_check(crawl: CrawlResult, item_id: str, component_id: str | None = None)
 
 def codes(result: ComponentResult) -> list[str]:
     return [f.code for f in result.findings]
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+
+
+def real_page(name: str, url: str = HOME, depth: int = 0) -> PageRecord:
+    """A page parsed by the real extractor from ``tests/fixtures/real/<name>`` (a few lines of a real site)."""
+    html = (FIXTURES / name).read_text(encoding="utf-8")
+    return PageRecord.from_dict({"url": url, "final_url": url, "status": 200, "depth": depth,
+                                 **parse_page(html, url)})
