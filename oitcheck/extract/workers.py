@@ -76,10 +76,16 @@ class WorkerLimits:
     page_head_chars: int = 1_000_000
 
 
-def _limit_memory(memory_mb: int) -> None:
-    """Worker initialiser: a bomb fails with MemoryError in the worker instead of swapping the machine."""
+def _start_worker(memory_mb: int) -> None:
+    """Worker initialiser: a bomb fails with MemoryError in the worker instead of swapping the machine, and
+    the worker says nothing on the audit's stderr (a worker stopped while the interpreter tears down prints
+    "Exception ignored" tracebacks there, which would break the one-line error promise); its failures come
+    back through its tasks' results."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
 
 
 @dataclass(eq=False)
@@ -126,7 +132,7 @@ class ExtractionWorkers:
             return
         # spawn, not fork: the crawl's process runs a reactor and threads that a fork would copy half-way
         self.pool = ProcessPool(max_workers=self.limits.workers, max_tasks=self.limits.max_tasks,
-                                initializer=_limit_memory, initargs=(self.limits.memory_mb,),
+                                initializer=_start_worker, initargs=(self.limits.memory_mb,),
                                 context=multiprocessing.get_context("spawn"))
         self.pool.schedule(os.getpid)  # a no-op: makes pebble start its workers
 
