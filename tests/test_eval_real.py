@@ -132,18 +132,17 @@ def test_truth_links_are_missing_paths_soft_404s_and_error_answers(tmp_path):
         assert broken_links(routed, tmp_path, crawl(server.url)) == {"/gone.pdf": 404}
 
 
-def test_the_php_access_log_gives_the_urls_the_audit_fetched_not_those_it_only_checked(tmp_path):
+def test_the_request_log_gives_the_urls_the_audit_fetched_not_those_it_only_checked(tmp_path):
     server = PhpServer(SITE, tmp_path, tmp_path)
-    server.log.write_text(
-        "[Wed Dec  2 14:08:38 2026] PHP 8.2.36 Development Server (http://127.0.0.1:8105) started\n"
-        "[Wed Dec  2 14:08:40 2026] 127.0.0.1:47004 Accepted\n"
-        "[Wed Dec  2 14:08:40 2026] 127.0.0.1:47004 [302]: GET /\n"
-        "[Wed Dec  2 14:09:06 2026] 127.0.0.1:52946 [404]: GET /robots.txt - No such file or directory\n"
-        "[Wed Dec  2 14:09:06 2026] 127.0.0.1:52950 [200]: HEAD /only-checked.html\n"
-        "[Wed Dec  2 14:09:07 2026] 127.0.0.1:52947 [200]: GET /2.Organizational%20structure.php?x=1\n",
+    router = server._router()
+    assert "return false;" in router.read_text(encoding="utf-8")  # no router of its own: php -S serves it
+    server.request_log.write_text(
+        "GET /\nGET /robots.txt\nHEAD /only-checked.html\nGET /2.Organizational%20structure.php?x=1\n",
         encoding="utf-8")
     assert server.requested() == {"/", "/robots.txt", "/2.Organizational structure.php?x=1"}
     assert server.requested(since=server.log_size()) == set()
+    routed = PhpServer(Site(**{**SITE.__dict__, "router": "it's/router.php"}), tmp_path, tmp_path)
+    assert "return require '" + str(tmp_path) + "/it\\'s/router.php';" in routed._router().read_text(encoding="utf-8")
 
 
 def test_a_missing_sites_folder_is_one_clear_line(tmp_path, monkeypatch):

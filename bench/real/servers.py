@@ -19,7 +19,19 @@ from bench.real.sites import Site
 
 START_TIMEOUT = 60.0  # seconds a server may take to answer its first connection
 PHP_PACKAGES = "php-cli php-mysql php-intl php-mbstring php-gd"
-REQUEST_LINE = re.compile(r"\[(\d{3})\]: GET (\S+)")  # a page read, not a HEAD link check
+REQUEST_LINE = re.compile(r"^GET (\S+)$", re.M)  # a page read, not a HEAD link check
+# php -S logs only what it serves itself, not what a site's router script answers (a CodeIgniter site's pages),
+# so every site is served through this router: it writes each request to the request log, then hands it on to
+# the site's own router, or back to php -S (``false``).
+LOGGING_ROUTER = """<?php
+file_put_contents({log}, $_SERVER['REQUEST_METHOD'] . ' ' . $_SERVER['REQUEST_URI'] . "\\n", FILE_APPEND | LOCK_EX);
+return {then};
+"""
+
+
+def php_string(value: str) -> str:
+    """``value`` as a single-quoted PHP string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 class MissingTool(RuntimeError):
@@ -110,7 +122,7 @@ class MariaDB:
 
 @dataclass
 class PhpServer:
-    """``php -S 127.0.0.1:<free port>`` for one site's tree; its access log says which URLs were requested."""
+    """``php -S 127.0.0.1:<free port>`` for one site's tree; its request log says which URLs were requested."""
 
     site: Site
     tree: Path
@@ -127,6 +139,19 @@ class PhpServer:
     def log(self) -> Path:
         return self.workdir / f"php-{self.site.name}.log"
 
+    @property
+    def request_log(self) -> Path:
+        return self.workdir / f"requests-{self.site.name}.log"
+
+    def _router(self) -> Path:
+        """The logging router in front of the site's own (``LOGGING_ROUTER``)."""
+        own = self.tree / self.site.router if self.site.router else None
+        then = f"require {php_string(str(own))}" if own else "false"
+        router = self.workdir / f"router-{self.site.name}.php"
+        router.write_text(LOGGING_ROUTER.format(log=php_string(str(self.request_log)), then=then), encoding="utf-8")
+        self.request_log.write_bytes(b"")
+        return router
+
     def __enter__(self) -> PhpServer:
         php = need("php", PHP_PACKAGES)
         ini = ["-d", "display_errors=1", "-d", "error_reporting=E_ALL&~E_DEPRECATED&~E_NOTICE&~E_WARNING"]
@@ -135,7 +160,7 @@ class PhpServer:
                     "-d", f"pdo_mysql.default_socket={self.database.socket}",
                     "-d", f"mysqli.default_port={self.database.port}"]
         docroot = self.tree / self.site.docroot
-        router = [str(self.tree / self.site.router)] if self.site.router else []
+        router = [str(self._router())]
         env = {**os.environ, **{k: str(v).format(port=self.port) for k, v in self.site.env.items()}}
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen([php, *ini, "-S", f"127.0.0.1:{self.port}", "-t", str(docroot), *router],
@@ -149,14 +174,14 @@ class PhpServer:
             _stop(self.process)
 
     def log_size(self) -> int:
-        return self.log.stat().st_size
+        return self.request_log.stat().st_size
 
     def requested(self, since: int = 0) -> set[str]:
-        """The targets (``/path?query``, percent-decoded) fetched with GET since byte ``since`` of the access log."""
-        with open(self.log, "rb") as log:
+        """The targets (``/path?query``, percent-decoded) fetched with GET since byte ``since`` of the request log."""
+        with open(self.request_log, "rb") as log:
             log.seek(since)
             text = log.read().decode("utf-8", errors="replace")
-        return {unquote(m.group(2)) for m in REQUEST_LINE.finditer(text)}
+        return {unquote(m.group(1)) for m in REQUEST_LINE.finditer(text)}
 
 
 class Servers:
