@@ -6,7 +6,8 @@ a dump get a private MariaDB), crawled once by a plain breadth-first crawler (bf
 audited through the real CLI with the label's ``as_of``, and scored: items over non-contested labels,
 broken links (``links.broken`` + ``links.soft_404``) against the label's ``broken_links``, and coverage: the
 share of the breadth-first crawl's distinct pages of which the audit fetched a URL (read from the PHP
-server's request log, written by a logging router in front of the site's own). The last line is machine-readable: ``real item accuracy: 0.85 (n=80)``.
+server's request log, written by a logging router in front of the site's own). The last line is
+machine-readable: ``real item accuracy: 0.85 (n=80)``.
 
     python -m bench.real.run [--site NAME ...] [--sites DIR] [--json FILE] [--keep DIR]
 """
