@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", type=Path, help="folder of working trees (default $REAL_SITES)")
     parser.add_argument("--write", action="store_true", help="write the list into labels/<site>.json")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop the servers on kill as on Ctrl-C
     root = sites_folder(args.sites)
     site = next((s for s in load_sites() if s.name == args.site), None)
     if site is None or not (root / site.folder).is_dir():
