@@ -40,6 +40,7 @@ class Component:
     elements: tuple[str, ...] = ()
     info_elements: tuple[str, ...] = ()
     elements_on: str = "any"  # "html": required elements are checked only when the evidence is a web page
+    site_wide: bool = False  # with no page named for it, the text every page carries (header, footer) may show it
 
 
 @dataclass(frozen=True)
@@ -239,4 +240,4 @@ def _component(raw: Any, where: str, item_year: str | None) -> Component:
         raise BadInput(f"{where}.elements_on: {elements_on!r} is not 'any' or 'html'")
     return Component(id=r.get("id", str), title=r.get("title", str), check=check,
                      keywords=r.phrases("keywords"), year=year, elements=elements, info_elements=info,
-                     elements_on=elements_on)
+                     elements_on=elements_on, site_wide=r.get("site_wide", bool, False))

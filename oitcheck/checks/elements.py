@@ -12,6 +12,7 @@ import re
 from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
+from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
 from oitcheck.checks.vocabulary import alternation, pattern, patterns
 from oitcheck.extract.html import is_picture
@@ -40,6 +41,9 @@ PLACEHOLDER_EMAIL = pattern("placeholder_email", source="names")
 CHAT = pattern("chat_contact", source="names")
 NOT_PHOTO = pattern("not_photo", source="names")
 MAX_PAGES_COMPARED = 6
+SITE_WIDE_PAGES = 20  # pages read for the text every page carries: the homepage first, then in crawl order
+SITE_WIDE_MIN = 2  # required elements the site-wide text must show to stand for a missing page
+SITE_WIDE_VIA = "site-wide text"
 
 
 def real_phone(number: str) -> bool:
@@ -111,10 +115,59 @@ def _hrefs(hrefs: str, scheme: str) -> list[str]:
     return [a for a in found if a and (scheme != "tel:" or any(c.isdigit() for c in a))]
 
 
+def site_wide_page(ctx: AuditContext, component: Component) -> tuple[PageRecord, set[str]] | None:
+    """The site's own page whose whole text (its header and footer included) shows the most required
+    elements, and those elements; None when none shows ``SITE_WIDE_MIN``. Many agencies publish their address
+    and phone only in the footer of every page, and assessors read it there; the homepage is tried first, and
+    other pages stand in when it failed (a database error cut it short)."""
+    home = ctx.crawl.homepage
+    pages = sorted((p for p in ctx.crawl.pages if not p.external and (p.status or 200) < 400),
+                   key=lambda p: p is not home)  # stable: the homepage, then the crawl's order
+    best: tuple[PageRecord, set[str]] | None = None
+    for page in pages[:SITE_WIDE_PAGES]:
+        found = present_elements(page, f"{page.title} {page.text}") & set(component.elements + component.info_elements)
+        if best is None or len(found & set(component.elements)) > len(best[1] & set(component.elements)):
+            best = (page, found)
+    if best is None or len(best[1] & set(component.elements)) < SITE_WIDE_MIN:
+        return None
+    return best
+
+
 class ElementsCheck(ComponentCheck):
     """The evidence page must show every required element; a missing one makes the item partial."""
 
     name = "elements"
+
+    def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
+        """A ``site_wide`` component that no page names is judged on the text every page carries."""
+        result = super().check(ctx, item, component)
+        if not component.site_wide or result.state != ComponentState.FAIL \
+                or any(f.code != "missing" for f in result.findings):
+            return result
+        found = site_wide_page(ctx, component)
+        if found is None:
+            return result
+        page, elements = found
+        evidence = Candidate(item_id=item.id, url=page.url, via=SITE_WIDE_VIA, text=page.title[:200], score=0,
+                             depth=page.depth)
+        findings = [Finding("site_wide", ctx.message("site_wide", component=component.title, url=page.url),
+                            url=page.url, severity=Severity.INFO)]
+        missing = [e for e in component.elements if e not in elements]
+        findings += self._missing(ctx, component, missing, page.url, Severity.FAIL)
+        findings += self._missing(ctx, component, [e for e in component.info_elements if e not in elements],
+                                  page.url, Severity.INFO)
+        return ComponentResult(component, ComponentState.PARTIAL if missing else ComponentState.OK, [evidence],
+                               findings)
+
+    @staticmethod
+    def _missing(ctx: AuditContext, component: Component, elements: list[str], url: str,
+                 severity: Severity) -> list[Finding]:
+        """The ``missing_element`` finding for ``elements`` (none when there are none)."""
+        if not elements:
+            return []
+        return [Finding("missing_element", ctx.message("missing_element", component=component.title,
+                                                       elements=ctx.messages.element_names(elements)),
+                        url=url, severity=severity, extra={"elements": elements})]
 
     def refine(self, ctx: AuditContext, item: Item, component: Component, result: ComponentResult) -> ComponentResult:
         # The best-named page is often a signpost ("O3 ข้อมูลการติดต่อ" post linking to ติดต่อเรา):
@@ -139,9 +192,6 @@ class ElementsCheck(ComponentCheck):
             result.findings.append(Finding("missing_element", ctx.message(
                 "missing_element", component=component.title, elements=ctx.messages.element_names(missing)),
                 url=best.url, extra={"elements": missing, **({"without_photo": unpictured} if unpictured else {})}))
-        info_missing = [e for e in component.info_elements if e not in found]
-        if info_missing:
-            result.findings.append(Finding("missing_element", ctx.message(
-                "missing_element", component=component.title, elements=ctx.messages.element_names(info_missing)),
-                url=best.url, severity=Severity.INFO, extra={"elements": info_missing}))
+        result.findings += self._missing(ctx, component, [e for e in component.info_elements if e not in found],
+                                         best.url, Severity.INFO)
         return result
