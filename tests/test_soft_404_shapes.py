@@ -30,7 +30,8 @@ def test_url_shapes_and_their_probes():
 def test_folders_answered_with_the_homepage_are_one_soft_404_cause_and_no_ghost_paths(serve, tmp_path):
     """PHP's built-in server answers the footer's "wsm/" and "medical/" (no such folders) with the homepage:
     both are soft 404s (the folder probe gets the same page; the first probe, a .html file, got a 404), one
-    cause in the report, and the homepage's links below them (/medical/medical/...) are never crawled."""
+    cause in the report, and the homepage's links and style sheet below them (/medical/medical/...,
+    /medical/dist/css/style.css) are never requested: they are that one cause's echoes, not broken links."""
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
     (root / "_site.json").write_text('{"not_found": "php"}', encoding="utf-8")
@@ -45,6 +46,7 @@ def test_folders_answered_with_the_homepage_are_one_soft_404_cause_and_no_ghost_
     broken = {entry["url"]: entry["status"] for entry in report["links"]["broken"]}
     assert broken == {server.url + "book/user.html": 404}  # a file of an unknown path: a plain 404
     assert not any(p.startswith(("/wsm/", "/medical/")) and p not in ("/wsm/", "/medical/") for p in server.hits)
+    assert "/dist/css/style.css" in server.hits  # the homepage's own style sheet is checked
     assert report["crawl"]["truncated_by"] == [] and report["crawl"]["ghost_pages"] == 2
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "2 ลิงก์</b> ได้หน้าเดียวกัน" in html

@@ -271,12 +271,14 @@ class SiteSpider(scrapy.Spider):
             if homepage:
                 self.prober.remember_home(page)
             if role == Role.PAGE and not external and self.is_internal(response.url):
-                for request in self.follow(page.links if homepage or not self.prober.dead_end(page) else (),
-                                           page.images, homepage, frame):
+                # A not-found answer (the homepage at a wrong folder): its links and pictures resolve against
+                # the wrong base, so they are that one soft 404's echoes, not the site's links.
+                dead = not homepage and self.prober.dead_end(page)
+                for request in self.follow(() if dead else page.links, () if dead else page.images, homepage, frame):
                     yield request
                 # What the page shows (pictures, stylesheets, scripts): a broken one is broken for visitors.
                 quota = self.assets if homepage or frame else self.page_assets
-                for url in shown_with(page, bool(homepage or frame)) if self.follow_links else ():
+                for url in shown_with(page, bool(homepage or frame)) if self.follow_links and not dead else ():
                     if self._take(url, quota):
                         yield self._fetch(url, Role.ASSET)
             return
