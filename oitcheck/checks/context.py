@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from oitcheck.checks.checklist import Checklist
 from oitcheck.checks.currency import both_readings
@@ -13,6 +14,7 @@ from oitcheck.checks.links import link_state, probe_varies
 from oitcheck.checks.messages import Messages
 from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import normalise
+from oitcheck.net import canonical
 from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord, body_text
 
 
@@ -39,6 +41,21 @@ class AuditContext:
 
     def record(self, url: str) -> Record | None:
         return self.crawl.lookup(url)
+
+    @cached_property
+    def home_links(self) -> frozenset[str]:
+        """The homepage's link targets (canonical): the menu every page repeats."""
+        home = self.crawl.homepage
+        return frozenset(canonical(link.url) for link in home.links) if isinstance(home, PageRecord) else frozenset()
+
+    @cached_property
+    def items_by_target(self) -> dict[str, frozenset[str]]:
+        """Canonical evidence URL -> the items whose candidates lead to it (asked for every page judged)."""
+        found: dict[str, set[str]] = {}
+        for item_id, candidates in self.candidates.items():
+            for candidate in candidates:
+                found.setdefault(canonical(candidate.url), set()).add(item_id)
+        return {url: frozenset(ids) for url, ids in found.items()}
 
     def page(self, url: str) -> PageRecord | None:
         return self.crawl.page(url)

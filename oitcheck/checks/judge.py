@@ -119,15 +119,12 @@ def leads_home(ctx: AuditContext, candidate: Candidate, component: Component) ->
 def is_index(ctx: AuditContext, record: PageRecord, item: Item) -> bool:
     """A listing page: its content links (not the menu every page repeats, nor the homepage's) lead to
     the evidence of several other items (an ITA table, a category page)."""
-    home = ctx.crawl.homepage
-    menu = {canonical(link.url) for link in home.links} if isinstance(home, PageRecord) else set()
     content = [link for link in record.links if not link.chrome]
-    own = {canonical(link.url) for link in content} - menu
+    own = {canonical(link.url) for link in content} - ctx.home_links
     linked_text = sum(len(link.text) for link in content)
     if len(own) < INDEX_ITEMS or linked_text < INDEX_LINK_SHARE * len(record.main_text):
         return False
-    others = {other for other, found in ctx.candidates.items()
-              if other != item.id and any(canonical(c.url) in own for c in found)}
+    others = {other for url in own for other in ctx.items_by_target.get(url, ())} - {item.id}
     return len(others) >= INDEX_ITEMS
 
 
