@@ -21,6 +21,7 @@ import pytest
 from oitcheck.middlewares import is_status_only, retry_after_seconds
 from oitcheck.records import Role
 from tests.conftest import audit
+from tests.support.child_crawl import crawl_in_child
 from tests.support.server import SiteServer
 from tests.testbed.kit import SiteWriter
 
@@ -40,11 +41,7 @@ print(json.dumps({"duration_s": result.duration_s, "pages": len(result.pages), "
 
 def crawl(url: str, **options: Any) -> dict[str, Any]:
     """Crawl ``url`` with the real spider in a child process; no OCR, no caches."""
-    options = {"allow_private": True, "ocr": False, "cache_dir": "", **options}
-    done = subprocess.run([sys.executable, "-c", _CRAWL, url, json.dumps(options)], capture_output=True, text=True,
-                          timeout=180, stdin=subprocess.DEVNULL)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+    return crawl_in_child(_CRAWL, url, **options)
 
 
 def home(site: SiteWriter, *links: str) -> None:

@@ -7,9 +7,6 @@ Each crawl runs in a child process (Twisted's reactor starts once per process) a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -19,6 +16,7 @@ from oitcheck.records import Image, PageRecord
 from oitcheck.spiders.links import shown_with
 from oitcheck.spiders.site import SiteSpider
 from tests.conftest import audit, codes, items
+from tests.support.child_crawl import crawl_in_child
 from tests.testbed.kit import SiteWriter
 
 # Crawls the site and prints every record with the rules' verdict on its URL (AuditContext.link_state).
@@ -39,11 +37,7 @@ print(json.dumps({"pages": len(result.pages), "records": records}, default=lambd
 
 def crawl(url: str, **options: Any) -> dict[str, Any]:
     """Crawl ``url`` with the real spider in a child process; no OCR, no caches."""
-    options = {"allow_private": True, "ocr": False, "cache_dir": "", **options}
-    done = subprocess.run([sys.executable, "-c", _CRAWL, url, json.dumps(options)], capture_output=True, text=True,
-                          timeout=180, stdin=subprocess.DEVNULL)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+    return crawl_in_child(_CRAWL, url, **options)
 
 
 def html(title: str, body: str = "", head: str = "") -> str:
