@@ -43,7 +43,8 @@ def _minimal(**item):
 
 
 @pytest.mark.parametrize("change, words", [
-    ({"id": "q1"}, "not an item id"),
+    ({"id": "12"}, "not an item id"),
+    ({"id": "q1"}, "'labels' does not list"),
     ({"sub": "9.7"}, "not in 'subs'"),
     ({"year": "soon"}, "year"),
     ({"keywords": []}, "keywords"),
@@ -63,7 +64,7 @@ def test_unknown_checklist_lists_the_choices():
 
 def test_bundled_layouts_are_package_data_and_the_vocabularies_are_not_layouts():
     names = available()
-    assert {"ita-2568", "ita-2569-draft"} <= set(names)
+    assert {"ita-2568", "ita-2569"} <= set(names)
     assert not [name for name in names if name.endswith(".th")]  # dates.th, messages.th: vocabularies
     assert checklist_dir().joinpath("messages.th.yaml").is_file()
 
@@ -79,8 +80,8 @@ def test_a_checklist_given_as_a_path_loads_with_the_bundled_messages(tmp_path, m
         load("missing.yaml")
 
 
-def test_the_2569_draft_layout_loads_as_a_draft_with_26_items():
-    checklist = load("ita-2569-draft")
-    assert checklist.draft is True
+def test_the_2569_layout_is_released_with_26_items_and_says_what_is_not_known_of_its_scoring():
+    checklist = load("ita-2569")
+    assert checklist.draft is False and checklist.scoring and checklist.sources
     assert [item.id for item in checklist.items] == [f"o{n}" for n in range(1, 27)]
     assert any("การนำผลการประเมิน ITA" in item.title for item in checklist.items)

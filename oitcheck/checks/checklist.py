@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from oitcheck.checks.layouts import Choice, ChoiceReason, expand
+from oitcheck.checks.layouts import choose as choose_layout
 from oitcheck.checks.messages import Messages
 from oitcheck.errors import BadInput
 from oitcheck.extract.thai import normalise
@@ -27,7 +29,10 @@ ELEMENTS = {"name", "position", "photo", "contact", "address", "phone", "email",
 # The bundled layouts are package data (the top-level checklists/ folder, installed as oitcheck.checklists),
 # so a wheel install finds them as a checkout does.
 _PACKAGE = "oitcheck.checklists"
-_ID = re.compile(r"^o\d{1,2}$")
+_ID = re.compile(r"^([a-z]+)([1-9]\d?)$")  # o12, moit5: the label prefix and the number
+# Kinds of agency with layouts of their own (their Thai names: messages.th.yaml ``families``).
+FAMILIES = ("general", "moph", "vocational")
+DEFAULT_LABELS = ("oit", "o", "0")  # how sites write item labels: O12, OIT 12, 012
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Measure:
 class Item:
     id: str
     number: int
+    key: str  # the same disclosure across years and layouts (o12 in 2568 is o11 in 2569: "procurement_monthly")
     sub: str
     title: str
     year: str | None
@@ -63,6 +69,8 @@ class Item:
     components: tuple[Component, ...]
     recommendation: str
     measure: Measure
+    replaces: tuple[str, ...] = ()  # keys of items merged into this one
+    derived_from: tuple[str, ...] = ()  # "ita-2568:o10": the parent items it extends
 
     @property
     def indicator(self) -> str:
@@ -80,6 +88,17 @@ class Checklist:
     subs: dict[str, str]
     items: tuple[Item, ...]
     messages: Messages = field(default_factory=lambda: Messages({}))
+    year: int | None = None  # the assessment year the layout is for (None: any, a user's own file)
+    family: str = "general"  # the kind of agency assessed on it (FAMILIES)
+    labels: tuple[str, ...] = DEFAULT_LABELS  # label prefixes sites write before item numbers
+    sources: tuple[str, ...] = ()  # public pages the layout was checked against
+    scoring: str | None = None  # what is not known of its official scoring, said in every report
+    parents: tuple[str, ...] = ()  # the layouts it extends, nearest first
+
+    @property
+    def kind(self) -> str:
+        """The kind of agency assessed on this layout, in Thai."""
+        return self.messages.worded("families", self.family)
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -110,17 +129,37 @@ def load(name_or_path: str) -> Checklist:
     return _load_path(str(path.resolve()))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _load_path(path: str, bundled: bool = False) -> Checklist:
-    """``path``: a file name in the bundled layouts when ``bundled``, else a resolved path of the user's."""
-    if bundled:
-        with as_file(checklist_dir().joinpath(path)) as local:
-            data = _read_yaml(local)
-    else:
-        data = _read_yaml(Path(path))
-    with as_file(checklist_dir().joinpath("messages.th.yaml")) as local:
-        messages = _read_yaml(local)
-    return parse(data, messages, source=Path(path).name)
+    """``path``: a file name in the bundled layouts when ``bundled``, else a resolved path of the user's.
+
+    A layout that ``extends`` another is written out in full first (``layouts.expand``); its parent is
+    always a bundled layout, so a user's own file can extend ita-2568 and change only what differs."""
+    data = _bundled_yaml(path) if bundled else _read_yaml(Path(path))
+    data = expand(data, Path(path).name, lambda parent: _bundled_yaml(f"{parent}.yaml", parent))
+    return parse(data, _bundled_yaml("messages.th.yaml"), source=Path(path).name)
+
+
+def _bundled_yaml(name: str, layout: str | None = None) -> dict[str, Any]:
+    entry = checklist_dir().joinpath(name)
+    if layout is not None and not entry.is_file():
+        raise BadInput(f"extends: unknown layout {layout!r}: choose one of {', '.join(available())}")
+    with as_file(entry) as local:
+        return _read_yaml(local)
+
+
+def catalogue() -> list[Checklist]:
+    """Every bundled layout, loaded (and so validated), ordered by kind of agency, then year."""
+    return sorted((load(name) for name in available()), key=lambda c: (c.family, c.year or 0, c.draft, c.id))
+
+
+def choose(family: str, year: int, given: str | None = None) -> Choice:
+    """The layout an audit of assessment year ``year`` uses: ``given`` (--checklist), else the one of
+    ``family`` published for the year (layouts.choose says what happens when there is none)."""
+    if given:
+        checklist = load(given)
+        return Choice(given, ChoiceReason.GIVEN, checklist.family, year, checklist.year)
+    return choose_layout(family, year, [(c.id, c.family, c.year, c.draft) for c in catalogue() if c.year])
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -180,19 +219,36 @@ def parse(data: dict[str, Any], messages: dict[str, Any], source: str = "checkli
     for item in items:
         if item.indicator not in indicators:
             raise BadInput(f"{source}: item {item.id}: indicator {item.indicator!r} is not in 'indicators'")
+    keys = [i.key for i in items]
+    if twice := sorted({k for k in keys if keys.count(k) > 1}):
+        raise BadInput(f"{source}: items share the key {', '.join(twice)}: a key names one disclosure")
+    labels = tuple(str(p).strip().lower() for p in top.get("labels", list, list(DEFAULT_LABELS)))
+    prefixes = {_ID.match(i.id)[1] for i in items}  # type: ignore[index]  # ids were matched in _item
+    if unlabelled := sorted(prefixes - set(labels)):
+        raise BadInput(f"{source}.labels: item ids start with {', '.join(unlabelled)}, which 'labels' does not list")
+    family = top.get("family", str, "general")
+    if family not in FAMILIES:
+        raise BadInput(f"{source}.family: {family!r} is not one of {', '.join(FAMILIES)}")
+    year = top.get("year", int, None)
+    if year is not None and not 2500 <= year <= 2700:
+        raise BadInput(f"{source}.year: {year} is not a Buddhist-Era fiscal year like 2568")
     return Checklist(
         id=top.get("id", str), title=top.get("title", str), draft=bool(top.get("draft", bool, False)),
         pass_mark=float(top.get("pass_mark", (int, float), 85)),
         news_max_age_days=int(top.get("news_max_age_days", int, 60)),
         indicators=indicators, subs=subs, items=tuple(items), messages=Messages(messages),
+        year=year, family=family, labels=labels, sources=tuple(str(u) for u in top.get("sources", list, [])),
+        scoring=(top.get("scoring", str, "") or "").strip() or None,
+        parents=tuple(str(p) for p in top.get("parents", list, [])),
     )
 
 
 def _item(raw: Any, where: str, subs: dict[str, str]) -> Item:
     r = _Reader(raw, where)
     item_id = r.get("id", str).strip().lower()
-    if not _ID.match(item_id):
-        raise BadInput(f"{where}.id: {item_id!r} is not an item id like o12")
+    matched = _ID.match(item_id)
+    if not matched:
+        raise BadInput(f"{where}.id: {item_id!r} is not an item id like o12 or moit5")
     where = f"{where.rsplit(':', 1)[0]}: item {item_id}"
     r.where = where
     sub = str(r.get("sub", (str, int, float)))
@@ -210,11 +266,14 @@ def _item(raw: Any, where: str, subs: dict[str, str]) -> Item:
         raise BadInput(f"{where}.components: at least one component is needed")
     measure = _Reader(r.get("measure", dict), f"{where}.measure")
     return Item(
-        id=item_id, number=int(item_id[1:]), sub=sub, title=r.get("title", str), year=year,
+        id=item_id, number=int(matched[2]), key=str(r.get("key", (str, int), item_id)).strip(), sub=sub,
+        title=r.get("title", str), year=year,
         keywords=keywords, weak=r.phrases("weak"), exclude=r.phrases("exclude"), components=components,
         recommendation=r.get("recommendation", str).strip(),
         measure=Measure(name=measure.get("name", str), steps=tuple(str(s) for s in measure.get("steps", list)),
                         owner=measure.get("owner", str)),
+        replaces=tuple(str(k) for k in r.get("replaces", list, [])),
+        derived_from=tuple(str(k) for k in r.get("derived_from", list, [])),
     )
 
 

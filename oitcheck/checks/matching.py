@@ -17,10 +17,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from oitcheck.checks.checklist import Checklist, Item
+from oitcheck.checks.checklist import DEFAULT_LABELS, Checklist, Item
 from oitcheck.extract.thai import normalise
 
-LABEL = re.compile(r"(?<![a-z0-9\u0e00-\u0e7f])(?:oit|o|0)\s*[-–.]?\s*(\d{1,2})(?!\d)")
+LABEL_SHAPE = r"(?<![a-z0-9\u0e00-\u0e7f])(?:{prefixes})\s*[-–.]?\s*(\d{{1,2}})(?!\d)"
 LABEL_BONUS = 50
 WEAK_SCORE = 40
 
@@ -94,9 +94,16 @@ class Match:
     keyword: str
 
 
-def labels_in(normalised: str) -> set[int]:
-    """Item numbers written as labels in already-normalised text."""
-    return {int(n) for n in LABEL.findall(normalised)}
+def labels_in(normalised: str, prefixes: tuple[str, ...] = DEFAULT_LABELS) -> set[int]:
+    """Item numbers written as labels (``O12``, ``MOIT 5``: a layout's ``labels``) in already-normalised text."""
+    return {int(n) for n in label_pattern(prefixes).findall(normalised)}
+
+
+@functools.cache
+def label_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Longest prefix first, so "moit 5" is not read as "o" + "it 5"."""
+    ordered = sorted(prefixes, key=len, reverse=True)
+    return re.compile(LABEL_SHAPE.format(prefixes="|".join(re.escape(p) for p in ordered)))
 
 
 class Matcher:
@@ -104,6 +111,7 @@ class Matcher:
 
     def __init__(self, checklist: Checklist) -> None:
         self.items = checklist.items
+        self.labels = checklist.labels
         self._cache: dict[tuple[str, bool], Match | None] = {}
 
     def identify(self, text: str, allow_weak: bool = True) -> Match | None:
@@ -119,7 +127,7 @@ class Matcher:
         normalised = normalise(text)
         if not normalised:
             return None
-        labels = labels_in(normalised)
+        labels = labels_in(normalised, self.labels)
         compact = flatten(normalised)
         best: Match | None = None
         for item in self.items:

@@ -64,6 +64,8 @@ def _item(result: ItemResult) -> dict[str, Any]:
     item = result.item
     return {
         "id": item.id,
+        "key": item.key,
+        "replaces": list(item.replaces),
         "title": item.title,
         "sub": item.sub,
         "status": str(result.status),
