@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from oitcheck.checks.checklist import Checklist, load
+from oitcheck.checks.checklist import Checklist, choose, load
 from oitcheck.checks.engine import evaluate
+from oitcheck.checks.layouts import Choice
 from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
 from oitcheck.fiscal import assessment_year
@@ -21,7 +22,7 @@ from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, save_reports
 
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
-REQUEST_VERSION = 1  # of AuditRequest's JSON form; raise it when a field changes meaning
+REQUEST_VERSION = 2  # of AuditRequest's JSON form; raise it when a field changes meaning
 # How a crawl that ended by itself says so: it ran out of work ("finished") or a budget stopped it early
 # (Scrapy's CloseSpider "closespider_*", oitcheck's own "budget_*"): a complete audit, truncated or not.
 # Anything else ("shutdown" after Ctrl-C or SIGTERM, or none at all when a second Ctrl-C stopped the reactor
@@ -37,7 +38,8 @@ class AuditRequest:
     url: str
     out: Path
     name: str | None = None
-    checklist: str = "ita-2568"
+    checklist: str | None = None  # None: the layout of ``kind`` for the assessment year
+    kind: str = "general"  # the kind of agency (checklist family) whose layout is chosen by year
     year: int | None = None
     as_of: date | None = None
     crawl: CrawlOptions = field(default_factory=CrawlOptions)
@@ -51,7 +53,7 @@ class AuditRequest:
         if crawl["cache_dir"] is not None:
             crawl["cache_dir"] = str(crawl["cache_dir"])  # "" (no cache) stays ""
         return json.dumps({"version": REQUEST_VERSION, "url": self.url, "out": str(self.out), "name": self.name,
-                           "checklist": self.checklist, "year": self.year,
+                           "checklist": self.checklist, "kind": self.kind, "year": self.year,
                            "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl,
                            "token": self.token},
                           ensure_ascii=False)
@@ -73,8 +75,11 @@ class AuditRequest:
                 raise ValueError(f"year {year!r} is not a whole number")
             if token is not None and not isinstance(token, str):
                 raise ValueError(f"token {token!r} is not a string")
-            return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=str(data["checklist"]),
-                       year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
+            checklist, kind = data["checklist"], data.get("kind", "general")
+            if checklist is not None and not isinstance(checklist, str) or not isinstance(kind, str):
+                raise ValueError(f"checklist {checklist!r} or kind {kind!r} is not a string")
+            return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=checklist,
+                       kind=kind, year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
                        crawl=CrawlOptions(**crawl), token=token)
         except KeyError as exc:
             raise BadInput(f"unusable audit request: no {exc} field") from None
@@ -93,6 +98,7 @@ class Prepared:
     year: int
     as_of: date
     crawl: CrawlOptions
+    choice: Choice
 
 
 def today() -> date:
@@ -102,11 +108,12 @@ def today() -> date:
 def prepare(request: AuditRequest) -> Prepared:
     """Validate every input (exit 2 on any problem) so a bad option never costs a crawl."""
     url = normalise_start_url(request.url)
-    checklist = load(request.checklist)
     as_of = request.as_of or today()
     year = request.year or assessment_year(as_of)
     if not 2500 <= year <= 2700:
         raise BadInput(f"--year {year} is not a Buddhist-Era fiscal year like 2568")
+    choice = choose(request.kind, year, given=request.checklist)
+    checklist = load(choice.checklist)
     if request.crawl.max_pages < 1:
         raise BadInput("--max-pages must be at least 1")
     host = urlsplit(url).hostname or ""
@@ -119,7 +126,7 @@ def prepare(request: AuditRequest) -> Prepared:
     except OSError as exc:
         raise BadInput(f"cannot write to output folder {request.out}: {exc.strerror or exc}") from None
     return Prepared(url=url, out=request.out, name=request.name or urlsplit(url).hostname or url,
-                    checklist=checklist, year=year, as_of=as_of, crawl=request.crawl)
+                    checklist=checklist, year=year, as_of=as_of, crawl=request.crawl, choice=choice)
 
 
 def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
@@ -149,7 +156,7 @@ def ended_by_itself(finish_reason: str | None) -> bool:
 
 
 def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str, Any]:
-    outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of)
+    outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of, choice=prepared.choice)
     report = build_report(outcome, name=prepared.name, url=prepared.url, started_at=started,
                           finished_at=datetime.now(BANGKOK))
     validate_report(report)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from oitcheck import __version__
 from oitcheck import settings as defaults
+from oitcheck.checks.checklist import FAMILIES
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
 
@@ -80,7 +81,11 @@ def _network(text: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--checklist", default="ita-2568", help="checklist layout name or YAML path")
+    parser.add_argument("--checklist", help="checklist layout name or YAML path (default: the layout of --kind for "
+                        "the assessment year; `oitcheck checklists` lists them)")
+    parser.add_argument("--kind", choices=FAMILIES, default="general",
+                        help="kind of agency, for the default layout: general (ITA), moph (MOIT: hospitals and "
+                        "other units of the MOPH permanent secretary), vocational (vocational colleges)")
     parser.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
     parser.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
     parser.add_argument("--max-pages", type=_positive, default=defaults.OITCHECK_MAX_PAGES,
@@ -137,13 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
                       metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
                       f"list it as not audited (default {defaults.OITCHECK_AGENCY_TIME_LIMIT:g})")
     _common(many)
+    layouts = commands.add_parser("checklists", help="list the bundled checklist layouts (id, year, kind of agency, "
+                                  "items, draft, sources)")
+    layouts.add_argument("--json", action="store_true", help="as JSON")
     demo = commands.add_parser("demo", help="serve the bundled sample agency site on 127.0.0.1 and audit it")
     demo.add_argument("--out", type=Path, default=Path("reports/demo"))
     inspect = commands.add_parser("inspect", help="show what the checker sees in one page or file (JSON)")
     inspect.add_argument("source")
     inspect.add_argument("--as-of", type=_date)
     inspect.add_argument("--year", type=int)
-    inspect.add_argument("--checklist", default="ita-2568")
+    inspect.add_argument("--checklist", help="default: the layout of --kind for the assessment year")
+    inspect.add_argument("--kind", choices=FAMILIES, default="general")
     inspect.add_argument("--allow-private", action="store_true")
     inspect.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages")
     return parser
@@ -169,6 +178,8 @@ def run_command(args: argparse.Namespace) -> int:
         return run_audit(args)
     if args.command == "audit-many":
         return run_many_command(args)
+    if args.command == "checklists":
+        return print_checklists(args.json)
     if args.command == "demo":
         from oitcheck.demo.run import run_demo
 
@@ -226,7 +237,8 @@ def run_audit(args: argparse.Namespace) -> int:
 
     url = normalise_start_url(args.url)
     out = args.out or Path("reports") / _folder_name(url)
-    return run_request(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, year=args.year,
+    return run_request(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, kind=args.kind,
+                                    year=args.year,
                                     as_of=args.as_of, crawl=crawl_options(args)), args.fail_under,
                        args.require_coverage)
 
@@ -253,9 +265,11 @@ def run_many_command(args: argparse.Namespace) -> int:
     from oitcheck.checks.checklist import load
     from oitcheck.many import run_many
 
-    load(args.checklist)  # a bad layout is one error, not one per agency
+    if args.checklist:
+        load(args.checklist)  # a bad layout is one error, not one per agency
     # What every agency's audit shares; each child gets it with the agency's URL, name and folder.
-    shared = AuditRequest(url="", out=args.out, checklist=args.checklist, year=args.year, as_of=args.as_of,
+    shared = AuditRequest(url="", out=args.out, checklist=args.checklist, kind=args.kind, year=args.year,
+                          as_of=args.as_of,
                           crawl=crawl_options(args))
     summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
@@ -294,6 +308,52 @@ class _Counts(dict):
         return "?"
 
 
+LAYOUT_REASONS = {
+    "given": "as given",
+    "year": "the {family} layout for {year}",
+    "newest_earlier": "no {family} layout is published for {year}: the newest earlier one ({layout_year})",
+    "oldest_later": "no {family} layout for {year} is bundled: the oldest one ({layout_year})",
+}
+SUGGESTION_NOTES = {
+    "kind": "the site's ITA pages fit {checklist} ({agreeing} items agree, {used_agreeing} with {used}): if the "
+            "agency is assessed on it, audit again with --checklist {checklist}",
+    "numbering": "the site's ITA pages are still numbered as {checklist} ({agreeing} items agree, {used_agreeing} "
+                 "with {used}): assessors read the numbers of {used}",
+}
+
+
+def layout_lines(report: dict) -> list[str]:
+    """Which layout the audit used and why, and a better fit its pages suggest (stderr, one line each)."""
+    choice = report.get("checklist_choice")
+    if not choice:
+        return []
+    why = LAYOUT_REASONS.get(choice["reason"], choice["reason"]).format(**choice)
+    lines = [f"checklist: {report['checklist']} ({why})" + (" - a draft" if choice.get("draft") else "")]
+    if suggested := choice.get("suggested"):
+        lines.append("note: " + SUGGESTION_NOTES.get(suggested["reason"], "{checklist}").format(
+            **suggested, used=report["checklist"]))
+    return lines
+
+
+def print_checklists(as_json: bool) -> int:
+    """``oitcheck checklists``: every bundled layout, newest last within each kind of agency."""
+    import json
+
+    from oitcheck.checks.checklist import catalogue
+
+    rows = [{"id": c.id, "year": c.year, "family": c.family, "kind": c.kind, "items": len(c.items), "draft": c.draft,
+             "extends": c.parents[0] if c.parents else None, "title": c.title, "sources": list(c.sources),
+             "scoring": c.scoring} for c in catalogue()]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'id':<16} {'year':<5} {'kind':<11} {'items':>5}  {'draft':<5}  extends     sources")
+    for row in rows:
+        print(f"{row['id']:<16} {row['year'] or '-':<5} {row['family']:<11} {row['items']:>5}  "
+              f"{'yes' if row['draft'] else 'no':<5}  {row['extends'] or '-':<10}  {len(row['sources'])}")
+    return 0
+
+
 def print_summary(report: dict, paths: dict[str, Path]) -> None:
     counts = {s: sum(1 for i in report["items"] if i["status"] == s) for s in ("pass", "partial", "fail", "unknown")}
     oit = report["scores"]["oit"]
@@ -302,6 +362,8 @@ def print_summary(report: dict, paths: dict[str, Path]) -> None:
           f"(pass {counts['pass']}, partial {counts['partial']}, fail {counts['fail']}, unknown {counts['unknown']}); "
           f"{crawl['pages']} pages, {crawl['documents']} documents in {crawl['duration_s']}s; "
           f"{len(report['links']['broken'])} broken links")
+    for line in layout_lines(report):
+        print(line, file=sys.stderr)
     for budget in crawl.get("truncated_by", ()):
         print(f"note: {_budget_note(budget, crawl)}", file=sys.stderr)
     coverage = crawl.get("coverage") or {}

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from oitcheck.audit import ensure_crawled
-from oitcheck.checks.checklist import load
+from oitcheck.checks.checklist import choose, load
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import record_date
 from oitcheck.checks.eit import EIT_URL, find_eit
@@ -44,8 +44,8 @@ MAX_LISTED = 200
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 
 
-def inspect_source(source: str, checklist: str = "ita-2568", as_of: date | None = None, year: int | None = None,
-                   allow_private: bool = False, ocr: bool = True) -> dict[str, Any]:
+def inspect_source(source: str, checklist: str | None = None, as_of: date | None = None, year: int | None = None,
+                   allow_private: bool = False, ocr: bool = True, kind_of_agency: str = "general") -> dict[str, Any]:
     """The inspect object of a local file (a saved page reads the pictures saved beside it) or of a URL
     (fetched by the audit's own crawler, one page and what shows on it: the same private-address guard on
     every request and redirect, the same size caps and time limits)."""
@@ -59,7 +59,8 @@ def inspect_source(source: str, checklist: str = "ita-2568", as_of: date | None 
         kind = sniff_kind(body, source)
         if kind == "svg" and _HTML_START.search(body[:4096]):
             kind = "html"  # a page with an inline SVG (an icon, a QR code) near its top is still a page
-        return describe(_as_crawled(body, str(path), kind, ocr), kind, str(path), checklist, as_of, year)
+        return describe(_as_crawled(body, str(path), kind, ocr), kind, str(path), checklist, as_of, year,
+                        kind_of_agency)
     if "://" not in source and not source.startswith("www."):
         raise BadInput(f"no such file: {source}")
     url = normalise_start_url(source)
@@ -71,11 +72,11 @@ def inspect_source(source: str, checklist: str = "ita-2568", as_of: date | None 
     ensure_crawled(crawl, any_kind=True)
     record = crawl.homepage
     kind = "html" if isinstance(record, PageRecord) else (record.kind or "other")  # type: ignore[union-attr]
-    return describe(crawl, kind, record.where if record else url, checklist, as_of, year)
+    return describe(crawl, kind, record.where if record else url, checklist, as_of, year, kind_of_agency)
 
 
-def describe(crawl: CrawlResult, kind: str, source: str, checklist: str, as_of: date | None,
-             year: int | None) -> dict[str, Any]:
+def describe(crawl: CrawlResult, kind: str, source: str, checklist: str | None, as_of: date | None,
+             year: int | None, kind_of_agency: str = "general") -> dict[str, Any]:
     """The contract's inspect object, plus what explains a flag: every date mention with its kind and
     label, the newest date as the news rule reads it, and for each item matched the years named and
     whether they satisfy the item's year rules for the assessment year."""
@@ -85,7 +86,8 @@ def describe(crawl: CrawlResult, kind: str, source: str, checklist: str, as_of: 
                            "text_quality": "empty", "dates": [], "years": [], "fiscal_years": [], "qr": [],
                            "eit": {"found": False, "url": None, "via": None}, "tables": 0, "items": [],
                            "as_of": as_of.isoformat(), "year": ay}
-    checklist_ = load(checklist)
+    checklist_ = load(choose(kind_of_agency, ay, given=checklist).checklist)
+    out["checklist"] = checklist_.id
     record = crawl.homepage
     text = body_text(record)
     if isinstance(record, PageRecord):
@@ -224,7 +226,7 @@ def _declared_or_utf8(body: bytes) -> str:
 
 def run_inspect(args: argparse.Namespace) -> int:
     seen = inspect_source(args.source, args.checklist, as_of=args.as_of, year=args.year,
-                          allow_private=args.allow_private, ocr=not args.no_ocr)
+                          allow_private=args.allow_private, ocr=not args.no_ocr, kind_of_agency=args.kind)
     json.dump(seen, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -63,6 +63,7 @@ class Agency:
     url: str
     province: str = ""
     type: str = ""
+    checklist: str = ""  # the CSV's checklist column: this agency's layout (a hospital's MOIT), else the run's
 
     @property
     def folder(self) -> str:
@@ -72,7 +73,9 @@ class Agency:
 
 
 def read_agencies(path: Path) -> list[Agency]:
-    """Agencies from a CSV with columns name,url[,province,type] (UTF-8, BOM from Excel allowed)."""
+    """Agencies from a CSV with columns name,url[,province,type,checklist] (UTF-8, BOM from Excel allowed).
+
+    Every layout the checklist column names is loaded here, so a misspelt one is one error before any audit."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -87,7 +90,7 @@ def read_agencies(path: Path) -> list[Agency]:
     reader = csv.DictReader(text.splitlines())
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     if not {"name", "url"} <= columns:
-        raise BadInput(f"{path}: needs a header row with columns name,url[,province,type]")
+        raise BadInput(f"{path}: needs a header row with columns name,url[,province,type,checklist]")
     agencies = []
     for number, row in enumerate(reader, start=1):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
@@ -96,15 +99,22 @@ def read_agencies(path: Path) -> list[Agency]:
         if number > MAX_ROWS:
             raise BadInput(f"{path}: more than {MAX_ROWS} agencies")
         agencies.append(Agency(number, row.get("name") or row.get("url", ""), row.get("url", ""),
-                               row.get("province", ""), row.get("type", "")))
+                               row.get("province", ""), row.get("type", ""), row.get("checklist", "")))
     if not agencies:
         raise BadInput(f"{path}: no agencies listed")
+    for name in sorted({a.checklist for a in agencies if a.checklist}):
+        try:
+            load(name)
+        except BadInput as exc:
+            row = next(a.row for a in agencies if a.checklist == name)
+            raise BadInput(f"{path}: row {row}: {exc}") from None
     return agencies
 
 
 def agency_request(shared: AuditRequest, agency: Agency, out: Path) -> AuditRequest:
     """``shared`` (every option of the run) for one agency: its URL, name and folder; quiet, for a child."""
     return replace(shared, url=agency.url, name=agency.name, out=out / agency.folder,
+                   checklist=agency.checklist or shared.checklist,
                    crawl=replace(shared.crawl, progress=False, verbose=False))  # stderr: the error line only
 
 
@@ -142,6 +152,7 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
         failing = [{"id": i["id"], "title": i["title"], "status": i["status"]}
                    for i in report["items"] if i["status"] in ("fail", "partial")]
         return {**entry, "status": AgencyStatus.DONE, "exit": done.returncode, "oit": report["scores"]["oit"],
+                "checklist": report["checklist"],
                 "counts": counts, "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None,
                 # the coverage guard's problems: the audit read too little of the site to be trusted
                 "coverage": [p["code"] for p in report["crawl"].get("coverage", {}).get("problems", ())]}
@@ -286,7 +297,7 @@ def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_un
                               f"results are in {out} (see {out / LOG_NAME})") from exc
         raise
     results.sort(key=lambda r: r["row"])
-    summary = summarise(results, shared.checklist)
+    summary = summarise(results, shared)
     write_summary(summary, out)
     done = [r for r in results if r["status"] == AgencyStatus.DONE]
     if not done:
@@ -332,20 +343,29 @@ class RunLog:
                 pass
 
 
-def summarise(results: list[dict[str, Any]], checklist_id: str) -> dict[str, Any]:
-    checklist = load(checklist_id)
+def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, Any]:
+    """Rankings, averages and the gaps agencies share. Agencies audited on different layouts (a hospital on
+    MOIT beside municipalities on ITA) share a gap only within one layout: each gap names its layout."""
     done = [r for r in results if r["status"] == "done"]
+    used = [r.get("checklist") for r in done if r.get("checklist")]
+    main = max(sorted(set(used)), key=used.count) if used else (shared.checklist or _run_layout(shared))
     gaps = []
-    for item in checklist.items:
-        names = [r["name"] for r in done if any(f["id"] == item.id for f in r["failing"])]
-        if names:
-            gaps.append({"item": item.id, "title": item.title, "agencies": len(names), "names": names,
-                         "measure": item.measure.name, "steps": list(item.measure.steps), "owner": item.measure.owner})
+    for layout in [main, *sorted(set(used) - {main})]:
+        checklist = load(layout)
+        mine = [r for r in done if r.get("checklist", main) == layout]
+        for item in checklist.items:
+            names = [r["name"] for r in mine if any(f["id"] == item.id for f in r["failing"])]
+            if names:
+                gaps.append({"item": item.id, "key": item.key, "checklist": checklist.id, "title": item.title,
+                             "agencies": len(names), "names": names, "measure": item.measure.name,
+                             "steps": list(item.measure.steps), "owner": item.measure.owner})
     gaps.sort(key=lambda g: -g["agencies"])
+    checklist = load(main)
     scores = [r["oit"] for r in done if r["oit"] is not None]
     return {
         "schema": SUMMARY_SCHEMA,
         "checklist": checklist.id,
+        "checklists": {layout: used.count(layout) for layout in sorted(set(used))},
         "pass_mark": checklist.pass_mark,
         "agencies": sorted(results, key=lambda r: (r.get("oit") is None, -(r.get("oit") or 0))),
         "audited": len(done),
@@ -353,3 +373,12 @@ def summarise(results: list[dict[str, Any]], checklist_id: str) -> dict[str, Any
         "mean_oit": round(sum(scores) / len(scores), 2) if scores else None,
         "common_gaps": gaps,
     }
+
+
+def _run_layout(shared: AuditRequest) -> str:
+    """The layout the run's options choose when no agency was audited (for the summary's heading)."""
+    from oitcheck.audit import today
+    from oitcheck.checks.checklist import choose
+    from oitcheck.fiscal import assessment_year
+
+    return choose(shared.kind, shared.year or assessment_year(shared.as_of or today())).checklist

@@ -14,11 +14,19 @@ def inspect(*args: str) -> dict:
 
 
 def test_pdf_years_and_item():
-    seen = inspect(str(SITES / "index_table/files/procure-2568.pdf"))
+    seen = inspect(str(SITES / "index_table/files/procure-2568.pdf"), "--as-of", "2025-03-15")
     assert seen["kind"] == "pdf" and seen["text_quality"] == "ok"
     assert seen["title"].startswith("สรุปผลการดำเนินการจัดซื้อจัดจ้าง")
     assert 2568 in seen["years"]
-    assert seen["items"][0]["id"] == "o12"
+    assert (seen["checklist"], seen["items"][0]["id"]) == ("ita-2568", "o12")
+
+
+def test_the_monthly_procurement_summary_is_o11_in_the_layout_of_2569_and_later():
+    """Without --as-of (today, fiscal year 2570: no layout published) the newest layout, ita-2569, names it."""
+    seen = inspect(str(SITES / "index_table/files/procure-2568.pdf"), "--as-of", "2026-12-02")
+    assert (seen["checklist"], seen["items"][0]["id"]) == ("ita-2569", "o11")
+    given = inspect(str(SITES / "index_table/files/procure-2568.pdf"), "--checklist", "ita-2568")
+    assert given["items"][0]["id"] == "o12"
 
 
 def test_cp874_html_dates_in_thai_digits():
@@ -58,7 +66,7 @@ def test_corrupt_document_is_unreadable_not_a_crash(tmp_path):
 def test_year_rules_follow_the_assessment_year():
     pdf = str(SITES / "index_table/files/procure-2568.pdf")
     this_year = next(i for i in inspect(pdf, "--year", "2568")["items"] if i["id"] == "o12")
-    next_year = next(i for i in inspect(pdf, "--year", "2569")["items"] if i["id"] == "o12")
+    next_year = next(i for i in inspect(pdf, "--year", "2569", "--checklist", "ita-2568")["items"] if i["id"] == "o12")
     assert 2568 in this_year["years"] and any(this_year["year_rules"].values())
     assert not any(next_year["year_rules"].values())
 

@@ -13,12 +13,14 @@ from datetime import date
 from statistics import mean
 
 from oitcheck.checks.base import checks
-from oitcheck.checks.checklist import Checklist, Item
+from oitcheck.checks.checklist import Checklist, Item, catalogue
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.coverage import Coverage, assess
 from oitcheck.checks.currency import record_date
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
+from oitcheck.checks.layout_fit import layout_used
+from oitcheck.checks.layouts import Choice, ChoiceReason
 from oitcheck.checks.links import ghost_pages, summarise_links
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.results import (
@@ -41,8 +43,9 @@ EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 
 
 def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *,
-             guard: bool = True) -> AuditOutcome:
-    """``guard``: run the coverage guard (False: judge the record as it is, for rule tests on record fragments)."""
+             guard: bool = True, choice: Choice | None = None) -> AuditOutcome:
+    """``guard``: run the coverage guard (False: judge the record as it is, for rule tests on record fragments).
+    ``choice``: why ``checklist`` is the layout (None: the caller named it)."""
     matcher = Matcher(checklist)
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
                        candidates=collect(crawl, matcher, year))
@@ -55,7 +58,9 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
                         scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
                         links=summarise_links(crawl, ctx.link_state, checklist.messages),
-                        crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)))
+                        crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)),
+                        layout=layout_used(crawl, checklist, choice or Choice(
+                            checklist.id, ChoiceReason.GIVEN, checklist.family, year, checklist.year), catalogue()))
 
 
 def unjudged_reason(ctx: AuditContext, coverage: Coverage) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.coverage import Coverage
 from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.layout_fit import LayoutUsed
 from oitcheck.records import Budget, Skip
 
 
@@ -198,3 +199,4 @@ class AuditOutcome:
     homepage: Dated
     links: LinksSummary
     crawl: CrawlSummary
+    layout: LayoutUsed | None = None  # the layout used, why, and one the site's pages fit better

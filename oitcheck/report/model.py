@@ -27,6 +27,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
         "checklist": checklist.id,
         "checklist_title": checklist.title,
         "draft": checklist.draft,
+        "checklist_choice": outcome.layout.to_json(checklist) if outcome.layout else None,
         "year": outcome.year,
         "as_of": outcome.as_of.isoformat(),
         "pass_mark": checklist.pass_mark,
