@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bench.real.bfs import coverage, crawl, site_key
-from bench.real.run import score, sites_folder
+from bench.real.run import per_layout, score, sites_folder
 from bench.real.servers import PhpServer
-from bench.real.sites import LABELS, Site, load_label, load_sites, validate_label
+from bench.real.sites import LABELS, Site, labels_of, load_label, load_sites, validate_label
 from bench.real.truth_links import broken_links
 from oitcheck.fiscal import assessment_year
 from tests.support.server import SiteServer
@@ -36,10 +36,30 @@ def test_every_committed_label_is_valid_and_matches_its_site():
     names = [p.stem for p in LABELS.glob("*.json")]
     assert {"nysso", "saiyoi", "kpic"} <= set(names)
     for name in names:
-        label = load_label(name)
-        assert label["commit"] == sites[name].commit and label["repository"] == sites[name].repository
-        assert label["kind"] == sites[name].kind
+        label, (site, _, layout) = load_label(name), name.partition("@")
+        assert label["commit"] == sites[site].commit and label["repository"] == sites[site].repository
+        assert label["kind"] == sites[site].kind
+        assert label.get("checklist", "ita-2568") == (layout or "ita-2568")  # <site>@<layout>.json
         assert label["year"] == assessment_year(date.fromisoformat(label["as_of"]))
+
+
+def test_a_site_may_be_labelled_on_several_layouts_and_each_is_scored_on_its_own(tmp_path: Path):
+    for stem in ("tiny", "tiny@moit-2569", "tiny@ita-2569", "tinyx"):
+        (tmp_path / f"{stem}.json").write_text("{}", encoding="utf-8")
+    assert labels_of("tiny", tmp_path) == ["tiny", "tiny@ita-2569", "tiny@moit-2569"]
+    label = _label()
+    label["checklist"] = "ita-2569"
+    assert any("items must be exactly the ids of ita-2569" in p for p in validate_label(label))
+    label["items"] = {f"o{n}": label["items"]["o3"] for n in range(1, 27)}
+    assert validate_label(label) == []
+    label["checklist"] = "ita-2400"
+    assert validate_label(label)[0].startswith("checklist: unknown checklist")
+    first, second = score(SITE, _label(), {"crawl": {"duration_s": 1, "pages": 1}, "items": [],
+                                           "links": {"broken": []}}, "http://127.0.0.1:1/"), score(
+        SITE, _label(), {"crawl": {"duration_s": 1, "pages": 1}, "items": [{"id": "o1", "status": "pass"}],
+                         "links": {"broken": []}}, "http://127.0.0.1:1/")
+    second.name = "tiny@moit-2569"
+    assert per_layout([first, second]) == {"ita-2568": (0, 27), "moit-2569": (1, 27)}
 
 
 def test_a_bad_label_is_refused_with_each_problem_named():

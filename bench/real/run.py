@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.real.bfs import coverage, crawl, same_site, site_key
 from bench.real.servers import PHP_PACKAGES, MissingTool, Servers, need
-from bench.real.sites import LABELS, Site, load_label, load_sites
+from bench.real.sites import DEFAULT_CHECKLIST, LABELS, Site, labels_of, load_label, load_sites
 from tests.testbed.scoring import SiteResult, print_details, print_table, summarise
 
 AUDIT_TIMEOUT = 1200
@@ -57,42 +57,75 @@ def score(site: Site, label: dict[str, Any], report: dict[str, Any], base: str) 
     return result
 
 
-def run_site(site: Site, tree: Path, servers: Servers, workdir: Path) -> SiteResult:
-    """Serve, crawl breadth-first, audit and score one site; a failure is reported, not raised."""
+def run_site(site: Site, tree: Path, servers: Servers, workdir: Path) -> list[SiteResult]:
+    """Serve, crawl breadth-first, audit and score one site, once per label (``labels_of``: the first also
+    scores broken links and coverage; the others judge the same site on another layout, items only); a
+    failure is reported, not raised."""
+    results = []
     try:
-        label = load_label(site.name)
         with servers.php(site, tree) as server:
             start = server.url + site.start
             bfs = crawl(start)
-            since = server.log_size()
-            out = workdir / site.name
-            command = [sys.executable, "-m", "oitcheck", "audit", start, "--allow-private", "--as-of",
-                       label["as_of"], "--out", str(out), "--no-progress"]
-            command += ["--name", label["agency"]] if label.get("agency") else []
-            done = subprocess.run(command, capture_output=True, text=True, timeout=AUDIT_TIMEOUT,
-                                  stdin=subprocess.DEVNULL)
-            fetched = server.requested(since)
-        (workdir / f"{site.name}.audit.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+            for number, name in enumerate(labels_of(site.name)):
+                since = server.log_size()
+                result = audit_label(site, name, start, workdir)
+                if number == 0 and result.error is None:
+                    result.pages_bfs, result.pages_covered = coverage(bfs, server.requested(since))
+                elif number:
+                    result.broken_expected = result.broken_found = set()
+                results.append(result)
+    except (OSError, ValueError, RuntimeError, subprocess.SubprocessError) as exc:
+        results.append(SiteResult(name=site.name, style=site.kind, error=f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def audit_label(site: Site, name: str, start: str, workdir: Path) -> SiteResult:
+    """Audit the served site as of the label's date, on the label's layout, and score it against the label."""
+    try:
+        label = load_label(name)
+        out = workdir / name
+        command = [sys.executable, "-m", "oitcheck", "audit", start, "--allow-private", "--as-of", label["as_of"],
+                   "--checklist", label.get("checklist", DEFAULT_CHECKLIST), "--out", str(out), "--no-progress"]
+        command += ["--name", label["agency"]] if label.get("agency") else []
+        done = subprocess.run(command, capture_output=True, text=True, timeout=AUDIT_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+        (workdir / f"{name}.audit.log").write_text(done.stdout + done.stderr, encoding="utf-8")
         if done.returncode not in (0, 1):
             last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-            return SiteResult(name=site.name, style=site.kind, error=f"audit exit {done.returncode}: {last}")
+            return SiteResult(name=name, style=site.kind, error=f"audit exit {done.returncode}: {last}",
+                              scored_items=len(label["items"]))
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
         result = score(site, label, report, start)
-        result.pages_bfs, result.pages_covered = coverage(bfs, fetched)
+        result.name = name
         return result
     except (OSError, ValueError, RuntimeError, subprocess.SubprocessError) as exc:
-        return SiteResult(name=site.name, style=site.kind, error=f"{type(exc).__name__}: {exc}")
+        return SiteResult(name=name, style=site.kind, error=f"{type(exc).__name__}: {exc}")
+
+
+def per_layout(results: list[SiteResult]) -> dict[str, tuple[int, int]]:
+    """Layout -> (items right, items scored): a label ``<site>@<layout>`` is on that layout, ``<site>`` on
+    the default one."""
+    counts: dict[str, tuple[int, int]] = {}
+    for result in results:
+        layout = result.name.partition("@")[2] or DEFAULT_CHECKLIST
+        right, n = counts.get(layout, (0, 0))
+        counts[layout] = (right + result.correct, n + len(result.items))
+    return counts
 
 
 HEADER = "site                       kind      items  accuracy  links recall  precision  pages   bfs  coverage  seconds"
 
 
 def site_row(site: dict[str, Any]) -> str:
-    pages, broken = site["pages"], site["broken"]
-    return (f"{site['name']:<26} {site['style']:<9} {site['correct']:>2}/{site['n']:<3}"
-            f" {site['correct'] / site['n'] if site['n'] else 0:>8.2f}  {broken['recall']:>12.2f}"
-            f"  {broken['precision']:>9.2f}  {pages['crawled']:>5}  {pages['bfs']:>4}"
-            f"  {pages['coverage']:>8.2f}  {site['crawl_s']:>7.1f}")
+    """One label's line; a label judged on a second layout repeats no link or coverage figures."""
+    broken = site["broken"]
+    row = (f"{site['name']:<26} {site['style']:<9} {site['correct']:>2}/{site['n']:<3}"
+           f" {site['correct'] / site['n'] if site['n'] else 0:>8.2f}")
+    if "pages" not in site:
+        return f"{row}  {'-':>12}  {'-':>9}  {'-':>5}  {'-':>4}  {'-':>8}  {site['crawl_s']:>7.1f}"
+    pages = site["pages"]
+    return (f"{row}  {broken['recall']:>12.2f}  {broken['precision']:>9.2f}  {pages['crawled']:>5}"
+            f"  {pages['bfs']:>4}  {pages['coverage']:>8.2f}  {site['crawl_s']:>7.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     for site in chosen:
         if not (root / site.folder).is_dir():
             print(f"skipped {site.name}: no working tree {root / site.folder} (git clone {site.repository})")
-        elif not (LABELS / f"{site.name}.json").exists():
+        elif not labels_of(site.name):
             print(f"skipped {site.name}: no label {LABELS / site.name}.json yet")
         else:
             present.append(site)
@@ -126,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir = args.keep or Path(tmp)
             workdir.mkdir(parents=True, exist_ok=True)
             with Servers(workdir) as servers:
-                results = [run_site(site, root / site.folder, servers, workdir) for site in present]
+                results = [r for site in present for r in run_site(site, root / site.folder, servers, workdir)]
     except KeyboardInterrupt:
         print("interrupted: servers stopped", file=sys.stderr)
         return 130
@@ -135,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     print_table(summary, HEADER, site_row)
     print_details(summary, soft_404=False, link_lines=15)
+    for layout, (right, n) in sorted(per_layout(results).items()):
+        print(f"item accuracy on {layout}: {right / n:.2f} (n={n})")
     print(f"real item accuracy: {summary['accuracy']:.2f} (n={summary['n']})")
     return 0
 

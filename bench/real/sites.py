@@ -17,12 +17,15 @@ from typing import Any
 
 import yaml
 
+from oitcheck.checks.checklist import load
+from oitcheck.errors import BadInput
+
 HERE = Path(__file__).parent
 SITES_FILE = HERE / "sites.yaml"
 LABELS = HERE / "labels"
 STATUSES = ("pass", "partial", "fail")
 KINDS = ("local", "hospital", "college")
-ITEM_IDS = tuple(f"o{n}" for n in range(1, 29))
+DEFAULT_CHECKLIST = "ita-2568"  # the layout of a label without a "checklist" field (<site>.json)
 
 
 class LabelError(ValueError):
@@ -51,6 +54,13 @@ class Site:
 
 def load_sites(path: Path = SITES_FILE) -> list[Site]:
     return [Site(**entry) for entry in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def labels_of(site: str, folder: Path = LABELS) -> list[str]:
+    """The label names of one site: ``<site>`` (ita-2568) first, then ``<site>@<checklist>``, one per layout
+    the site is also judged against (a hospital on MOIT beside the ITA it is not assessed on)."""
+    plain = [site] if (folder / f"{site}.json").exists() else []
+    return plain + sorted(p.stem for p in folder.glob(f"{site}@*.json"))
 
 
 def label_path(name: str) -> Path:
@@ -84,9 +94,13 @@ def validate_label(label: dict[str, Any]) -> list[str]:
         date.fromisoformat(label["as_of"])
     except ValueError:
         problems.append(f"as_of {label['as_of']!r} is not YYYY-MM-DD")
-    if set(label["items"]) != set(ITEM_IDS):
-        problems.append(f"items must be exactly o1..o28 (missing {sorted(set(ITEM_IDS) - set(label['items']))}, "
-                        f"extra {sorted(set(label['items']) - set(ITEM_IDS))})")
+    try:
+        ids = [item.id for item in load(label.get("checklist", DEFAULT_CHECKLIST)).items]
+    except BadInput as exc:
+        return [f"checklist: {exc}"]
+    if set(label["items"]) != set(ids):
+        problems.append(f"items must be exactly the ids of {label.get('checklist', DEFAULT_CHECKLIST)} (missing "
+                        f"{sorted(set(ids) - set(label['items']))}, extra {sorted(set(label['items']) - set(ids))})")
     for item_id, item in sorted(label["items"].items()):
         problems += [f"{item_id}: {p}" for p in _item_problems(item)]
     broken = label.get("broken_links", [])
