@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from oitcheck.demo import verify
 from oitcheck.report.schema import validate_report
@@ -55,14 +56,25 @@ def test_the_ground_truth_check_names_what_differs(demo):
     ]
 
 
-def test_a_second_layout_needs_no_code_change(tmp_path):
+def test_a_second_layout_and_a_draft_of_ones_own_need_no_code_change(tmp_path):
+    draft = tmp_path / "ita-2570-mine.yaml"  # a user's draft for next year: 2569 with one item renamed
+    items = [{"id": f"o{n}", "from": f"o{n}"} for n in range(1, 27)]
+    items[24]["title"] = "การนำผลการประเมินไปพัฒนาหน่วยงาน"
+    draft.write_text(yaml.safe_dump({"id": "ita-2570-mine", "title": "ร่าง 2570", "extends": "ita-2569",
+                                     "draft": True, "year": 2570, "items": items}, allow_unicode=True),
+                     encoding="utf-8")
     with SiteServer(DEMO_SITE) as server:
-        done, report = audit(server.url, tmp_path, "--checklist", "ita-2569-draft")
+        done, report = audit(server.url, tmp_path / "a", "--checklist", "ita-2569")
+        assert done.returncode == 0, done.stderr
+        validate_report(report)
+        assert report["checklist"] == "ita-2569" and report["draft"] is False and len(report["items"]) == 26
+        assert [item["id"] for item in report["items"]] == [f"o{n}" for n in range(1, 27)]
+        assert "ข้อจำกัดของเกณฑ์" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+        done, report = audit(server.url, tmp_path / "b", "--checklist", str(draft))
     assert done.returncode == 0, done.stderr
-    validate_report(report)
-    assert report["checklist"] == "ita-2569-draft" and report["draft"] is True and len(report["items"]) == 26
-    assert [item["id"] for item in report["items"]] == [f"o{n}" for n in range(1, 27)]
-    assert "ร่างเกณฑ์" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert report["checklist"] == "ita-2570-mine" and report["draft"] is True
+    assert report["items"][24]["title"] == "การนำผลการประเมินไปพัฒนาหน่วยงาน"
+    assert "ร่างเกณฑ์" in (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
 
 
 def test_the_generator_reproduces_the_committed_site(tmp_path):
