@@ -13,7 +13,7 @@ import pytest
 from bench.real.bfs import coverage, crawl, site_key
 from bench.real.run import score, sites_folder
 from bench.real.servers import PhpServer
-from bench.real.sites import LABELS, Site, load_label, load_sites, validate_label
+from bench.real.sites import LABELS, Site, load_label, load_sites, site_of_label, validate_label
 from bench.real.truth_links import broken_links
 from oitcheck.fiscal import assessment_year
 from tests.support.server import SiteServer
@@ -36,9 +36,9 @@ def test_every_committed_label_is_valid_and_matches_its_site():
     names = [p.stem for p in LABELS.glob("*.json")]
     assert {"nysso", "saiyoi", "kpic"} <= set(names)
     for name in names:
-        label = load_label(name)
-        assert label["commit"] == sites[name].commit and label["repository"] == sites[name].repository
-        assert label["kind"] == sites[name].kind
+        label, site = load_label(name), sites[site_of_label(name)]
+        assert label["commit"] == site.commit and label["repository"] == site.repository
+        assert label["kind"] == site.kind
         assert label["year"] == assessment_year(date.fromisoformat(label["as_of"]))
 
 

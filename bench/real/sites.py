@@ -3,7 +3,8 @@
 A label is the test bed's truth format (tests/testbed/sites/*.json) plus what a real site needs: per item
 ``contested`` (a reasonable assessor could decide either way: not scored) and ``evidence`` (the site path an
 assessor would cite, or null), and at the top ``repository``, ``commit``, ``kind``, ``as_of``, ``year`` and
-``broken_links`` (site-relative ``/path?query`` targets that do not exist; see truth_links.py).
+``broken_links`` (site-relative ``/path?query`` targets that do not exist; see truth_links.py). A site judged
+against its own layout too has a second label, ``labels/<name>@<checklist>.json``, naming it in ``checklist``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from oitcheck.checks.checklist import load as load_checklist
+from oitcheck.errors import BadInput
 
 HERE = Path(__file__).parent
 SITES_FILE = HERE / "sites.yaml"
@@ -84,15 +88,36 @@ def validate_label(label: dict[str, Any]) -> list[str]:
         date.fromisoformat(label["as_of"])
     except ValueError:
         problems.append(f"as_of {label['as_of']!r} is not YYYY-MM-DD")
-    if set(label["items"]) != set(ITEM_IDS):
-        problems.append(f"items must be exactly o1..o28 (missing {sorted(set(ITEM_IDS) - set(label['items']))}, "
-                        f"extra {sorted(set(label['items']) - set(ITEM_IDS))})")
+    expected, problem = label_item_ids(label)
+    if problem:
+        return [*problems, problem]
+    if set(label["items"]) != set(expected):
+        problems.append(f"items must be exactly {expected[0]}..{expected[-1]} "
+                        f"(missing {sorted(set(expected) - set(label['items']))}, "
+                        f"extra {sorted(set(label['items']) - set(expected))})")
     for item_id, item in sorted(label["items"].items()):
         problems += [f"{item_id}: {p}" for p in _item_problems(item)]
     broken = label.get("broken_links", [])
     if not isinstance(broken, list) or not all(isinstance(u, str) and u.startswith("/") for u in broken):
         problems.append("broken_links must be a list of site-relative paths starting with /")
     return problems
+
+
+def label_item_ids(label: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+    """The item ids a label must cover: its ``checklist``'s (``kpic@ita-vec-2569.json`` labels a site against
+    its own layout), else ita-2568's o1..o28; and a problem when the checklist is unknown."""
+    name = label.get("checklist")
+    if name is None:
+        return ITEM_IDS, ""
+    try:
+        return tuple(item.id for item in load_checklist(str(name)).items), ""
+    except BadInput as exc:
+        return (), f"checklist {name!r}: {exc}"
+
+
+def site_of_label(stem: str) -> str:
+    """The site a label file is for: ``kpic@ita-vec-2569`` -> ``kpic``."""
+    return stem.split("@", 1)[0]
 
 
 def _item_problems(item: Any) -> list[str]:
