@@ -3,7 +3,8 @@
 A label is the test bed's truth format (tests/testbed/sites/*.json) plus what a real site needs: per item
 ``contested`` (a reasonable assessor could decide either way: not scored) and ``evidence`` (the site path an
 assessor would cite, or null), and at the top ``repository``, ``commit``, ``kind``, ``as_of``, ``year`` and
-``broken_links`` (site-relative ``/path?query`` targets that do not exist; see truth_links.py).
+``broken_links`` (site-relative ``/path?query`` targets that do not exist; see truth_links.py). A site judged
+against its own layout too has a second label, ``labels/<name>@<checklist>.json``, naming it in ``checklist``.
 """
 
 from __future__ import annotations
