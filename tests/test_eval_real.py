@@ -13,7 +13,7 @@ import pytest
 from bench.real.bfs import coverage, crawl, site_key
 from bench.real.run import score, sites_folder
 from bench.real.servers import PhpServer
-from bench.real.sites import LABELS, Site, load_label, load_sites, validate_label
+from bench.real.sites import LABELS, Site, label_site, load_label, load_sites, validate_label
 from bench.real.truth_links import broken_links
 from oitcheck.fiscal import assessment_year
 from tests.support.server import SiteServer
@@ -36,9 +36,10 @@ def test_every_committed_label_is_valid_and_matches_its_site():
     names = [p.stem for p in LABELS.glob("*.json")]
     assert {"nysso", "saiyoi", "kpic"} <= set(names)
     for name in names:
-        label = load_label(name)
-        assert label["commit"] == sites[name].commit and label["repository"] == sites[name].repository
-        assert label["kind"] == sites[name].kind
+        label, site = load_label(name), sites[label_site(name)]
+        assert label["commit"] == site.commit and label["repository"] == site.repository
+        assert label["kind"] == site.kind
+        assert label.get("checklist", "ita-2568") == (name.split("@", 1)[1] if "@" in name else "ita-2568")
         assert label["year"] == assessment_year(date.fromisoformat(label["as_of"]))
 
 
@@ -153,3 +154,13 @@ def test_a_missing_sites_folder_is_one_clear_line(tmp_path, monkeypatch):
     with pytest.raises(SystemExit):
         sites_folder(None)
     assert sites_folder(tmp_path) == tmp_path
+
+
+def test_a_label_on_another_layout_must_list_that_layouts_items():
+    label = _label()
+    label["checklist"] = "moit-2568"
+    assert any("moit1..moit22 of moit-2568" in p for p in validate_label(label))
+    label["items"] = {f"moit{n}": label["items"]["o3"] for n in range(1, 23)}
+    assert validate_label(label) == []
+    label["checklist"] = "moit-2499"
+    assert any(p.startswith("checklist:") for p in validate_label(label))

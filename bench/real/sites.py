@@ -1,4 +1,5 @@
-"""The real sites of ``make eval-real`` (``sites.yaml``) and their labels (``labels/<name>.json``).
+"""The real sites of ``make eval-real`` (``sites.yaml``) and their labels (``labels/<name>.json``, judged on
+ita-2568; ``labels/<name>@<layout>.json``, the same site judged on the layout named in its ``checklist``).
 
 A label is the test bed's truth format (tests/testbed/sites/*.json) plus what a real site needs: per item
 ``contested`` (a reasonable assessor could decide either way: not scored) and ``evidence`` (the site path an
@@ -17,12 +18,16 @@ from typing import Any
 
 import yaml
 
+from oitcheck.checks.checklist import load as load_checklist
+from oitcheck.errors import BadInput
+
 HERE = Path(__file__).parent
 SITES_FILE = HERE / "sites.yaml"
 LABELS = HERE / "labels"
 STATUSES = ("pass", "partial", "fail")
 KINDS = ("local", "hospital", "college")
 ITEM_IDS = tuple(f"o{n}" for n in range(1, 29))
+DEFAULT_CHECKLIST = "ita-2568"
 
 
 class LabelError(ValueError):
@@ -51,6 +56,11 @@ class Site:
 
 def load_sites(path: Path = SITES_FILE) -> list[Site]:
     return [Site(**entry) for entry in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def label_site(name: str) -> str:
+    """The site a label file is about: ``patong@moit-2568`` labels ``patong`` on another layout."""
+    return name.split("@", 1)[0]
 
 
 def label_path(name: str) -> Path:
@@ -84,9 +94,14 @@ def validate_label(label: dict[str, Any]) -> list[str]:
         date.fromisoformat(label["as_of"])
     except ValueError:
         problems.append(f"as_of {label['as_of']!r} is not YYYY-MM-DD")
-    if set(label["items"]) != set(ITEM_IDS):
-        problems.append(f"items must be exactly o1..o28 (missing {sorted(set(ITEM_IDS) - set(label['items']))}, "
-                        f"extra {sorted(set(label['items']) - set(ITEM_IDS))})")
+    checklist = label.get("checklist", DEFAULT_CHECKLIST)
+    try:
+        ids = ITEM_IDS if checklist == DEFAULT_CHECKLIST else tuple(i.id for i in load_checklist(checklist).items)
+    except BadInput as exc:
+        return [f"checklist: {exc}"]
+    if set(label["items"]) != set(ids):
+        problems.append(f"items must be exactly {ids[0]}..{ids[-1]} of {checklist} (missing "
+                        f"{sorted(set(ids) - set(label['items']))}, extra {sorted(set(label['items']) - set(ids))})")
     for item_id, item in sorted(label["items"].items()):
         problems += [f"{item_id}: {p}" for p in _item_problems(item)]
     broken = label.get("broken_links", [])

@@ -1,8 +1,9 @@
 """Run every item's component checks over one crawl and compute the scores.
 
-Score per item = 100 x satisfied components / components (0, 50 or 100); sub-indicator and
-indicator scores are means of their items; OIT is the mean of all items. ``unknown`` items are
-left out of the means (and said so in the report) rather than counted as zero.
+Score per item = 100 x satisfied components / components (0, 50 or 100 for the OIT's items of one
+or two components; MOIT 2 has seven); sub-indicator and indicator scores are means of their items;
+OIT is the mean of all items. ``unknown`` items are left out of the means (and said so in the report)
+rather than counted as zero.
 """
 
 from __future__ import annotations
