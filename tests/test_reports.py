@@ -46,6 +46,11 @@ def test_schema_rejects_a_broken_report(audited):
     broken["items"][0]["score"] = 75
     with pytest.raises(jsonschema.ValidationError):
         validate_report(broken)
+    broken["items"][0].update(status="partial", score=100)
+    with pytest.raises(jsonschema.ValidationError):
+        validate_report(broken)
+    broken["items"][0]["score"] = 14  # one of seven components (MOIT 2): a partial item's score is any 1-99
+    validate_report(broken)
     assert report_schema()["properties"]["schema"]["const"] == "oitcheck.report/1"
 
 
