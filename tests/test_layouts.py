@@ -13,8 +13,8 @@ from oitcheck.checks.layouts import choose as choose_among
 from oitcheck.errors import BadInput
 
 
-def _child(tmp_path: Path, items: list, **top) -> Path:
-    path = tmp_path / "mine.yaml"
+def _child(tmp_path: Path, items: list, name: str = "mine", **top) -> Path:
+    path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump({"id": "mine", "title": "mine", "extends": "ita-2568", "items": items, **top},
                                    allow_unicode=True), encoding="utf-8")
     return path
@@ -111,3 +111,10 @@ def test_today_a_general_agency_is_audited_on_2569_with_a_note_that_2570_has_no_
     choice = choose("general", 2570)
     assert (choice.checklist, choice.reason, choice.layout_year) == ("ita-2569", ChoiceReason.NEWEST_EARLIER, 2569)
     assert choose("general", 2570, given="ita-2568").reason == ChoiceReason.GIVEN
+
+
+def test_an_item_may_come_from_an_earlier_ancestor_by_its_layout_and_id(tmp_path: Path):
+    grand = load(str(_child(tmp_path, [{"id": "o1", "from": "ita-2568:o27"}], extends="ita-2569")))
+    assert grand.items[0].key == "integrity_measures" and grand.items[0].derived_from == ("ita-2568:o27",)
+    with pytest.raises(BadInput, match="moit-2400 is not a layout other.yaml extends"):
+        load(str(_child(tmp_path, [{"id": "o1", "from": "moit-2400:o1"}], "other", extends="ita-2569")))

@@ -1,6 +1,6 @@
 """Run every item's component checks over one crawl and compute the scores.
 
-Score per item = 100 x satisfied components / components (0, 50 or 100); sub-indicator and
+Score per item: 100 with every component satisfied, 0 with none, 50 in between; sub-indicator and
 indicator scores are means of their items; OIT is the mean of all items. ``unknown`` items are
 left out of the means (and said so in the report) rather than counted as zero.
 """
@@ -87,8 +87,11 @@ def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None,
     if any(c is None for c in credits):
         status, score = ItemStatus.UNKNOWN, None
     else:
-        score = round(100 * sum(credits) / len(credits))  # type: ignore[arg-type]
-        status = ItemStatus.PASS if score == 100 else ItemStatus.FAIL if score == 0 else ItemStatus.PARTIAL
+        share = sum(credits) / len(credits)  # type: ignore[arg-type]
+        # The assessors' reports score an item 0, 50 or 100 (report.json's contract too): an item of more than
+        # two components (MOIT 2 has seven) with some but not all of them is partial, 50.
+        status = ItemStatus.PASS if share == 1 else ItemStatus.FAIL if share == 0 else ItemStatus.PARTIAL
+        score = {ItemStatus.PASS: 100, ItemStatus.FAIL: 0}.get(status, 50)
     evidence: list[Candidate] = []
     seen: set[str] = set()
     for component in components:

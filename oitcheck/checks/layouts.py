@@ -89,27 +89,46 @@ def expand(data: dict[str, Any], source: str, read_parent: Callable[[str], dict[
     merged = {key: parent[key] for key in INHERITED if key in parent} | {
         key: value for key, value in data.items() if key != "extends"}
     merged["parents"] = [parent_id, *parent.get("parents", [])]
-    by_id = {str(raw.get("id", "")).strip().lower(): raw for raw in parent.get("items") or [] if isinstance(raw, dict)}
+    lineage = {parent_id: _by_id(parent)}
+
+    def items_of(layout: str, where: str) -> dict[str, dict[str, Any]]:
+        """The items of ``layout``: the parent's, or (``from: ita-2568:o16``) an earlier ancestor's."""
+        if layout not in lineage:
+            if layout not in merged["parents"]:
+                raise BadInput(f"{where}.from: {layout} is not a layout {source} extends "
+                               f"({' -> '.join(merged['parents'])})")
+            lineage[layout] = _by_id(expand(read_parent(layout), f"{layout}.yaml", read_parent, (*seen, layout)))
+        return lineage[layout]
+
     items = data.get("items")
     if not isinstance(items, list):
         raise BadInput(f"{source}: 'items' must list every item of the layout (an extending layout too)")
-    merged["items"] = [_derive(raw, f"{source}: items[{n}]", by_id, parent_id) for n, raw in enumerate(items)]
+    merged["items"] = [_derive(raw, f"{source}: items[{n}]", parent_id, items_of) for n, raw in enumerate(items)]
     return merged
 
 
-def _derive(raw: Any, where: str, parent: dict[str, dict[str, Any]], parent_id: str) -> Any:
-    """One child item: its own (``from`` absent), or the parent's item(s) it names with its changes."""
+def _by_id(layout: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(raw.get("id", "")).strip().lower(): raw for raw in layout.get("items") or [] if isinstance(raw, dict)}
+
+
+def _derive(raw: Any, where: str, parent_id: str,
+            items_of: Callable[[str, str], dict[str, dict[str, Any]]]) -> Any:
+    """One child item: its own (``from`` absent), or the item(s) it names (``o12`` of the parent,
+    ``ita-2568:o16`` of an earlier ancestor) with its changes."""
     if not isinstance(raw, dict) or "from" not in raw:
         return raw
     names = raw["from"] if isinstance(raw["from"], list) else [raw["from"]]
-    bases = []
+    bases, origins = [], []
     for name in names:
-        key = str(name).strip().lower()
-        if key not in parent:
-            raise BadInput(f"{where}.from: {parent_id} has no item {name!r}")
-        bases.append(parent[key])
+        layout, _, key = str(name).strip().lower().rpartition(":")
+        layout = layout or parent_id
+        items = items_of(layout, where)
+        if key not in items:
+            raise BadInput(f"{where}.from: {layout} has no item {key!r}")
+        bases.append(items[key])
+        origins.append(f"{layout}:{key}")
     item = _merge(bases) if len(bases) > 1 else dict(bases[0])
-    item["derived_from"] = [f"{parent_id}:{str(n).strip().lower()}" for n in names]
+    item["derived_from"] = origins
     for key, value in raw.items():
         if key not in ("from", "add", "remove"):
             item[key] = value
