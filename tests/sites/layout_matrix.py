@@ -21,6 +21,7 @@ Variants (as of 15 March of the layout's year, so its assessment year is the lay
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,6 +97,16 @@ def years_named(rule: str | None, ay: int, variant: str) -> tuple[int, ...]:
     if variant == "wrong_year":
         return (ay - OLD,)
     return {"previous": (ay - 1,), "range": (ay - 2, ay + 2)}.get(rule, (ay,))
+
+
+_NAMED_YEAR = re.compile(r"\(?(?:(?:ของ)?(?:ประจำ)?ปี(?:งบประมาณ)?\s*)?(?:พ\.ศ\.\s*)?25\d\d(?:\s*[-–และ]+\s*"
+                         r"(?:ปีงบประมาณ\s*)?(?:พ\.ศ\.\s*)?25\d\d)*\)?")
+
+
+def plain(title: str) -> str:
+    """A title without the years it names ("... ประจำปีงบประมาณ พ.ศ. 2569", as MOIT titles are written): the
+    generated evidence names its years only through ``year_phrase``, so the wrong-year variant stays wrong."""
+    return " ".join(_NAMED_YEAR.sub(" ", title).split())
 
 
 def year_phrase(rule: str | None, ay: int, variant: str) -> str:
@@ -174,11 +185,12 @@ class _Writer:
                 if component.check == "eit":  # judged on the homepage, where the QR banner is
                     continue
                 rel = href(item, component, self.ay, self.variant)
-                text = " ".join(filter(None, [component.title, year_phrase(component.year, self.ay, self.variant)]))
+                text = " ".join(filter(None, [plain(component.title),
+                                              year_phrase(component.year, self.ay, self.variant)]))
                 links.append(f'<a href="{rel}">{E(text)}</a>')
                 self.site.evidence.setdefault(item.id, {})[component.id] = rel
                 self.evidence(item, component, rel)
-            rows.append(f"<tr><td>{E(label(self.checklist, item))}</td><td>{E(item.title)}</td>"
+            rows.append(f"<tr><td>{E(label(self.checklist, item))}</td><td>{E(plain(item.title))}</td>"
                         f"<td>{'<br>'.join(links) or '-'}</td></tr>")
         title = f"การเปิดเผยข้อมูลสาธารณะ ({section(self.checklist)}) ประจำปีงบประมาณ พ.ศ. {self.ay}"
         table = "\n".join(rows)
@@ -191,14 +203,15 @@ class _Writer:
 
     def evidence(self, item: Item, component: Component, rel: str) -> None:
         phrase = year_phrase(component.year, self.ay, self.variant)
-        title = " ".join(filter(None, [component.title, item.title, phrase]))
+        name, whole = plain(component.title), plain(item.title)
+        title = " ".join(filter(None, [name, whole, phrase]))
         named = keyword(item, component)
-        about = f"{self.org} เผยแพร่{component.title}{f' ({named})' if named else ''} {phrase}".strip()
+        about = f"{self.org} เผยแพร่{name}{f' ({named})' if named else ''} {phrase}".strip()
         if component.check == "keywords":
-            self.w.pdf(rel, [component.title, item.title, *filter(None, [phrase])],
+            self.w.pdf(rel, [name, whole, *filter(None, [phrase])],
                        [about, "ข้อมูลนี้เผยแพร่ต่อสาธารณะทางเว็บไซต์หลักของหน่วยงาน"], org=self.org)
         elif component.check == "machine_readable":
-            self.w.xlsx(rel, [[f"{component.title} {phrase}".strip()], [about],
+            self.w.xlsx(rel, [[f"{name} {phrase}".strip()], [about],
                               ["ลำดับ", "งานที่จัดซื้อหรือจัดจ้าง", "วงเงิน (บาท)", "วิธีซื้อหรือจ้าง", "ผู้ได้รับการคัดเลือก"],
                               [1, "จัดซื้อวัสดุสำนักงาน", 45000, "เฉพาะเจาะจง", "ร้านลำพูนเครื่องเขียน"],
                               [2, "จ้างซ่อมแซมอาคารสำนักงาน", 380000, "เฉพาะเจาะจง", "หจก.ห้วยทรายก่อสร้าง"]],
