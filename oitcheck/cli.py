@@ -202,6 +202,9 @@ def with_exit_status(run: Callable[[], int]) -> int:
     except OitcheckError as exc:
         print(f"oitcheck: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_status
+    except BrokenPipeError:  # `oitcheck checklists | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except KeyboardInterrupt as exc:  # Interrupted says what was kept; a bare Ctrl-C stopped a single audit
         print(f"oitcheck: interrupted; {_one_line(exc) if isinstance(exc, Interrupted) else NOT_WRITTEN}",
               file=sys.stderr)
@@ -347,10 +350,10 @@ def print_checklists(as_json: bool) -> int:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'id':<16} {'year':<5} {'kind':<11} {'items':>5}  {'draft':<5}  extends     sources")
+    print(f"{'id':<16} {'year':<5} {'kind':<11} {'items':>5}  {'draft':<5}  {'extends':<14} sources")
     for row in rows:
         print(f"{row['id']:<16} {row['year'] or '-':<5} {row['family']:<11} {row['items']:>5}  "
-              f"{'yes' if row['draft'] else 'no':<5}  {row['extends'] or '-':<10}  {len(row['sources'])}")
+              f"{'yes' if row['draft'] else 'no':<5}  {row['extends'] or '-':<14} {len(row['sources'])}")
     return 0
 
 

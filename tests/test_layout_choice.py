@@ -76,3 +76,15 @@ def test_audit_many_refuses_an_unknown_layout_in_the_csv_before_any_audit(tmp_pa
     result = run_cli("audit-many", str(agencies), "--out", str(tmp_path / "out"), "--allow-private")
     assert result.returncode == 2 and "row 2" in result.stderr and "moit-2400" in result.stderr
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_reader_that_stops_early_is_no_internal_error():
+    """``oitcheck checklists | head -1``: the pipe closes before everything is written."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-m", "oitcheck", "checklists"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    child.stdout.close()  # the reader is gone before the first line
+    stderr = child.stderr.read().decode()
+    assert child.wait() == 0 and "internal error" not in stderr, stderr
