@@ -318,9 +318,9 @@ LAYOUT_REASONS = {
     "oldest_later": "no {family} layout for {year} is bundled: the oldest one ({layout_year})",
 }
 SUGGESTION_NOTES = {
-    "kind": "the site's ITA pages fit {checklist} ({agreeing} items agree, {used_agreeing} with {used}): if the "
-            "agency is assessed on it, audit again with --checklist {checklist}",
-    "numbering": "the site's ITA pages are still numbered as {checklist} ({agreeing} items agree, {used_agreeing} "
+    "kind": "the site's ITA pages follow {checklist} ({items} items numbered its way, {used_agreeing} agree with "
+            "{used}): if the agency is assessed on it, audit again with --checklist {checklist}",
+    "numbering": "the site's ITA pages are still numbered as {checklist} ({items} items agree, {used_agreeing} "
                  "with {used}): assessors read the numbers of {used}",
 }
 

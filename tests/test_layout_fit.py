@@ -58,10 +58,21 @@ def test_a_hospital_publishing_moit_items_is_pointed_to_its_layout(tmp_path: Pat
     assert suggestion.fit.agreeing == 6 and suggestion.used.agreeing == 0  # "MOIT 1" is no "O1"
 
 
+def test_labels_the_used_layout_cannot_read_point_to_their_layout_even_with_titles_cut_short(tmp_path: Path):
+    """Hospital menus carry "MOIT22 หน่วยงานมีแนวปฏิบัติ..." or a bare "MOIT1": the label is the evidence."""
+    moit = load(str(_hospital_layout(tmp_path)))
+    crawl = site([f"MOIT{n}" for n in range(1, 5)])
+    suggestion = suggest(crawl, load("ita-2568"), [load("ita-2569"), moit])
+    assert suggestion is not None and (suggestion.checklist, suggestion.items, suggestion.fit.agreeing) == (
+        "moit-mine", 4, 0)
+
+
 def test_a_few_stray_labels_are_not_a_layout(tmp_path: Path):
     moit = load(str(_hospital_layout(tmp_path)))
-    crawl = site([f"MOIT {item.number} {item.title}" for item in moit.items][:4])
-    assert suggest(crawl, load("ita-2568"), [moit]) is None
+    assert suggest(site(["MOIT 1", "MOIT 2", "MOIT 3"]), load("ita-2568"), [moit]) is None
+    # an agency's own "O" labels that its layout's words do not back (phone numbers, dates) suggest nothing
+    assert suggest(site(["โทร. 042-339744", "O1", "O2", "O3", "O4", "O5", "O6"]), load("ita-2569"),
+                   [load("ita-2568")]) is None
 
 
 def test_a_label_counts_only_where_the_layouts_own_words_name_that_item():

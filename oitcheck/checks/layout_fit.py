@@ -19,6 +19,9 @@ from oitcheck.extract.thai import normalise
 from oitcheck.records import CrawlResult
 
 MIN_AGREEING = 5  # item numbers that must agree before a layout is suggested (a few stray "O3"s are not a layout)
+# ... or, for a layout whose labels the used one cannot read ("MOIT 5" is no "O5"), item numbers labelled its way:
+# hospitals often publish the labels with only the first words of a title ("MOIT22 หน่วยงานมีแนวปฏิบัติ...")
+MIN_FOREIGN = 4
 MARGIN = 2.0  # ... and it must agree on this many times as many numbers as the layout the audit used
 MAX_TEXTS = 20_000  # distinct texts read (a huge site's menus repeat; the ITA pages come early enough)
 
@@ -40,10 +43,12 @@ class Suggestion:
     fit: LayoutFit
     used: LayoutFit
     reason: str  # "kind": a layout for another kind of agency; "numbering": an earlier year's numbering
+    items: int  # the evidence: item numbers agreeing, or labelled in a way the used layout cannot read
 
     def to_json(self) -> dict[str, object]:
         return {"checklist": self.checklist, "family": self.family, "year": self.year, "reason": self.reason,
-                "agreeing": self.fit.agreeing, "labelled": self.fit.labelled, "used_agreeing": self.used.agreeing}
+                "items": self.items, "agreeing": self.fit.agreeing, "labelled": self.fit.labelled,
+                "used_agreeing": self.used.agreeing}
 
 
 def site_texts(crawl: CrawlResult) -> list[str]:
@@ -88,25 +93,30 @@ def suggest(crawl: CrawlResult, used: Checklist, layouts: list[Checklist]) -> Su
     """The layout the site's labelled texts fit clearly better than ``used``, or None.
 
     Only a layout for another kind of agency, or for the same kind in an earlier year than ``used`` (a site
-    still numbered the old way) is suggested: a later year's numbering is not the assessment year's."""
+    still numbered the old way) is suggested: a later year's numbering is not the assessment year's. Among
+    layouts labelled the same way, the wording must agree; a layout labelled in a way ``used`` cannot read
+    (MOIT) is also suggested on its labels alone, when enough distinct item numbers carry them."""
     texts = [t for t in site_texts(crawl) if labels_in(t, _all_prefixes([used, *layouts]))]
     if not texts:
         return None
     mine = fit(texts, used)
-    best: tuple[LayoutFit, Checklist] | None = None
+    best: tuple[int, LayoutFit, Checklist] | None = None
     for layout in layouts:
         if layout.id == used.id or (layout.family == used.family and (layout.year or 0) >= (used.year or 0)):
             continue
         candidate = fit(texts, layout)
-        if best is None or candidate.agreeing > best[0].agreeing:
-            best = (candidate, layout)
+        foreign = not set(layout.labels) & set(used.labels)
+        evidence = candidate.agreeing if candidate.agreeing >= MIN_AGREEING else (
+            candidate.labelled if foreign and candidate.labelled >= MIN_FOREIGN else 0)
+        if evidence and (best is None or evidence > best[0]):
+            best = (evidence, candidate, layout)
     if best is None:
         return None
-    better, layout = best
-    if better.agreeing < MIN_AGREEING or better.agreeing < MARGIN * max(mine.agreeing, 1):
+    evidence, better, layout = best
+    if evidence < MARGIN * max(mine.agreeing, 1):
         return None
     reason = "kind" if layout.family != used.family else "numbering"
-    return Suggestion(layout.id, layout.family, layout.year, better, mine, reason)
+    return Suggestion(layout.id, layout.family, layout.year, better, mine, reason, evidence)
 
 
 def _all_prefixes(layouts: list[Checklist]) -> tuple[str, ...]:
@@ -140,6 +150,6 @@ def layout_used(crawl: CrawlResult | None, checklist: Checklist, choice: Choice,
         notes.append(worded.get("scoring", "").format(note=checklist.scoring))
     if suggestion is not None:
         notes.append(worded.get(suggestion.reason, "").format(
-            suggested=suggestion.checklist, used=checklist.id, agreeing=suggestion.fit.agreeing,
+            suggested=suggestion.checklist, used=checklist.id, items=suggestion.items,
             used_agreeing=suggestion.used.agreeing))
     return LayoutUsed(choice, suggestion, tuple(n for n in notes if n))
