@@ -19,7 +19,7 @@ from oitcheck.errors import BadInput
 from oitcheck.many import Agency, agency_request
 
 FULL = AuditRequest(url="https://www.example.go.th/", out=Path("reports/ลำพูน/001-example"), name="อบต.ตัวอย่าง",
-                    checklist="ita-2569-draft", year=2568, as_of=date(2025, 3, 15),
+                    checklist="ita-2569", kind="moph", year=2568, as_of=date(2025, 3, 15),
                     crawl=CrawlOptions(max_pages=50, max_depth=3, allow_private=True, progress=True, obey_robots=False,
                                        timeout=5.5, max_document_bytes=1024, verbose=True, ocr=False,
                                        cache_dir=Path("/var/cache/oitcheck"), link_cache_days=0.5, insecure_tls=True))
@@ -29,7 +29,7 @@ FULL = AuditRequest(url="https://www.example.go.th/", out=Path("reports/ลำ�
     FULL,
     AuditRequest(url="http://127.0.0.1:8080/", out=Path("out")),  # every default
     replace(FULL, crawl=replace(FULL.crawl, cache_dir="")),  # --no-cache
-    replace(FULL, name=None, year=None, as_of=None),
+    replace(FULL, name=None, year=None, as_of=None, checklist=None),  # the layout chosen by kind and year
 ], ids=["every-field", "defaults", "no-cache", "nulls"])
 def test_a_request_survives_the_round_trip(request_):
     assert AuditRequest.from_json(request_.to_json()) == request_
@@ -105,3 +105,11 @@ def test_the_child_reads_a_request_file_and_exits_3_when_the_site_is_down(tmp_pa
     done = _child("", str(path))
     assert done.returncode == 3 and "connection refused" in done.stderr
     assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_an_agencys_checklist_column_overrides_the_runs_layout():
+    hospital = Agency(row=2, name="โรงพยาบาลตัวอย่าง", url="https://hospital.example.go.th/", checklist="moit-2569")
+    town = Agency(row=3, name="เทศบาลตัวอย่าง", url="https://town.example.go.th/")
+    shared = replace(FULL, checklist=None, kind="general")
+    assert agency_request(shared, hospital, Path("out")).checklist == "moit-2569"
+    assert agency_request(shared, town, Path("out")).checklist is None  # chosen by kind and year in the child
