@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,14 +14,13 @@ from oitcheck.checks.engine import evaluate
 from oitcheck.checks.layouts import Choice
 from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
-from oitcheck.fiscal import assessment_year
+from oitcheck.fiscal import BANGKOK, assessment_year, today
 from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, save_reports
 
-BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 REQUEST_VERSION = 2  # of AuditRequest's JSON form; raise it when a field changes meaning
 # How a crawl that ended by itself says so: it ran out of work ("finished") or a budget stopped it early
 # (Scrapy's CloseSpider "closespider_*", oitcheck's own "budget_*"): a complete audit, truncated or not.
@@ -99,10 +98,6 @@ class Prepared:
     as_of: date
     crawl: CrawlOptions
     choice: Choice
-
-
-def today() -> date:
-    return datetime.now(BANGKOK).date()
 
 
 def prepare(request: AuditRequest) -> Prepared:

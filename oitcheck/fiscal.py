@@ -7,11 +7,17 @@ to the fiscal year of the as-of date. Year rules (spec rule 6) compare the years
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 BE_OFFSET = 543
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 MIN_BE, MAX_BE = 2475, 2600  # years outside this window are not taken for years at all (2475: 1932)
 YEAR_RULES = ("current", "previous", "range", "current_or_previous", "current_or_range")
+
+
+def today() -> date:
+    """Today in Thailand, the default as-of date: the fiscal year turns at midnight Bangkok time."""
+    return datetime.now(BANGKOK).date()
 
 
 def be_year(value: int) -> int:

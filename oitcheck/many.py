@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oitcheck import settings as defaults
-from oitcheck.checks.checklist import load
+from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
 from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable
+from oitcheck.fiscal import assessment_year, today
 from oitcheck.net import is_ip
 from oitcheck.report.writers import atomic_write, check_writable, environment, unsaved_folder
 
@@ -377,8 +378,4 @@ def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, 
 
 def _run_layout(shared: AuditRequest) -> str:
     """The layout the run's options choose when no agency was audited (for the summary's heading)."""
-    from oitcheck.audit import today
-    from oitcheck.checks.checklist import choose
-    from oitcheck.fiscal import assessment_year
-
     return choose(shared.kind, shared.year or assessment_year(shared.as_of or today())).checklist

@@ -67,6 +67,8 @@ def test_audit_many_takes_each_agencys_layout_from_its_checklist_column(serve, t
     assert used == {"เทศบาลตำบลต้นแบบ": "ita-2568", "เทศบาลตำบลปีหน้า": "ita-2569"}
     assert summary["checklists"] == {"ita-2568": 1, "ita-2569": 1}
     assert all(g["checklist"] in ("ita-2568", "ita-2569") for g in summary["common_gaps"])
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "ita-2568 (1 หน่วยงาน), ita-2569 (1 หน่วยงาน)" in html and "เกณฑ์ ita-2569" in html
 
 
 def test_audit_many_refuses_an_unknown_layout_in_the_csv_before_any_audit(tmp_path):
