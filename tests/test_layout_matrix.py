@@ -10,9 +10,9 @@ The expectations come from the rules, not from what the checker outputs:
   each component judged on its own item's evidence (the EIT component on the homepage's QR code).
 - ``missing``: a row naming the item with no link is not evidence -> every component fails: ``missing``,
   the EIT component ``qr_missing`` (nothing on the homepage).
-- ``wrong_year`` (the newest layout of each kind of agency): evidence naming only AY-4 fails a component with a
-  year rule -> ``wrong_year``; news
-  dated only AY-4 is not current -> ``stale``; components without a year rule and the EIT QR still hold.
+- ``wrong_year`` (the newest layout of each kind of agency): evidence naming only AY-4 fails a component with
+  a year rule -> ``wrong_year``; news dated only AY-4 is not current -> ``stale``; components without a year
+  rule and the EIT QR still hold.
   An item passes when every component holds, fails when none does, and is partial in between.
 Where the checker disagrees with the rules, the single case is a strict xfail naming the gap (XFAIL).
 """
