@@ -67,6 +67,12 @@ def test_labels_the_used_layout_cannot_read_point_to_their_layout_even_with_titl
         "moit-mine", 4, 0)
 
 
+def test_phone_numbers_and_times_on_a_hospital_site_never_suggest_the_o_numbered_layouts(tmp_path: Path):
+    moit = load(str(_hospital_layout(tmp_path)))
+    crawl = site(["โทร. 042-339744", "เปิด 08:00 - 16:30 น.", "O5", "O6", "O7", "O8 ดาวน์โหลด"])
+    assert suggest(crawl, moit, [load("ita-2568"), load("ita-2569")]) is None
+
+
 def test_a_few_stray_labels_are_not_a_layout(tmp_path: Path):
     moit = load(str(_hospital_layout(tmp_path)))
     assert suggest(site(["MOIT 1", "MOIT 2", "MOIT 3"]), load("ita-2568"), [moit]) is None

@@ -105,7 +105,9 @@ def suggest(crawl: CrawlResult, used: Checklist, layouts: list[Checklist]) -> Su
         if layout.id == used.id or (layout.family == used.family and (layout.year or 0) >= (used.year or 0)):
             continue
         candidate = fit(texts, layout)
-        foreign = not set(layout.labels) & set(used.labels)
+        # labels alone count only when they are the layout's own: "MOIT 5", never "O5" or "05", which a
+        # phone number or a time ("08:00 - 16:30") also reads as
+        foreign = not set(layout.labels) & set(used.labels) and all(len(p) > 1 for p in layout.labels)
         evidence = candidate.agreeing if candidate.agreeing >= MIN_AGREEING else (
             candidate.labelled if foreign and candidate.labelled >= MIN_FOREIGN else 0)
         if evidence and (best is None or evidence > best[0]):
