@@ -91,3 +91,10 @@ def test_a_label_counts_only_where_the_layouts_own_words_name_that_item():
 def test_site_texts_are_distinct_and_skip_menu_headings():
     crawl = site(["O1 โครงสร้าง", "O1 โครงสร้าง"])
     assert site_texts(crawl).count("o1 โครงสร้าง") == 1
+
+
+def test_a_college_numbered_o1_to_o37_is_pointed_to_the_vocational_layout():
+    crawl = site(rows_of("ita-vec-2568"))
+    suggestion = suggest(crawl, load("ita-2568"), [load(c) for c in ("ita-2569", "moit-2568", "ita-vec-2568")])
+    assert suggestion is not None and (suggestion.checklist, suggestion.reason) == ("ita-vec-2568", "kind")
+    assert suggestion.fit.agreeing >= 2 * suggestion.used.agreeing
