@@ -153,7 +153,8 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
         failing = [{"id": i["id"], "title": i["title"], "status": i["status"]}
                    for i in report["items"] if i["status"] in ("fail", "partial")]
         return {**entry, "status": AgencyStatus.DONE, "exit": done.returncode, "oit": report["scores"]["oit"],
-                "checklist": report["checklist"],
+                # the layout's id, and what loads it again: a user's layout file is named by its path
+                "checklist": report["checklist"], "checklist_source": request.checklist or report["checklist"],
                 "counts": counts, "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None,
                 # the coverage guard's problems: the audit read too little of the site to be trusted
                 "coverage": [p["code"] for p in report["crawl"].get("coverage", {}).get("problems", ())]}
@@ -348,11 +349,12 @@ def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, 
     """Rankings, averages and the gaps agencies share. Agencies audited on different layouts (a hospital on
     MOIT beside municipalities on ITA) share a gap only within one layout: each gap names its layout."""
     done = [r for r in results if r["status"] == "done"]
-    used = [r.get("checklist") for r in done if r.get("checklist")]
+    used = [r["checklist"] for r in done if r.get("checklist")]
+    source = {r["checklist"]: r.get("checklist_source") or r["checklist"] for r in done if r.get("checklist")}
     main = max(sorted(set(used)), key=used.count) if used else (shared.checklist or _run_layout(shared))
     gaps = []
     for layout in [main, *sorted(set(used) - {main})]:
-        checklist = load(layout)
+        checklist = load(source.get(layout, layout))
         mine = [r for r in done if r.get("checklist", main) == layout]
         for item in checklist.items:
             names = [r["name"] for r in mine if any(f["id"] == item.id for f in r["failing"])]
@@ -361,7 +363,7 @@ def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, 
                              "agencies": len(names), "names": names, "measure": item.measure.name,
                              "steps": list(item.measure.steps), "owner": item.measure.owner})
     gaps.sort(key=lambda g: -g["agencies"])
-    checklist = load(main)
+    checklist = load(source.get(main, main))
     scores = [r["oit"] for r in done if r["oit"] is not None]
     return {
         "schema": SUMMARY_SCHEMA,

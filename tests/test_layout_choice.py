@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from tests.conftest import AS_OF, SITES, audit, run_cli
 
 
@@ -53,22 +55,27 @@ def test_checklists_lists_every_layout():
 
 
 def test_audit_many_takes_each_agencys_layout_from_its_checklist_column(serve, tmp_path):
+    """One agency on the run's layout, one on a layout file of the province's own (named by its path)."""
     site = serve(SITES / "per_item")
+    mine = tmp_path / "lamphun.yaml"
+    mine.write_text(yaml.safe_dump({"id": "ita-2569-lamphun", "title": "ITA 2569 (จังหวัด)", "extends": "ita-2569",
+                                    "year": 2569, "items": [{"id": f"o{n}", "from": f"o{n}"} for n in range(1, 27)]}),
+                    encoding="utf-8")
     agencies = tmp_path / "agencies.csv"
     agencies.write_text("name,url,checklist\n"
                         f"เทศบาลตำบลต้นแบบ,{site.url},\n"
-                        f"เทศบาลตำบลปีหน้า,{site.url}?next,ita-2569\n", encoding="utf-8")
+                        f"เทศบาลตำบลปีหน้า,{site.url}?next,{mine}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("audit-many", str(agencies), "--out", str(out), "--jobs", "1", "--allow-private",
                      "--as-of", AS_OF, timeout=300)
     assert result.returncode == 0, result.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     used = {a["name"]: a["checklist"] for a in summary["agencies"]}
-    assert used == {"เทศบาลตำบลต้นแบบ": "ita-2568", "เทศบาลตำบลปีหน้า": "ita-2569"}
-    assert summary["checklists"] == {"ita-2568": 1, "ita-2569": 1}
-    assert all(g["checklist"] in ("ita-2568", "ita-2569") for g in summary["common_gaps"])
+    assert used == {"เทศบาลตำบลต้นแบบ": "ita-2568", "เทศบาลตำบลปีหน้า": "ita-2569-lamphun"}
+    assert summary["checklists"] == {"ita-2568": 1, "ita-2569-lamphun": 1}
+    assert {g["checklist"] for g in summary["common_gaps"]} == {"ita-2568", "ita-2569-lamphun"}
     html = (out / "summary.html").read_text(encoding="utf-8")
-    assert "ita-2568 (1 หน่วยงาน), ita-2569 (1 หน่วยงาน)" in html and "เกณฑ์ ita-2569" in html
+    assert "ita-2568 (1 หน่วยงาน), ita-2569-lamphun (1 หน่วยงาน)" in html and "เกณฑ์ ita-2569-lamphun" in html
 
 
 def test_audit_many_refuses_an_unknown_layout_in_the_csv_before_any_audit(tmp_path):
