@@ -14,7 +14,7 @@ from oitcheck.checks.engine import evaluate
 from oitcheck.checks.layouts import Choice
 from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
-from oitcheck.fiscal import BANGKOK, assessment_year, today
+from oitcheck.fiscal import BANGKOK, audit_dates
 from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
@@ -103,8 +103,7 @@ class Prepared:
 def prepare(request: AuditRequest) -> Prepared:
     """Validate every input (exit 2 on any problem) so a bad option never costs a crawl."""
     url = normalise_start_url(request.url)
-    as_of = request.as_of or today()
-    year = request.year or assessment_year(as_of)
+    as_of, year = audit_dates(request.as_of, request.year)
     if not 2500 <= year <= 2700:
         raise BadInput(f"--year {year} is not a Buddhist-Era fiscal year like 2568")
     choice = choose(request.kind, year, given=request.checklist)

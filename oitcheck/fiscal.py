@@ -20,6 +20,12 @@ def today() -> date:
     return datetime.now(BANGKOK).date()
 
 
+def audit_dates(as_of: date | None, year: int | None) -> tuple[date, int]:
+    """The as-of date (default: today in Thailand) and assessment year (default: its fiscal year) of an audit."""
+    as_of = as_of or today()
+    return as_of, year or assessment_year(as_of)
+
+
 def be_year(value: int) -> int:
     """A BE year from a year as written: two digits mean 25xx, a 4-digit CE year is converted."""
     if value < 100:

@@ -33,7 +33,7 @@ from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
-from oitcheck.fiscal import assessment_year, year_rule_satisfied
+from oitcheck.fiscal import audit_dates, year_rule_satisfied
 from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
 from oitcheck.records import CrawlResult, DocumentFacts, PageRecord, QrCode, ResourceRecord, body_text
 from oitcheck.settings import OITCHECK_ALLOWED_NETWORKS
@@ -80,8 +80,7 @@ def describe(crawl: CrawlResult, kind: str, source: str, checklist: str | None, 
     """The contract's inspect object, plus what explains a flag: every date mention with its kind and
     label, the newest date as the news rule reads it, and for each item matched the years named and
     whether they satisfy the item's year rules for the assessment year."""
-    as_of = as_of or date.today()
-    ay = year or assessment_year(as_of)
+    as_of, ay = audit_dates(as_of, year)
     out: dict[str, Any] = {"source": source, "kind": kind, "encoding": None, "title": "", "text_chars": 0,
                            "text_quality": "empty", "dates": [], "years": [], "fiscal_years": [], "qr": [],
                            "eit": {"found": False, "url": None, "via": None}, "tables": 0, "items": [],

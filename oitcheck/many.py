@@ -34,7 +34,7 @@ from oitcheck import settings as defaults
 from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
 from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable
-from oitcheck.fiscal import assessment_year, today
+from oitcheck.fiscal import audit_dates
 from oitcheck.net import is_ip
 from oitcheck.report.writers import atomic_write, check_writable, environment, unsaved_folder
 
@@ -380,4 +380,4 @@ def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, 
 
 def _run_layout(shared: AuditRequest) -> str:
     """The layout the run's options choose when no agency was audited (for the summary's heading)."""
-    return choose(shared.kind, shared.year or assessment_year(shared.as_of or today())).checklist
+    return choose(shared.kind, audit_dates(shared.as_of, shared.year)[1]).checklist

@@ -144,9 +144,9 @@ def test_the_report_lists_what_the_crawl_could_not_read():
     """Budgets reached, pages read in part and documents not read at all are in report.json (schema-valid)."""
     from datetime import date, datetime
 
-    from oitcheck.audit import BANGKOK
     from oitcheck.checks.checklist import load
     from oitcheck.checks.engine import evaluate
+    from oitcheck.fiscal import BANGKOK
     from oitcheck.records import DocumentFacts, PageRecord, Quality, ResourceRecord
     from oitcheck.report.model import build_report
     from oitcheck.report.schema import validate_report

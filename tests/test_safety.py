@@ -8,9 +8,8 @@ import pytest
 from freezegun import freeze_time
 from scrapy import Request
 
-from oitcheck.audit import today
 from oitcheck.errors import BadInput
-from oitcheck.fiscal import fiscal_year
+from oitcheck.fiscal import fiscal_year, today
 from oitcheck.middlewares import PrivateAddressMiddleware, PrivateAddressRefused
 from oitcheck.net import AddressPolicy, is_private_ip, normalise_start_url, site_of
 

@@ -45,10 +45,6 @@ class Choice:
     year: int  # the assessment year the choice was made for
     layout_year: int | None
 
-    @property
-    def exact(self) -> bool:
-        return self.reason in (ChoiceReason.GIVEN, ChoiceReason.YEAR)
-
     def to_json(self) -> dict[str, Any]:
         return {"checklist": self.checklist, "reason": str(self.reason), "family": self.family, "year": self.year,
                 "layout_year": self.layout_year}
