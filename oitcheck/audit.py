@@ -21,7 +21,7 @@ from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, save_reports
 
-REQUEST_VERSION = 2  # of AuditRequest's JSON form; raise it when a field changes meaning
+REQUEST_VERSION = 3  # of AuditRequest's JSON form; raise it when a field changes meaning
 # How a crawl that ended by itself says so: it ran out of work ("finished") or a budget stopped it early
 # (Scrapy's CloseSpider "closespider_*", oitcheck's own "budget_*"): a complete audit, truncated or not.
 # Anything else ("shutdown" after Ctrl-C or SIGTERM, or none at all when a second Ctrl-C stopped the reactor
@@ -45,6 +45,10 @@ class AuditRequest:
     # audit-many's fresh token for this one audit, written into report.json as ``run_token``: the parent reads
     # only a report carrying it, never one an earlier run left in the agency's folder.
     token: str | None = None
+    # the history store's URL (None: --no-history, nothing recorded or read) and the audit-many run this audit
+    # belongs to (None: a run of its own)
+    db: str | None = None
+    run_id: int | None = None
 
     def to_json(self) -> str:
         """The request as JSON: dates as ISO strings, paths as strings, with its format's version."""
@@ -54,7 +58,7 @@ class AuditRequest:
         return json.dumps({"version": REQUEST_VERSION, "url": self.url, "out": str(self.out), "name": self.name,
                            "checklist": self.checklist, "kind": self.kind, "year": self.year,
                            "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl,
-                           "token": self.token},
+                           "token": self.token, "db": self.db, "run_id": self.run_id},
                           ensure_ascii=False)
 
     @classmethod
@@ -70,6 +74,9 @@ class AuditRequest:
             if crawl.get("cache_dir"):
                 crawl["cache_dir"] = Path(crawl["cache_dir"])
             year, as_of, token = data["year"], data["as_of"], data.get("token")
+            db, run_id = data.get("db"), data.get("run_id")
+            if db is not None and not isinstance(db, str) or run_id is not None and type(run_id) is not int:
+                raise ValueError(f"db {db!r} or run_id {run_id!r} is not a URL and a run number")
             if year is not None and type(year) is not int:
                 raise ValueError(f"year {year!r} is not a whole number")
             if token is not None and not isinstance(token, str):
@@ -79,7 +86,7 @@ class AuditRequest:
                 raise ValueError(f"checklist {checklist!r} or kind {kind!r} is not a string")
             return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=checklist,
                        kind=kind, year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
-                       crawl=CrawlOptions(**crawl), token=token)
+                       crawl=CrawlOptions(**crawl), token=token, db=db, run_id=run_id)
         except KeyError as exc:
             raise BadInput(f"unusable audit request: no {exc} field") from None
         except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError

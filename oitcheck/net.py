@@ -58,6 +58,16 @@ def canonical(url: str) -> str:
         return url
 
 
+def agency_key(url: str) -> str:
+    """An agency's identity in the history store and audit-many (history-contract.md): its homepage URL without
+    scheme, ``www.``, default port, query or trailing slash, lowercased host (``example.go.th/tambon``)."""
+    text = url.strip()
+    parts = urlsplit(text if "://" in text else "http://" + text)
+    path = re.sub(r"/+$", "", parts.path)
+    path = re.sub(r"/(index|default|home)\.(php|html?|aspx?|jsp)$", "", path, flags=re.I)
+    return site_of(urlunsplit((parts.scheme or "http", parts.netloc, "/", "", ""))) + path
+
+
 @lru_cache(maxsize=65536)
 def site_of(url: str) -> str:
     """A URL's site identity: host without ``www.``, plus the port when it is not 80/443.

@@ -22,14 +22,15 @@ FULL = AuditRequest(url="https://www.example.go.th/", out=Path("reports/ลำ�
                     checklist="ita-2569", kind="moph", year=2568, as_of=date(2025, 3, 15),
                     crawl=CrawlOptions(max_pages=50, max_depth=3, allow_private=True, progress=True, obey_robots=False,
                                        timeout=5.5, max_document_bytes=1024, verbose=True, ocr=False,
-                                       cache_dir=Path("/var/cache/oitcheck"), link_cache_days=0.5, insecure_tls=True))
+                                       cache_dir=Path("/var/cache/oitcheck"), link_cache_days=0.5, insecure_tls=True),
+                    db="postgresql://oitcheck@127.0.0.1:5433/history", run_id=12)
 
 
 @pytest.mark.parametrize("request_", [
     FULL,
     AuditRequest(url="http://127.0.0.1:8080/", out=Path("out")),  # every default
     replace(FULL, crawl=replace(FULL.crawl, cache_dir="")),  # --no-cache
-    replace(FULL, name=None, year=None, as_of=None, checklist=None),  # the layout chosen by kind and year
+    replace(FULL, name=None, year=None, as_of=None, checklist=None, db=None, run_id=None),  # chosen by kind and year
 ], ids=["every-field", "defaults", "no-cache", "nulls"])
 def test_a_request_survives_the_round_trip(request_):
     assert AuditRequest.from_json(request_.to_json()) == request_
@@ -61,6 +62,7 @@ def _changed(**changes: object) -> str:
     (_changed(url=...), "no 'url' field"),
     (_changed(as_of="15/03/2025"), "unusable audit request"),
     (_changed(year="2568"), "year"),
+    (_changed(run_id="12"), "run_id"),
     (_changed(crawl_max_pagez=10), "unknown crawl options max_pagez"),
 ])
 def test_a_broken_request_is_bad_input(text, words):
