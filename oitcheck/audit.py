@@ -16,10 +16,12 @@ from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
 from oitcheck.fiscal import BANGKOK, audit_dates
 from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
+from oitcheck.recording import add_changes, open_history, record
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, save_reports
+from oitcheck.store import Store
 
 REQUEST_VERSION = 3  # of AuditRequest's JSON form; raise it when a field changes meaning
 # How a crawl that ended by itself says so: it ran out of work ("finished") or a budget stopped it early
@@ -137,16 +139,19 @@ def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
     by itself, and ReportsNotSaved (exit 5) when the output folder failed at the end: the reports are then in
     the fallback folder the message names."""
     prepared = prepare(request)
+    store = open_history(request.db)
     started = datetime.now(BANGKOK)
     crawl = run_crawl(prepared.url, prepared.crawl)
     if not ended_by_itself(crawl.finish_reason):
         raise Interrupted(f"no report written (an earlier report in {prepared.out} is left as it was)")
     ensure_crawled(crawl)
-    report = build(prepared, crawl, started)
+    report = build(prepared, crawl, started, store)
     if request.token is not None:
         report["run_token"] = request.token
     host = urlsplit(prepared.url).hostname or "site"
-    return report, save_reports(report, prepared.out, prepared.checklist.messages, host)
+    paths = save_reports(report, prepared.out, prepared.checklist.messages, host)
+    record(store, report, request.run_id, paths.get("report.json"), prepared.as_of)
+    return report, paths
 
 
 def ended_by_itself(finish_reason: str | None) -> bool:
@@ -156,10 +161,11 @@ def ended_by_itself(finish_reason: str | None) -> bool:
     return finish_reason == COMPLETE_REASON or finish_reason.startswith(BUDGET_REASON_PREFIXES)
 
 
-def build(prepared: Prepared, crawl: CrawlResult, started: datetime) -> dict[str, Any]:
+def build(prepared: Prepared, crawl: CrawlResult, started: datetime, store: Store | None = None) -> dict[str, Any]:
     outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of, choice=prepared.choice)
     report = build_report(outcome, name=prepared.name, url=prepared.url, started_at=started,
                           finished_at=datetime.now(BANGKOK))
+    add_changes(store, report)
     validate_report(report)
     return report
 

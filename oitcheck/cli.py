@@ -18,6 +18,7 @@ from oitcheck import settings as defaults
 from oitcheck.checks.checklist import FAMILIES
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
+from oitcheck.history_cli import COMMANDS, add_commands, add_store_options, change_lines
 
 if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest
@@ -119,6 +120,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
     parser.add_argument("--no-render", action="store_true", help="never render pages that are empty without "
                         "JavaScript in a headless browser (Chromium)")
+    parser.add_argument("--no-history", action="store_true", help="neither read nor record the history database "
+                        "(no changes, no decisions)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(the report is still written; crawl.coverage says why)")
     audit.add_argument("--out", type=Path, default=None, help="output folder (default reports/<host>)")
     _common(audit)
+    add_store_options(audit, "~/.local/share/oitcheck/history.sqlite")
     many = commands.add_parser("audit-many", help="audit every agency in a CSV (name,url[,province,type])")
     many.add_argument("csv", type=Path)
     many.add_argument("--out", type=Path, default=Path("reports/many"))
@@ -142,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                       metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
                       f"list it as not audited (default {defaults.OITCHECK_AGENCY_TIME_LIMIT:g})")
     _common(many)
+    add_store_options(many, "OUT/history.sqlite")
+    add_commands(commands)
     layouts = commands.add_parser("checklists", help="list the bundled checklist layouts (id, year, kind of agency, "
                                   "items, draft, sources)")
     layouts.add_argument("--json", action="store_true", help="as JSON")
@@ -188,6 +194,10 @@ def run_command(args: argparse.Namespace) -> int:
         from oitcheck.inspect import run_inspect
 
         return run_inspect(args)
+    if args.command in COMMANDS:
+        from oitcheck.history_cli import run
+
+        return run(args)
     return 2
 
 
@@ -241,9 +251,16 @@ def run_audit(args: argparse.Namespace) -> int:
     url = normalise_start_url(args.url)
     out = args.out or Path("reports") / _folder_name(url)
     return run_request(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, kind=args.kind,
-                                    year=args.year,
-                                    as_of=args.as_of, crawl=crawl_options(args)), args.fail_under,
-                       args.require_coverage)
+                                    year=args.year, as_of=args.as_of, crawl=crawl_options(args),
+                                    db=history_url(args)), args.fail_under, args.require_coverage)
+
+
+def history_url(args: argparse.Namespace, default: Path | None = None) -> str | None:
+    """The history database of an audit (None: --no-history): --db, $OITCHECK_DB, else ``default`` (audit-many:
+    OUT/history.sqlite), else the per-user file."""
+    from oitcheck.store import resolve_url
+
+    return None if args.no_history else resolve_url(args.db, default)
 
 
 def run_request(request: AuditRequest, fail_under: float | None = None, require_coverage: bool = False) -> int:
@@ -272,8 +289,8 @@ def run_many_command(args: argparse.Namespace) -> int:
         load(args.checklist)  # a bad layout is one error, not one per agency
     # What every agency's audit shares; each child gets it with the agency's URL, name and folder.
     shared = AuditRequest(url="", out=args.out, checklist=args.checklist, kind=args.kind, year=args.year,
-                          as_of=args.as_of,
-                          crawl=crawl_options(args))
+                          as_of=args.as_of, crawl=crawl_options(args),
+                          db=history_url(args, args.out / "history.sqlite"))
     summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
           f"{summary['pass_mark']:g}; mean OIT {summary['mean_oit']}")
@@ -367,6 +384,8 @@ def print_summary(report: dict, paths: dict[str, Path]) -> None:
           f"{len(report['links']['broken'])} broken links")
     for line in layout_lines(report):
         print(line, file=sys.stderr)
+    for line in change_lines(report):
+        print(line)
     for budget in crawl.get("truncated_by", ()):
         print(f"note: {_budget_note(budget, crawl)}", file=sys.stderr)
     coverage = crawl.get("coverage") or {}

@@ -39,3 +39,7 @@ class ReportsNotSaved(InternalError):
 class Interrupted(KeyboardInterrupt):
     """The crawl did not end by itself (Ctrl-C, SIGTERM, a forced stop): no report is written, exit 130.
     A KeyboardInterrupt, so every caller treats it exactly as a Ctrl-C."""
+
+
+class HistoryNotSaved(InternalError):
+    """The history database failed during a run (the reports on disk are complete): exit 5, saying so."""

@@ -26,14 +26,18 @@ AS_OF = "2025-03-15"
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Audits in tests keep their OCR cache in a temporary folder, not in the user's ~/.cache."""
-    previous = os.environ.get("OITCHECK_CACHE_DIR")
+    """Audits in tests keep their OCR cache and their history database in temporary folders, not in the user's
+    ~/.cache and ~/.local/share ($OITCHECK_DB, which would override the latter, is unset)."""
+    saved = {name: os.environ.get(name) for name in ("OITCHECK_CACHE_DIR", "XDG_DATA_HOME", "OITCHECK_DB")}
     os.environ["OITCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
+    os.environ.pop("OITCHECK_DB", None)
     yield
-    if previous is None:
-        os.environ.pop("OITCHECK_CACHE_DIR", None)
-    else:
-        os.environ["OITCHECK_CACHE_DIR"] = previous
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:

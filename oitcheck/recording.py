@@ -1,0 +1,41 @@
+"""An audit's use of the history store: open it before the crawl (a bad ``--db`` costs no crawl), read the
+agency's decisions for the rules, add ``changes`` to the report, and record the audit once its reports are
+written (the files are the result; the store is their memory)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from oitcheck.checks.decisions import Decisions
+from oitcheck.store import Store, open_store
+
+
+def open_history(db: str | None) -> Store | None:
+    """The store at URL ``db``, migrated (None: --no-history); BadInput (exit 2) when it cannot be opened."""
+    return None if db is None else open_store(db)
+
+
+def decisions_of(store: Store | None, url: str) -> Decisions:
+    return Decisions() if store is None else store.decisions_for(url)
+
+
+def add_changes(store: Store | None, report: dict[str, Any]) -> None:
+    """``report["changes"]``: null with no store or no earlier audit of the agency on the same checklist."""
+    report["changes"] = None if store is None else store.changes(report)
+
+
+def record(store: Store | None, report: dict[str, Any], run_id: int | None, path: Path | None,
+           today: date) -> None:
+    """Record the audit: into audit-many's run ``run_id`` (the parent prunes once at its end), or into a run
+    of its own, then prune what the retention policy no longer keeps."""
+    if store is None:
+        return
+    if run_id is not None:
+        store.record_audit(report, run_id, path)
+        return
+    own = store.start_run("audit", out=None if path is None else path.parent)
+    store.record_audit(report, own, path)
+    store.finish_run(own, 0)
+    store.prune(today)
