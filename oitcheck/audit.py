@@ -109,16 +109,36 @@ class Prepared:
     choice: Choice
 
 
+@dataclass
+class Options:
+    """What a request's options choose, whatever the site: the as-of date, the assessment year, the layout."""
+
+    as_of: date
+    year: int
+    choice: Choice
+    checklist: Checklist
+
+
+def check_options(request: AuditRequest) -> Options:
+    """The options that are wrong for any site (``--year``, ``--as-of``, ``--checklist``, ``--kind``, the page
+    cap): BadInput (exit 2). ``prepare`` checks them per audit; audit-many once for all its agencies."""
+    as_of, year = audit_dates(request.as_of, request.year)
+    if not 2500 <= year <= 2700:
+        if request.year is None:
+            raise BadInput(f"--as-of {as_of.isoformat()} falls in fiscal year {year}: not a Buddhist-Era "
+                           "assessment year like 2568")
+        raise BadInput(f"--year {year} is not a Buddhist-Era fiscal year like 2568")
+    choice = choose(request.kind, year, given=request.checklist)
+    if request.crawl.max_pages < 1:
+        raise BadInput("--max-pages must be at least 1")
+    return Options(as_of, year, choice, load(choice.checklist))
+
+
 def prepare(request: AuditRequest) -> Prepared:
     """Validate every input (exit 2 on any problem) so a bad option never costs a crawl."""
     url = normalise_start_url(request.url)
-    as_of, year = audit_dates(request.as_of, request.year)
-    if not 2500 <= year <= 2700:
-        raise BadInput(f"--year {year} is not a Buddhist-Era fiscal year like 2568")
-    choice = choose(request.kind, year, given=request.checklist)
-    checklist = load(choice.checklist)
-    if request.crawl.max_pages < 1:
-        raise BadInput("--max-pages must be at least 1")
+    options = check_options(request)
+    as_of, year, choice, checklist = options.as_of, options.year, options.choice, options.checklist
     host = urlsplit(url).hostname or ""
     # the crawl's own rules (allowed networks too), early, for a clear error; the crawl checks every connection
     policy = AddressPolicy.of(request.crawl.allow_private, request.crawl.networks())
