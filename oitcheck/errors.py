@@ -1,4 +1,5 @@
-"""Exceptions that map to the contract's exit statuses (2 bad input, 3 site not crawlable, 5 oitcheck failed)."""
+"""Exceptions that map to the contract's exit statuses (2 bad input, 3 site not crawlable, 4 another audit-many
+run holds the lock, 5 oitcheck failed, 130 interrupted, 143 terminated)."""
 
 
 class OitcheckError(Exception):
@@ -24,6 +25,13 @@ class CrawlFailed(SiteUnreachable):
     with the cause on stderr, never mistaken for a Ctrl-C."""
 
 
+class RunLocked(OitcheckError):
+    """Another audit-many run holds the output folder's or the history database's lock: exit 4, the message
+    naming the holder (its process id, host and start time)."""
+
+    exit_status = 4
+
+
 class InternalError(OitcheckError):
     """oitcheck itself failed (a bug, or an output folder that became unwritable after the checks): exit 5.
     The message says what was kept and where, so a finished crawl is never silently lost."""
@@ -39,6 +47,17 @@ class ReportsNotSaved(InternalError):
 class Interrupted(KeyboardInterrupt):
     """The crawl did not end by itself (Ctrl-C, SIGTERM, a forced stop): no report is written, exit 130.
     A KeyboardInterrupt, so every caller treats it exactly as a Ctrl-C."""
+
+    exit_status = 130
+    how = "interrupted"
+
+
+class Terminated(Interrupted):
+    """audit-many was asked to stop by SIGTERM (``kill``, systemd's stop): handled like Ctrl-C, exit 143
+    (128 + SIGTERM), as a service manager expects of a process that stopped on its signal."""
+
+    exit_status = 143
+    how = "terminated"
 
 
 class HistoryNotSaved(InternalError):
