@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument("--agency-time-limit", type=_positive_seconds, default=defaults.OITCHECK_AGENCY_TIME_LIMIT,
                       metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
                       f"list it as not audited (default {defaults.OITCHECK_AGENCY_TIME_LIMIT:g})")
+    many.add_argument("--resume", action="store_true", help="continue the newest unfinished run into --out (after "
+                      "a crash or kill): agencies it finished are not audited again")
     _common(many)
     add_store_options(many, "OUT/history.sqlite")
     add_commands(commands)
@@ -216,9 +218,11 @@ def with_exit_status(run: Callable[[], int]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 0
     except KeyboardInterrupt as exc:  # Interrupted says what was kept; a bare Ctrl-C stopped a single audit
-        print(f"oitcheck: interrupted; {_one_line(exc) if isinstance(exc, Interrupted) else NOT_WRITTEN}",
-              file=sys.stderr)
-        return 130
+        if isinstance(exc, Interrupted):
+            print(f"oitcheck: {exc.how}; {_one_line(exc)}", file=sys.stderr)
+            return exc.exit_status
+        print(f"oitcheck: interrupted; {NOT_WRITTEN}", file=sys.stderr)
+        return Interrupted.exit_status
     except Exception as exc:  # noqa: BLE001 - the contract's last resort: one line and exit 5, not a traceback
         print(f"oitcheck: internal error: {type(exc).__name__}: {_one_line(exc)} ({_save_traceback()})",
               file=sys.stderr)
@@ -282,16 +286,15 @@ def run_request(request: AuditRequest, fail_under: float | None = None, require_
 
 def run_many_command(args: argparse.Namespace) -> int:
     from oitcheck.audit import AuditRequest
-    from oitcheck.checks.checklist import load
     from oitcheck.many import run_many
 
-    if args.checklist:
-        load(args.checklist)  # a bad layout is one error, not one per agency
-    # What every agency's audit shares; each child gets it with the agency's URL, name and folder.
+    # What every agency's audit shares; each child gets it with the agency's URL, name and folder. Options
+    # wrong for every agency are refused once, before any audit (run_many).
     shared = AuditRequest(url="", out=args.out, checklist=args.checklist, kind=args.kind, year=args.year,
                           as_of=args.as_of, crawl=crawl_options(args),
                           db=history_url(args, args.out / "history.sqlite"))
-    summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit)
+    summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit,
+                               args.resume)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
           f"{summary['pass_mark']:g}; mean OIT {summary['mean_oit']}")
     print(args.out / "summary.html")

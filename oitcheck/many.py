@@ -10,106 +10,28 @@ they share and drafts the measures a provincial office would coordinate.
 
 from __future__ import annotations
 
-import csv
 import json
-import queue
-import re
 import secrets
 import signal
-import socket
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from oitcheck import settings as defaults
+from oitcheck.agencies import Agency, AgencyStatus, identity, read_agencies, unique_agencies
 from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
-from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable
+from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable, Terminated
 from oitcheck.fiscal import audit_dates
-from oitcheck.net import is_ip
 from oitcheck.report.writers import atomic_write, check_writable, environment, unsaved_folder
+from oitcheck.runcontrol import LOG_NAME, ManyRun, controlled_run, note
+from oitcheck.spread import run_spread, server_keys
 
 if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest  # only its shape: this process never crawls
 
 SUMMARY_SCHEMA = "oitcheck.summary/1"
-MAX_ROWS = 10_000
-LOG_NAME = "oitcheck.log"
-
-
-class AgencyStatus(StrEnum):
-    """An agency's outcome in summary.json; every one but ``done`` is "not audited", with its reason."""
-
-    DONE = "done"
-    BAD_INPUT = "bad_input"  # the child exited 2
-    UNREACHABLE = "unreachable"  # 3: the site could not be crawled
-    TIME_LIMIT = "time_limit"  # stopped after --agency-time-limit
-    INTERRUPTED = "interrupted"  # 130: the child was stopped by a signal it handled
-    ERROR = "error"  # anything else: the child failed (5), crashed, or wrote no report of this run
-
-
-@dataclass
-class Agency:
-    row: int
-    name: str
-    url: str
-    province: str = ""
-    type: str = ""
-    checklist: str = ""  # the CSV's checklist column: this agency's layout (a hospital's MOIT), else the run's
-
-    @property
-    def folder(self) -> str:
-        host = re.sub(r"^https?://", "", self.url).split("/")[0].split(":")[0]
-        slug = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip("-") or "agency"
-        return f"{self.row:03d}-{slug}"
-
-
-def read_agencies(path: Path) -> list[Agency]:
-    """Agencies from a CSV with columns name,url[,province,type,checklist] (UTF-8, BOM from Excel allowed).
-
-    Every layout the checklist column names is loaded here, so a misspelt one is one error before any audit."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BadInput(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        try:
-            text = path.read_bytes().decode("cp874")
-        except UnicodeDecodeError:
-            raise BadInput(f"{path}: not a UTF-8 or Thai (cp874) text file") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
-    if not {"name", "url"} <= columns:
-        raise BadInput(f"{path}: needs a header row with columns name,url[,province,type,checklist]")
-    agencies = []
-    for number, row in enumerate(reader, start=1):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if not row.get("url") and not row.get("name"):
-            continue
-        if number > MAX_ROWS:
-            raise BadInput(f"{path}: more than {MAX_ROWS} agencies")
-        agencies.append(Agency(number, row.get("name") or row.get("url", ""), row.get("url", ""),
-                               row.get("province", ""), row.get("type", ""), row.get("checklist", "")))
-    if not agencies:
-        raise BadInput(f"{path}: no agencies listed")
-    for name in sorted({a.checklist for a in agencies if a.checklist}):
-        try:
-            load(name)
-        except BadInput as exc:
-            row = next(a.row for a in agencies if a.checklist == name)
-            raise BadInput(f"{path}: row {row}: {exc}") from None
-    return agencies
 
 
 def agency_request(shared: AuditRequest, agency: Agency, out: Path) -> AuditRequest:
@@ -136,8 +58,7 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
         request = replace(request, crawl=replace(request.crawl, time_limit=crawl_budget(request.crawl.time_limit,
                                                                                         time_limit)))
     command = [sys.executable, "-m", "oitcheck.audit_child", "-"]
-    entry: dict[str, Any] = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
-                             "type": agency.type, "folder": agency.folder}
+    entry = agency.entry()
     try:
         done = (children or ChildProcesses()).run(command, request.to_json(), time_limit)
     except OSError as exc:
@@ -192,120 +113,79 @@ def failure_reason(done: ChildOutcome) -> str:
     return f"{line} ({how})" if line else how
 
 
-def server_keys(agencies: list[Agency], timeout: float = 10.0) -> dict[int, str]:
-    """Agency row -> the address of the server its site is on (its host name when that does not resolve).
-
-    Many small agencies share one hosting server. Each audit keeps to a few connections per server
-    address; two audits of one server at once would double them, so ``run_spread`` never runs two."""
-    hosts = {agency.row: _host(agency.url) for agency in agencies}
-    names = sorted({host for host in hosts.values() if host and not is_ip(host)})
-    addresses: dict[str, str] = {}
-    if names:
-        pool = ThreadPoolExecutor(max_workers=min(16, len(names)))
-        futures = {name: pool.submit(_first_address, name) for name in names}
-        deadline = time.monotonic() + timeout
-        for name, future in futures.items():
-            try:  # a slow resolver costs seconds once, never the run: an unresolved name is its own key
-                addresses[name] = future.result(timeout=max(0.0, deadline - time.monotonic())) or name
-            except (FutureTimeout, OSError):
-                addresses[name] = name
-        pool.shutdown(wait=False, cancel_futures=True)
-    return {row: addresses.get(host, host) or f"row-{row}" for row, host in hosts.items()}
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url.strip()).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-def _first_address(name: str) -> str | None:
-    infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
-    return str(infos[0][4][0]) if infos else None
-
-
-def run_spread(agencies: list[Agency], jobs: int, servers: dict[int, str],
-               work: Callable[[Agency], dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """``work`` on every agency, ``jobs`` at a time but never two on one server (``servers``: row -> key) at
-    once; results as they finish. Agencies start in CSV order, skipping those whose server is busy."""
-    pending = list(agencies)
-    busy: set[str] = set()
-    lock = threading.Condition()
-    finished: queue.Queue[dict[str, Any]] = queue.Queue()
-
-    def take() -> Agency | None:
-        with lock:
-            while pending:
-                agency = next((a for a in pending if servers[a.row] not in busy), None)
-                if agency is not None:
-                    pending.remove(agency)
-                    busy.add(servers[agency.row])
-                    return agency
-                lock.wait()
-            return None
-
-    def run() -> None:
-        while (agency := take()) is not None:
-            try:
-                result = work(agency)
-            except Exception as exc:  # noqa: BLE001 - one agency's failure never stops the others
-                result = {"row": agency.row, "name": agency.name, "url": agency.url, "province": agency.province,
-                          "type": agency.type, "folder": agency.folder, "status": AgencyStatus.ERROR, "exit": None,
-                          "oit": None, "error": str(exc)[:300]}
-            with lock:
-                busy.discard(servers[agency.row])
-                lock.notify_all()
-            finished.put(result)
-
-    threads = [threading.Thread(target=run, daemon=True) for _ in range(max(1, min(jobs, len(agencies))))]
-    for thread in threads:
-        thread.start()
-    for _ in agencies:
-        yield finished.get()
-
-
 def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_under: float | None,
-             time_limit: float | None = defaults.OITCHECK_AGENCY_TIME_LIMIT) -> tuple[dict[str, Any], int]:
+             time_limit: float | None = defaults.OITCHECK_AGENCY_TIME_LIMIT,
+             resume: bool = False) -> tuple[dict[str, Any], int]:
     """Audit every agency of the CSV with the options of ``shared`` (its URL, name and folder are replaced per
     agency), each stopped after ``time_limit`` seconds; write the summary. Returns it and the exit status: 1
-    when one is below ``fail_under`` or was not audited; SiteUnreachable (3) when none was audited."""
+    when one is below ``fail_under`` or was not audited; SiteUnreachable (3) when none was audited.
+
+    Everything that is wrong for every agency (the CSV, the options, the folder) is refused before any audit
+    (exit 2); another run holding the folder or the history database is RunLocked (exit 4); ``resume``
+    continues the newest unfinished run of ``out``."""
+    from oitcheck.audit import check_options
+
     agencies = read_agencies(csv_path)
+    check_options(shared)
     try:
         check_writable(out)
     except OSError as exc:
         raise BadInput(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
-    results: list[dict[str, Any]] = []
-    servers = server_keys(agencies)
-    log = RunLog(out / LOG_NAME)
+    options = {"checklist": shared.checklist, "kind": shared.kind, "year": shared.year,
+               "as_of": None if shared.as_of is None else shared.as_of.isoformat(), "jobs": jobs,
+               "agency_time_limit": time_limit, "fail_under": fail_under}
+    with controlled_run(out, csv_path, shared, resume, options) as run:
+        agencies = unique_agencies(agencies, lambda text: note(run.log, text, "warning"))
+        return audit_all(agencies, out, jobs, replace(shared, run_id=run.run_id), fail_under, time_limit, run)
+
+
+def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest, fail_under: float | None,
+              time_limit: float | None, run: ManyRun) -> tuple[dict[str, Any], int]:
+    """``run_many`` once the run holds its locks: the agencies ``run`` did not finish before, each entry kept in
+    the store as it ends; then the summary over them all."""
+    keys = {agency.row: identity(agency) for agency in agencies}
+    results = [{**run.finished[keys[a.row]], "row": a.row} for a in agencies if keys[a.row] in run.finished]
+    for result in results:
+        run.log.write(f"resumed {result['folder']} {result['status']}: finished before, not audited again")
+    todo = [agency for agency in agencies if keys[agency.row] not in run.finished]
     children = ChildProcesses()
 
     def work(agency: Agency) -> dict[str, Any]:
-        log.write(f"start {agency.folder} {agency.url}")
+        run.log.write(f"start {agency.folder} {agency.url}")
         return audit_one(agency, out, shared, time_limit, children)
 
     try:
-        for number, result in enumerate(run_spread(agencies, jobs, servers, work), start=1):
+        for number, result in enumerate(run_spread(todo, jobs, server_keys(todo), work), start=len(results) + 1):
+            run.record(keys[result["row"]], result)
             results.append(result)
             score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
             reason = f": {result['error']}" if result.get("error") else ""
-            log.write(f"end {result['folder']} {result['status']} exit {result.get('exit')} oit {score}{reason}")
+            run.log.write(f"end {result['folder']} {result['status']} exit {result.get('exit')} oit {score}{reason}")
             print(f"[{number}/{len(agencies)}] {result['name']}: {result['status']} {score}{reason}", file=sys.stderr)
-    except BaseException as exc:  # Ctrl-C or a failure here: no child outlives the run (they are not in our group)
+    except BaseException as exc:  # Ctrl-C, SIGTERM or a failure here: no child outlives the run
         children.stop_all()
-        log.write("run stopped: the agencies still running were stopped, no summary written")
+        run.stopped(exc)
         if isinstance(exc, KeyboardInterrupt):
-            raise Interrupted(f"the audits under way were stopped and no summary written; {len(results)} agencies' "
-                              f"results are in {out} (see {out / LOG_NAME})") from exc
+            stop = Terminated if isinstance(exc, Terminated) else Interrupted
+            raise stop(f"the audits under way were stopped and no summary written; {len(results)} agencies' "
+                       f"results are in {out} (see {out / LOG_NAME})"
+                       + ("; --resume continues the run" if run.run_id is not None else "")) from exc
         raise
     results.sort(key=lambda r: r["row"])
     summary = summarise(results, shared)
-    write_summary(summary, out)
+    try:
+        write_summary(summary, out)
+    except ReportsNotSaved:
+        run.finish(ReportsNotSaved.exit_status)
+        raise
     done = [r for r in results if r["status"] == AgencyStatus.DONE]
     if not done:
+        run.finish(SiteUnreachable.exit_status)
         raise SiteUnreachable("no agency could be audited; see " + str(out / "summary.html"))
     below = fail_under is not None and any(r["oit"] is None or r["oit"] < fail_under for r in done)
-    return summary, 1 if below or len(done) < len(results) else 0
+    status = 1 if below or len(done) < len(results) else 0
+    run.finish(status)
+    return summary, status
 
 
 def write_summary(summary: dict[str, Any], out: Path) -> None:
@@ -326,23 +206,6 @@ def write_summary(summary: dict[str, Any], out: Path) -> None:
             raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}), nor to a temporary folder; "
                                   "the agencies' reports are in their folders") from exc
         raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}); it was saved in {fallback}") from exc
-
-
-class RunLog:
-    """``OUT/oitcheck.log``: each agency's start and end, status and error, a line each as they happen."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def write(self, text: str) -> None:
-        line = f"{datetime.now().astimezone().isoformat(timespec='seconds')} {' '.join(text.split())}\n"
-        with self._lock:
-            try:
-                with self.path.open("a", encoding="utf-8") as handle:
-                    handle.write(line)
-            except OSError:  # the log never stops a run: summary.json holds every outcome
-                pass
 
 
 def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, Any]:

@@ -18,10 +18,12 @@ from typing import Any
 
 import pytest
 
+from oitcheck.agencies import Agency
 from oitcheck.audit import AuditRequest
 from oitcheck.children import ChildOutcome, ChildProcesses
 from oitcheck.crawl import CrawlOptions
-from oitcheck.many import Agency, audit_one, failure_reason, fresh_report, run_spread, server_keys
+from oitcheck.many import audit_one, failure_reason, fresh_report
+from oitcheck.spread import run_spread, server_keys
 from tests.conftest import AS_OF, SITES, run_cli
 from tests.support.gate import GatedServer
 
