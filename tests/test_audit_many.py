@@ -26,6 +26,7 @@ from oitcheck.many import audit_one, failure_reason, fresh_report
 from oitcheck.spread import run_spread, server_keys
 from tests.conftest import AS_OF, SITES, run_cli
 from tests.support.gate import GatedServer
+from tests.support.processes import live_members, marked
 
 
 def _closed_port() -> int:
@@ -210,19 +211,6 @@ def test_a_stalled_agency_is_stopped_at_its_time_limit_and_the_old_report_in_its
     assert "end 001-127.0.0.2 time_limit" in (out / "oitcheck.log").read_text(encoding="utf-8")
 
 
-def _live_members(group: int) -> list[int]:
-    """Processes of process group ``group`` that are still running (zombies waiting for init are not)."""
-    live = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
-            live.append(int(stat.parent.name))
-    return live
-
-
 def test_a_time_limit_stops_the_whole_process_group_and_no_other_agency(serve, tmp_path):
     """Real children side by side: the stalled one is killed with everything it started (its workers), the
     other, without a limit, is audited meanwhile."""
@@ -243,7 +231,7 @@ def test_a_time_limit_stops_the_whole_process_group_and_no_other_agency(serve, t
     assert results[1]["status"] == "time_limit" and results[1]["oit"] is None
     assert results[2]["status"] == "done" and results[2]["oit"] is not None
     assert len(children.groups) == 2
-    assert [_live_members(group) for group in children.groups] == [[], []]  # no process of either audit is left
+    assert [live_members(group) for group in children.groups] == [[], []]  # no process of either audit is left
     report = json.loads((out / "002-127.0.0.1" / "report.json").read_text(encoding="utf-8"))
     assert report["run_token"] and not (out / "001-127.0.0.2" / "report.json").exists()
 
@@ -287,21 +275,6 @@ def test_agency_time_limit_option(capsys):
     assert "more than 0 seconds" in capsys.readouterr().err
 
 
-def _marked(mark: str) -> list[int]:
-    """Running processes whose environment carries ``OITCHECK_TEST_MARK=mark`` (zombies are not running)."""
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if f"OITCHECK_TEST_MARK={mark}".encode() not in environ.read_bytes().split(b"\0"):
-                continue
-            state = (environ.parent / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state not in ("Z", "X"):
-            found.append(int(environ.parent.name))
-    return found
-
-
 def test_ctrl_c_of_audit_many_stops_its_agencies_and_writes_no_summary(tmp_path):
     """The children run in process groups of their own (so a time limit can kill each whole): a terminal's
     Ctrl-C reaches only the parent, which must stop them itself."""
@@ -317,11 +290,11 @@ def test_ctrl_c_of_audit_many_stops_its_agencies_and_writes_no_summary(tmp_path)
                                    "--allow-private", "--no-ocr"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, env={**os.environ, "OITCHECK_TEST_MARK": mark})
         assert stalled.wait_for("/")  # the agency's audit is under way and waits for the server
-        assert len(_marked(mark)) >= 2  # the parent and its child (and the child's workers)
+        assert len(marked(mark)) >= 2  # the parent and its child (and the child's workers)
         parent.send_signal(signal.SIGINT)
         _, stderr = parent.communicate(timeout=120)
     assert parent.returncode == 130 and "interrupted; the audits under way were stopped" in stderr
-    assert _marked(mark) == []
+    assert marked(mark) == []
     assert not (out / "summary.json").exists()
 
 
