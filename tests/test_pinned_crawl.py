@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from oitcheck.audit import AuditRequest
-from oitcheck.crawl import CrawlOptions
+from oitcheck.audit import AuditRequest, prepare
+from oitcheck.checks.decisions import Decisions, Pin
+from oitcheck.crawl import CrawlOptions, build_settings
 from tests.conftest import codes, items
 
 DRIVER = """
@@ -95,3 +96,18 @@ def test_pins_are_fetched_and_judged_linked_or_not(hosts, tmp_path: Path):
     failed = next(f for f in o7["findings"] if f["code"] == "pinned_evidence_failed")
     assert failed["url"] == pins[0]["url"] and "(404)" in failed["message"]
     assert items(report)["o8"]["status"] == "pass"
+
+
+def test_the_pins_reach_the_crawl_settings(tmp_path: Path):
+    given = "https://drive.example.org/file/d/abc/view"
+    request = AuditRequest(url="http://127.0.0.1:8080/", out=tmp_path / "out",
+                           crawl=CrawlOptions(allow_private=True, pinned=[given]))
+    assert AuditRequest.from_json(request.to_json()) == request
+    prepared = prepare(request)
+    assert prepared.decisions == Decisions() and prepared.crawl_options() == request.crawl
+    prepared.decisions = Decisions(pins=(Pin("o7", "http://127.0.0.1:8080/ita/o7.pdf"), Pin("o8", given),
+                                         Pin("o9", "http://127.0.0.1:8080/ita/o7.pdf")))
+    pinned = prepared.crawl_options().pinned
+    assert pinned == [given, "http://127.0.0.1:8080/ita/o7.pdf"]
+    assert build_settings(prepared.crawl_options()).getlist("OITCHECK_PINNED") == pinned
+    assert build_settings(CrawlOptions()).getlist("OITCHECK_PINNED") == []
