@@ -56,9 +56,9 @@ def write_site(site: Any, files: Any) -> None:
     files.finish()
 
 
-def run(url: str, out: Path, pins: list[dict[str, str]]) -> dict[str, Any]:
-    request = AuditRequest(url=url, out=out, as_of=date(2025, 3, 15),
-                           crawl=CrawlOptions(allow_private=True, ocr=False, cache_dir="", render=False))
+def run(url: str, out: Path, pins: list[dict[str, str]], **options: Any) -> dict[str, Any]:
+    crawl = CrawlOptions(**{"allow_private": True, "ocr": False, "cache_dir": "", "render": False, **options})
+    request = AuditRequest(url=url, out=out, as_of=date(2025, 3, 15), crawl=crawl)
     out.parent.mkdir(parents=True, exist_ok=True)
     (out.parent / "request.json").write_text(request.to_json(), encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", DRIVER, str(out.parent / "request.json"), json.dumps(pins)],
@@ -96,6 +96,13 @@ def test_pins_are_fetched_and_judged_linked_or_not(hosts, tmp_path: Path):
     failed = next(f for f in o7["findings"] if f["code"] == "pinned_evidence_failed")
     assert failed["url"] == pins[0]["url"] and "(404)" in failed["message"]
     assert items(report)["o8"]["status"] == "pass"
+
+    # a pin is fetched under the address policy like any link: another private network is refused, not read
+    asked = len(other.hits["/drive/o8.pdf"])
+    report = run(server.url, tmp_path / "third" / "out", pins, allow_private=False, allowed_networks=["127.0.0.1/32"])
+    o8 = items(report)["o8"]
+    assert o8["status"] == "unknown" and o8["pinned"] == pins[1]["url"]
+    assert len(other.hits["/drive/o8.pdf"]) == asked
 
 
 def test_the_pins_reach_the_crawl_settings(tmp_path: Path):
