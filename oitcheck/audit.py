@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from oitcheck.checks.checklist import Checklist, choose, load
+from oitcheck.checks.decisions import Decisions
 from oitcheck.checks.engine import evaluate
 from oitcheck.checks.layouts import Choice
 from oitcheck.crawl import CrawlOptions, run_crawl
 from oitcheck.errors import BadInput, Interrupted, SiteUnreachable
 from oitcheck.fiscal import BANGKOK, audit_dates
 from oitcheck.net import AddressPolicy, normalise_start_url, private_address_of
-from oitcheck.recording import add_changes, open_history, record
+from oitcheck.recording import add_changes, decisions_of, open_history, record
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
@@ -107,6 +108,12 @@ class Prepared:
     as_of: date
     crawl: CrawlOptions
     choice: Choice
+    decisions: Decisions = Decisions()  # the agency's pins and acceptances (the history store's)
+
+    def crawl_options(self) -> CrawlOptions:
+        """The crawl's options with the pinned evidence added: each pin is read every run, linked or not."""
+        pinned = [pin.url for pin in self.decisions.pins if pin.url not in self.crawl.pinned]
+        return replace(self.crawl, pinned=[*self.crawl.pinned, *dict.fromkeys(pinned)]) if pinned else self.crawl
 
 
 @dataclass
@@ -152,16 +159,20 @@ def prepare(request: AuditRequest) -> Prepared:
                     checklist=checklist, year=year, as_of=as_of, crawl=request.crawl, choice=choice)
 
 
-def audit(request: AuditRequest) -> tuple[dict[str, Any], dict[str, Path]]:
+def audit(request: AuditRequest, prepared: Prepared | None = None) -> tuple[dict[str, Any], dict[str, Path]]:
     """Run a whole audit; returns the report and the written paths. Call once per process.
 
+    ``prepared``: the request already prepared (``prepare``), e.g. with the decisions to apply.
     Raises Interrupted (exit 130, nothing written, the previous reports untouched) when the crawl did not end
     by itself, and ReportsNotSaved (exit 5) when the output folder failed at the end: the reports are then in
     the fallback folder the message names."""
-    prepared = prepare(request)
+    if prepared is None:
+        prepared = prepare(request)
     store = open_history(request.db)
+    if store is not None and not prepared.decisions.pins and not prepared.decisions.accepted:
+        prepared = replace(prepared, decisions=decisions_of(store, prepared.url))
     started = datetime.now(BANGKOK)
-    crawl = run_crawl(prepared.url, prepared.crawl)
+    crawl = run_crawl(prepared.url, prepared.crawl_options())
     if not ended_by_itself(crawl.finish_reason):
         raise Interrupted(f"no report written (an earlier report in {prepared.out} is left as it was)")
     ensure_crawled(crawl)
@@ -182,7 +193,8 @@ def ended_by_itself(finish_reason: str | None) -> bool:
 
 
 def build(prepared: Prepared, crawl: CrawlResult, started: datetime, store: Store | None = None) -> dict[str, Any]:
-    outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of, choice=prepared.choice)
+    outcome = evaluate(crawl, prepared.checklist, prepared.year, prepared.as_of, choice=prepared.choice,
+                       decisions=prepared.decisions)
     report = build_report(outcome, name=prepared.name, url=prepared.url, started_at=started,
                           finished_at=datetime.now(BANGKOK))
     add_changes(store, report)

@@ -47,6 +47,8 @@ class CrawlOptions:
     render: bool = default_settings.OITCHECK_RENDER  # render pages empty without JavaScript (oitcheck.render)
     # private networks allowed without --allow-private (CIDR), besides the setting's and $OITCHECK_ALLOWED_NETWORKS
     allowed_networks: list[str] = field(default_factory=list)
+    # pinned evidence URLs, fetched and read whether or not the site links them (oitcheck.spiders.pinned)
+    pinned: list[str] = field(default_factory=list)
 
     def networks(self) -> list[str]:
         """The private networks this run may reach without --allow-private (the setting's and the option's)."""
@@ -74,6 +76,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_HOST_MAX_REQUESTS": options.host_max_requests,
         "OITCHECK_ALLOWED_NETWORKS": options.networks(),
         "OITCHECK_RENDER": options.render,
+        "OITCHECK_PINNED": list(options.pinned),
         # the browser that renders pages built by JavaScript: $OITCHECK_BROWSER, or the setting (Debian's chromium)
         "OITCHECK_BROWSER": os.environ.get("OITCHECK_BROWSER") or default_settings.OITCHECK_BROWSER,
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}

@@ -143,6 +143,10 @@ OITCHECK_MAX_PROBES = 50
 OITCHECK_PROBES_PER_HOST = 8
 # URLs judged by their target, never fetched: the EIT/IIT survey opens only in the assessment window.
 OITCHECK_NEVER_FETCH = [r"^https?://itas\.nacc\.go\.th/"]
+# Pinned evidence (oitcheck pin, set per run from the history store): URLs fetched and read on every run whether
+# or not the site links them, on any host, under the address policy, robots.txt, size caps and host quotas
+# (oitcheck.spiders.pinned).
+OITCHECK_PINNED: list[str] = []
 # False: fetch only the start URL and what shows on it (its pictures, stylesheets and frames), as
 # ``oitcheck inspect`` does for one page; no link is followed or checked and no soft-404 probe is sent.
 OITCHECK_FOLLOW_LINKS = True

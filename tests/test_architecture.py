@@ -1,5 +1,6 @@
-"""The pipeline's direction: crawl (spiders) -> extract -> checks -> report. A later stage never reaches back
-into an earlier one, and the report formats the audit's outcome without recomputing any of it."""
+"""The pipeline's direction: crawl (spiders) -> extract -> checks -> report -> store. A later stage never reaches
+back into an earlier one, and the report formats the audit's outcome without recomputing any of it; the store
+keeps the report documents (and hands staff decisions to the next audit as the checks' own records)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ PACKAGE = Path(__file__).parent.parent / "oitcheck"
 # What each stage may not import (module prefixes).
 FORBIDDEN = {
     "extract": ("oitcheck.spiders", "oitcheck.checks", "oitcheck.report", "oitcheck.crawl", "oitcheck.audit",
-                "oitcheck.pipelines", "oitcheck.middlewares"),
-    "spiders": ("oitcheck.checks", "oitcheck.report", "oitcheck.audit"),
+                "oitcheck.pipelines", "oitcheck.middlewares", "oitcheck.store"),
+    "spiders": ("oitcheck.checks", "oitcheck.report", "oitcheck.audit", "oitcheck.store"),
     "checks": ("oitcheck.spiders", "oitcheck.report", "oitcheck.crawl", "oitcheck.pipelines",
-               "oitcheck.middlewares", "oitcheck.audit"),
+               "oitcheck.middlewares", "oitcheck.audit", "oitcheck.store"),
     "report": ("oitcheck.spiders", "oitcheck.crawl", "oitcheck.pipelines", "oitcheck.records",
                "oitcheck.checks.currency", "oitcheck.checks.engine", "oitcheck.checks.context",
-               "oitcheck.checks.checklist", "oitcheck.audit", "oitcheck.extract"),
+               "oitcheck.checks.checklist", "oitcheck.audit", "oitcheck.extract", "oitcheck.store"),
+    "store": ("oitcheck.spiders", "oitcheck.crawl", "oitcheck.pipelines", "oitcheck.middlewares",
+              "oitcheck.extract", "oitcheck.audit", "oitcheck.report", "oitcheck.checks.engine",
+              "oitcheck.checks.context"),
 }
 # The one thing the report takes from an earlier stage: how a date is written for Thai readers.
 ALLOWED = {("report", "oitcheck.extract.dates", "format_thai_date")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +57,14 @@ class AuditContext:
             for candidate in candidates:
                 found.setdefault(canonical(candidate.url), set()).add(item_id)
         return {url: frozenset(ids) for url, ids in found.items()}
+
+    def with_candidates(self, item_id: str, candidates: list[Candidate]) -> AuditContext:
+        """This context with ``candidates`` as the item's (its pinned evidence), sharing the crawl's lookups and
+        caches: the other items' candidates still say which pages are indexes of them."""
+        other = dataclasses.replace(self, candidates={**self.candidates, item_id: candidates})
+        other.__dict__["home_links"] = self.home_links
+        other.__dict__["items_by_target"] = self.items_by_target
+        return other
 
     def page(self, url: str) -> PageRecord | None:
         return self.crawl.page(url)

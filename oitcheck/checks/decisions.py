@@ -41,6 +41,12 @@ class Acceptance:
         """Still in force on ``as_of``: it applies through its ``until`` date and expires the day after."""
         return self.until is None or as_of <= self.until
 
+    def covers(self, item_id: str, item_key: str, code: str, url: str | None) -> bool:
+        """Whether it names finding ``code`` at ``url`` of the item, live or not."""
+        if not same_item(self.item, self.key, item_id, item_key) or self.code not in (None, code):
+            return False
+        return self.url is None or (url is not None and same_url(self.url, url))
+
 
 def same_item(decision_item: str, decision_key: str | None, item_id: str, item_key: str) -> bool:
     """A decision names the item by key when it has one (renumbering keeps keys), else by id."""
@@ -62,15 +68,15 @@ class Decisions:
     def acceptance(self, item_id: str, item_key: str, code: str, url: str | None,
                    as_of: date) -> Acceptance | None:
         """The live acceptance that covers finding ``code`` at ``url`` of the item, if any."""
-        for accepted in self.accepted:
-            if not same_item(accepted.item, accepted.key, item_id, item_key) or not accepted.live(as_of):
-                continue
-            if accepted.code not in (None, code):
-                continue
-            if accepted.url is not None and (url is None or not same_url(accepted.url, url)):
-                continue
-            return accepted
-        return None
+        return next((a for a in self.accepted if a.covers(item_id, item_key, code, url) and a.live(as_of)), None)
+
+    def expired(self, item_id: str, item_key: str, code: str, url: str | None, as_of: date) -> Acceptance | None:
+        """The acceptance that covered the finding until it expired before ``as_of`` (none live covers it):
+        the finding is back in the fix list, and the report says since when."""
+        if self.acceptance(item_id, item_key, code, url, as_of) is not None:
+            return None
+        gone = [a for a in self.accepted if a.covers(item_id, item_key, code, url) and not a.live(as_of)]
+        return max(gone, key=lambda a: a.until or as_of) if gone else None
 
 
 def same_url(a: str, b: str) -> bool:

@@ -12,17 +12,20 @@ from collections.abc import Iterable
 from datetime import date
 from statistics import mean
 
+from oitcheck.checks.accepted import with_acceptances
 from oitcheck.checks.base import checks
 from oitcheck.checks.checklist import Checklist, Item, catalogue
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.coverage import Coverage, assess
 from oitcheck.checks.currency import record_date
+from oitcheck.checks.decisions import Decisions
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
 from oitcheck.checks.layout_fit import layout_used
 from oitcheck.checks.layouts import Choice, ChoiceReason
 from oitcheck.checks.links import ghost_pages, summarise_links
 from oitcheck.checks.matching import Matcher
+from oitcheck.checks.pinned import judged_on_pin, pinned_candidates
 from oitcheck.checks.results import (
     AuditOutcome,
     ComponentResult,
@@ -40,12 +43,14 @@ from oitcheck.extract.ocr import ocr_status
 from oitcheck.records import Budget, CrawlResult, Quality
 
 EVIDENCE_SHOWN = 5  # evidence links per item in the reports
+NO_DECISIONS = Decisions()
 
 
 def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *,
-             guard: bool = True, choice: Choice | None = None) -> AuditOutcome:
+             guard: bool = True, choice: Choice | None = None, decisions: Decisions = NO_DECISIONS) -> AuditOutcome:
     """``guard``: run the coverage guard (False: judge the record as it is, for rule tests on record fragments).
-    ``choice``: why ``checklist`` is the layout (None: the caller named it)."""
+    ``choice``: why ``checklist`` is the layout (None: the caller named it). ``decisions``: the agency's pinned
+    evidence (an item is judged on its pin alone) and accepted findings (marked, never changing a score)."""
     matcher = Matcher(checklist)
     ctx = AuditContext(crawl=crawl, checklist=checklist, year=year, as_of=as_of,
                        candidates=collect(crawl, matcher, year))
@@ -53,7 +58,8 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
         guard) else Coverage(rendered=crawl.rendered, render_error=crawl.render_error)
     reason = unjudged_reason(ctx, coverage)
     unlinked = unlinked_rows(crawl, matcher, year, checklist.messages)
-    results = [evaluate_item(ctx, item, reason, unlinked.get(item.id, ())) for item in checklist.items]
+    results = [with_acceptances(judged(ctx, item, reason, unlinked.get(item.id, ()), decisions, matcher),
+                                decisions, as_of) for item in checklist.items]
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
@@ -61,6 +67,19 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
                         crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)),
                         layout=layout_used(crawl, checklist, choice or Choice(
                             checklist.id, ChoiceReason.GIVEN, checklist.family, year, checklist.year), catalogue()))
+
+
+def judged(ctx: AuditContext, item: Item, unjudged: str | None, unlinked: Iterable[Finding],
+           decisions: Decisions, matcher: Matcher) -> ItemResult:
+    """``evaluate_item``, or for a pinned item its judgement on the pinned evidence alone (``checks.pinned``):
+    that evidence was fetched whatever the crawl reached, so the crawl's budgets leave it judged."""
+    pin = decisions.pin_for(item.id, item.key)
+    if pin is None:
+        return evaluate_item(ctx, item, unjudged, unlinked)
+    pinned = ctx.with_candidates(item.id, pinned_candidates(ctx, item, pin, matcher))
+    result = evaluate_item(pinned, item, None, unlinked)
+    plain = evaluate_item(ctx, item, unjudged, unlinked) if result.status.needs_work else None
+    return judged_on_pin(pinned, result, pin, plain)
 
 
 def unjudged_reason(ctx: AuditContext, coverage: Coverage) -> str | None:

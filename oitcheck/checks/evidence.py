@@ -20,6 +20,7 @@ from oitcheck.extract.thai import clean_space
 from oitcheck.net import canonical as key
 from oitcheck.records import CrawlResult, Heading, Link, PageRecord
 
+PINNED_VIA = "pinned"  # the candidate is an item's pinned URL, the evidence the agency submits (checks.pinned)
 ITA_SECTION = pattern("ita_section")
 MAX_TIER_HEADINGS = 12  # headings of one rank read for what a page is about
 SUBJECT = pattern("document_subject")
@@ -55,6 +56,12 @@ class Candidate:
     link_texts: list[str] = field(default_factory=list)  # link text, row, heading, file name
     chrome: bool = False
     other_section: int | None = None  # the ITA year of the section it was found in, when not AY
+
+    @property
+    def opened(self) -> bool:
+        """Opened by a link, or directly as the URL the agency submits (``oitcheck pin``): not a page the crawl
+        met on its own, so a target that is the homepage or an index of other items shows nothing of the item."""
+        return self.found_on is not None or self.via == PINNED_VIA
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -110,16 +117,9 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
         for link in page.links:
             linked_from.setdefault(key(link.url), set()).add(section)
             in_chrome = chrome.link(link)
-            found = _identify_link(link, matcher, in_chrome)
-            if found is None:
-                continue
-            match, via, text = found
-            offer(Candidate(
-                item_id=match.item.id, url=link.url, via=via, text=text, score=match.score, depth=depth,
-                found_on=page.url, found_on_key=page_key, chrome=in_chrome, other_section=section,
-                link_texts=[link.text, "" if in_chrome else link.row, file_name(link.url),
-                            text if via == "caption" else ""],
-            ))
+            found = identify_link(link, matcher, in_chrome)
+            if found is not None:
+                offer(link_candidate(link, page.url, page_key, depth, found, in_chrome, section))
     for page in crawl.pages:
         found = _page_item(page, matcher, chrome)
         if found:
@@ -146,6 +146,16 @@ def collect(crawl: CrawlResult, matcher: Matcher, ay: int) -> dict[str, list[Can
     return per_item
 
 
+def link_candidate(link: Link, page_url: str, page_key: str, depth: int | None, found: tuple[Match, str, str],
+                   chrome: bool = False, section: int | None = None) -> Candidate:
+    """The candidate a link on page ``page_url`` makes for the item ``identify_link`` found it names."""
+    match, via, text = found
+    return Candidate(item_id=match.item.id, url=link.url, via=via, text=text, score=match.score, depth=depth,
+                     found_on=page_url, found_on_key=page_key, chrome=chrome, other_section=section,
+                     link_texts=[link.text, "" if chrome else link.row, file_name(link.url),
+                                 text if via == "caption" else ""])
+
+
 def _only_other(linked_from: dict[str, set[int | None]], url: str) -> int | None:
     """The other year's ITA section a page or document belongs to, when every link to it is from one."""
     sections = linked_from.get(key(url), {None})
@@ -169,7 +179,7 @@ def is_generic(text: str) -> bool:
     return len(GENERIC_LINK.sub("", text)) <= 2
 
 
-def _identify_link(link: Link, matcher: Matcher, chrome: bool) -> tuple[Match, str, str] | None:
+def identify_link(link: Link, matcher: Matcher, chrome: bool) -> tuple[Match, str, str] | None:
     """The item a link names, with how it was named; chrome links count only by their own text."""
     text = link.text
     by_text = matcher.identify(text) if text else None

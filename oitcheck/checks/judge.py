@@ -99,10 +99,10 @@ INDEX_LINK_SHARE = 0.6  # ... when link texts are most of its main text (a menu,
 
 
 def leads_home(ctx: AuditContext, candidate: Candidate, component: Component) -> bool:
-    """A working link whose target is the homepage (by address, redirect or the same page text) shows no
-    document of the item: "ดูรายงานผล" pointing at home.php is a link not yet filled in. (A missing
+    """A working link (or pinned URL) whose target is the homepage (by address, redirect or the same page text)
+    shows no document of the item: "ดูรายงานผล" pointing at home.php is a link not yet filled in. (A missing
     document that the server answers with its homepage is a soft 404, judged before this.)"""
-    if candidate.found_on is None or component.check in HOMEPAGE_EVIDENCE_CHECKS \
+    if not candidate.opened or component.check in HOMEPAGE_EVIDENCE_CHECKS \
             or set(component.elements) & set(HOMEPAGE_EVIDENCE_ELEMENTS):
         return False
     home = ctx.crawl.homepage
@@ -158,7 +158,7 @@ def evidence_state(ctx: AuditContext, candidate: Candidate, siblings: list[Candi
     if not children:
         if is_placeholder(record) or shows_template(record, candidate.text):
             return LinkState.EMPTY, "placeholder"
-        if item is not None and candidate.found_on is not None and is_index(ctx, record, item):
+        if item is not None and candidate.opened and is_index(ctx, record, item):
             return LinkState.EMPTY, "index"
         return state, detail
     states = [ctx.link_state(c.url) for c in children]

@@ -14,6 +14,7 @@ from typing import Any
 
 from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.coverage import Coverage
+from oitcheck.checks.decisions import Acceptance
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.layout_fit import LayoutUsed
 from oitcheck.records import Budget, Skip
@@ -57,13 +58,25 @@ class Finding:
     url: str | None = None
     severity: Severity = Severity.FAIL
     extra: dict[str, Any] = field(default_factory=dict)
+    # staff's acceptance of it (``oitcheck accept``): live, or one that expired before the audit's date
+    accepted: Acceptance | None = None
+    expired: Acceptance | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "message": self.message, "severity": str(self.severity)}
         if self.url:
             data["url"] = self.url
         data.update(self.extra)
+        if self.accepted is not None:
+            data["accepted"] = _acceptance(self.accepted)
+        if self.expired is not None:
+            data["acceptance_expired"] = _acceptance(self.expired)
         return data
+
+
+def _acceptance(accepted: Acceptance) -> dict[str, Any]:
+    """The contract's ``{"reason", "until"}`` of an acceptance."""
+    return {"reason": accepted.reason, "until": None if accepted.until is None else accepted.until.isoformat()}
 
 
 @dataclass
@@ -95,6 +108,14 @@ class ItemResult:
     evidence: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     dates: dict[str, Dated] = field(default_factory=dict)  # evidence URL -> its newest date
+    pinned: str | None = None  # the evidence URL the agency submits (``oitcheck pin``): judged on it alone
+
+    @property
+    def all_accepted(self) -> bool:
+        """Every finding that costs points is accepted by staff: out of the fix list and the measures (its
+        status and score stay what the assessors would see)."""
+        failing = [f for f in self.findings if f.severity == Severity.FAIL]
+        return bool(failing) and all(f.accepted is not None for f in failing)
 
 
 @dataclass(frozen=True)

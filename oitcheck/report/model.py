@@ -77,6 +77,8 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "evidence": [_evidence(c, result.dates.get(c.url, Dated())) for c in result.evidence[:EVIDENCE_SHOWN]],
         "findings": [f.to_json() for f in result.findings],
         "recommendation": item.recommendation if result.status.needs_work else None,
+        "pinned": result.pinned,
+        "all_accepted": result.all_accepted,
     }
 
 
@@ -107,11 +109,12 @@ def _link(entry: LinkEntry) -> dict[str, Any]:
 
 
 def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:
-    """Draft measures for the next fiscal year, one per failed or partial item (seeds' columns)."""
+    """Draft measures for the next fiscal year, one per failed or partial item (seeds' columns), but those whose
+    every failing finding staff accepted."""
     period = f"1 ต.ค. {year} - 30 ก.ย. {year + 1}"
     return [{"item": r.item.id, "measure": r.item.measure.name, "steps": list(r.item.measure.steps),
              "owner": r.item.measure.owner, "period": period}
-            for r in results if r.status.needs_work]
+            for r in results if r.status.needs_work and not r.all_accepted]
 
 
 def iso(value: date | datetime | None) -> str | None:

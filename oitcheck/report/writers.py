@@ -21,6 +21,8 @@ from oitcheck.checks.messages import Messages
 from oitcheck.errors import ReportsNotSaved
 from oitcheck.extract.dates import format_thai_date
 
+# Links listed in the HTML report's "what changed" block before "and N more" (report.json lists them all).
+LINKS_SHOWN = 10
 CSV_COLUMNS = ["id", "sub", "title", "status", "status_th", "score", "evidence_url", "evidence_via", "depth",
                "findings", "messages", "recommendation"]
 
@@ -53,7 +55,7 @@ def render_html(report: dict[str, Any], labels: Messages) -> str:
     """The staff report, worded by the checklist the audit used (``labels``)."""
     return environment().get_template("report.html.j2").render(
         r=report, status_th=labels.section("status"), soft_th=labels.section("soft_404_reasons"),
-        budget_th=labels.section("budgets"))
+        budget_th=labels.section("budgets"), code_th=labels.section("codes"), links_shown=LINKS_SHOWN)
 
 
 def _cell(value: Any) -> Any:

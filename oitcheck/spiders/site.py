@@ -1,14 +1,13 @@
 """The agency-site spider: a breadth-first crawl of one agency's main website.
 
-It records every page it parses and every other URL it fetches (documents, homepage images,
-external links, failures), so the item rules and the broken-link report work from one record.
-Links to other hosts are fetched once for their status and content but never followed. What every page
-shows (pictures, stylesheets, scripts) is checked for status once (``oitcheck.spiders.links``).
+It records every page it parses and every other URL it fetches (documents, homepage images, external links,
+failures), so the item rules and the broken-link report work from one record. Links to other hosts are fetched
+once for their status and content but never followed. What every page shows (pictures, stylesheets, scripts) is
+checked for status once (``oitcheck.spiders.links``); pinned evidence is fetched linked or not (``.pinned``).
 
-The homepage is read more closely than other pages, for the EIT QR code (item o4): its pictures of
-every kind are fetched (``<img>``, lazy-load attributes, CSS backgrounds, the background pictures its
-stylesheets name) and its inline SVG codes decoded; pages shown in its ``<frame>``/``<iframe>`` count
-as part of it (old Thai sites are framesets).
+The homepage is read more closely than other pages, for the EIT QR code (item o4): its pictures of every kind
+are fetched (``<img>``, lazy-load attributes, CSS backgrounds, the background pictures its stylesheets name) and
+its inline SVG codes decoded; pages shown in its ``<frame>``/``<iframe>`` count as part of it (framesets).
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from oitcheck.net import canonical, site_of
 from oitcheck.records import Image, Link, PageRecord, ProbeRecord, ResourceRecord, Role
 from oitcheck.sizecap import READ_CAP
 from oitcheck.spiders.links import Quota, shown_with, too_long
+from oitcheck.spiders.pinned import PINNED, pinned_requests
 from oitcheck.spiders.probes import Prober
 from oitcheck.spiders.responses import failure_record, fetch_fields, linked_url, status_record
 
@@ -116,6 +116,8 @@ class SiteSpider(scrapy.Spider):
         yield self._request(self.start_url, Role.PAGE, depth=0, homepage=True)
         if self.follow_links and (probe := self.prober.first(self.start_url, self.parse_probe, self.probe_failed)):
             yield probe
+        for pinned in pinned_requests(self):  # the evidence the agency submits, linked or not (oitcheck pin)
+            yield pinned
 
     def parse_probe(self, response: Response) -> Iterator[ProbeRecord]:
         yield self.prober.record(response)
@@ -139,8 +141,7 @@ class SiteSpider(scrapy.Spider):
             meta["download_maxsize"] = self.page_maxsize
         # Documents first within a depth level: they are the evidence, pages only lead to it.
         priority = 1 if role == Role.DOCUMENT else 0
-        # The spider's own ``seen`` set dedupes; Scrapy's dupefilter would silently drop a redirect back
-        # to an already-seen URL, hiding redirect loops that should be reported.
+        # The spider's ``seen`` set dedupes: Scrapy's dupefilter would hide redirect loops (a redirect back to a URL).
         callback = self.parse_home if homepage or frame else self.parse
         # Links whose body is never read are checked with HEAD (HeadFallbackMiddleware retries with GET).
         method = "HEAD" if is_status_only(role, url) else "GET"
@@ -281,6 +282,9 @@ class SiteSpider(scrapy.Spider):
                 for url in shown_with(page, bool(homepage or frame)) if self.follow_links and not dead else ():
                     if self._take(url, quota):
                         yield self._fetch(url, Role.ASSET)
+            elif meta.get(PINNED):  # a pinned page the crawl would not follow: its links one level deep
+                for request in self.follow(page.links, (), False):
+                    yield request
             return
         body = response.body
         kind = (kind_from_url(response.url) or "html") if response.status >= 400 else sniff_kind(

@@ -1,0 +1,51 @@
+"""Audits with a memory, end to end through the real CLI on a served site: the second audit after the site
+changed reports exactly the changes planted in it (report.json, the console), and --no-history keeps none."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from oitcheck.store import open_store
+from tests.conftest import DEMO_SITE, audit, items
+
+FILES = "files/ita2568"
+
+
+def test_a_second_audit_reports_exactly_the_planted_changes(serve, tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(DEMO_SITE, site)
+    server = serve(site)
+    db = str(tmp_path / "history.sqlite")
+    first, before = audit(server.url, tmp_path / "r1", "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert before["changes"] is None and "since" not in first.stdout
+    statuses = {i: item["status"] for i, item in items(before).items()}
+    assert statuses["o15"] == "fail" and statuses["o23"] == "pass"  # the demo's o15 file is missing
+    # Planted: o15's missing file is published (fixed, its broken link fixed); o23's file is removed (regressed,
+    # a new broken link). Nothing else on the site changes.
+    shutil.copy(site / FILES / "o26-anticorruption-report-2567.pdf", site / FILES / "o15-hr-report-2567.pdf")
+    (site / FILES / "o23-risk-assessment-2568.pdf").unlink()
+    second, after = audit(server.url, tmp_path / "r2", "--db", db)
+    assert second.returncode == 0, second.stderr
+    changes = after["changes"]
+    assert changes["since"] == before["finished_at"] and changes["previous_oit"] == before["scores"]["oit"]
+    assert changes["oit_delta"] == round(after["scores"]["oit"] - before["scores"]["oit"], 2)
+    assert changes["fixed"] == [{"id": "o15", "from": "fail", "to": "pass"}]
+    assert changes["regressed"] == [{"id": "o23", "from": "pass", "to": "fail", "codes": ["broken_link"]}]
+    assert changes["changed"] == []
+    assert changes["new_broken_links"] == [f"{server.url}{FILES}/o23-risk-assessment-2568.pdf"]
+    assert changes["fixed_broken_links"] == [f"{server.url}{FILES}/o15-hr-report-2567.pdf"]
+    assert "regressed: o23 pass -> fail (broken_link)" in second.stdout
+    assert "fixed: o15 fail -> pass" in second.stdout
+    history = open_store(db).history(server.url)
+    assert [r["items"]["o23"] for r in history["runs"]] == ["fail", "pass"]
+    assert history["runs"][0]["report"] == str(tmp_path / "r2" / "report.json")
+
+
+def test_no_history_records_and_compares_nothing(audited, tmp_path: Path):
+    _, report, out = audited("demo")
+    result, again = audit(report["agency"]["url"], tmp_path / "again", "--no-history", "--db",
+                          str(tmp_path / "h.sqlite"))
+    assert result.returncode == 0, result.stderr
+    assert again["changes"] is None and not (tmp_path / "h.sqlite").exists()
