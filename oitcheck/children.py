@@ -41,6 +41,7 @@ class ChildProcesses:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running: dict[int, subprocess.Popen[str]] = {}
+        self._stopped = False
         self.groups: list[int] = []
 
     def run(self, command: list[str], stdin: str, time_limit: float | None) -> ChildOutcome:
@@ -59,6 +60,8 @@ class ChildProcesses:
         with self._lock:
             self._running[process.pid] = process
             self.groups.append(process.pid)
+            if self._stopped:  # started while stop_all ran: it goes too
+                kill_group(process)
         try:
             try:
                 stdout, stderr = process.communicate(stdin, timeout=time_limit)
@@ -75,8 +78,10 @@ class ChildProcesses:
             os.close(held)  # the child is gone (or its group killed): its lifeline can go too
 
     def stop_all(self) -> None:
-        """Kill every running child's process group (the parent was interrupted or failed)."""
+        """Kill every running child's process group, and any started from now on (the parent was interrupted
+        or failed)."""
         with self._lock:
+            self._stopped = True
             running = list(self._running.values())
         for process in running:
             kill_group(process)

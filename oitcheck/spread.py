@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from oitcheck.agencies import Agency, AgencyStatus
 from oitcheck.net import is_ip
 
+THREAD_NAME = "audit-many"  # of the threads that run the agencies' audits
+
 
 def server_keys(agencies: list[Agency], timeout: float = 10.0) -> dict[int, str]:
     """Agency row -> the address of the server its site is on (its host name when that does not resolve).
@@ -52,7 +54,8 @@ def _first_address(name: str) -> str | None:
 def run_spread(agencies: list[Agency], jobs: int, servers: dict[int, str],
                work: Callable[[Agency], dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """``work`` on every agency, ``jobs`` at a time but never two on one server (``servers``: row -> key) at
-    once; results as they finish. Agencies start in CSV order, skipping those whose server is busy."""
+    once; results as they finish. Agencies start in CSV order, skipping those whose server is busy. When the
+    caller stops reading (Ctrl-C, SIGTERM, a failure), no further agency starts."""
     pending = list(agencies)
     busy: set[str] = set()
     lock = threading.Condition()
@@ -81,8 +84,14 @@ def run_spread(agencies: list[Agency], jobs: int, servers: dict[int, str],
                 lock.notify_all()
             finished.put(result)
 
-    threads = [threading.Thread(target=run, daemon=True) for _ in range(max(1, min(jobs, len(agencies))))]
+    threads = [threading.Thread(target=run, name=f"{THREAD_NAME}-{number}", daemon=True)
+               for number in range(max(1, min(jobs, len(agencies))))]
     for thread in threads:
         thread.start()
-    for _ in agencies:
-        yield finished.get()
+    try:
+        for _ in agencies:
+            yield finished.get()
+    finally:
+        with lock:
+            pending.clear()
+            lock.notify_all()

@@ -23,7 +23,7 @@ from oitcheck.audit import AuditRequest
 from oitcheck.children import ChildOutcome, ChildProcesses
 from oitcheck.crawl import CrawlOptions
 from oitcheck.many import audit_one, failure_reason, fresh_report
-from oitcheck.spread import run_spread, server_keys
+from oitcheck.spread import THREAD_NAME, run_spread, server_keys
 from tests.conftest import AS_OF, SITES, run_cli
 from tests.support.gate import GatedServer
 from tests.support.processes import live_members, marked
@@ -168,6 +168,22 @@ def test_one_job_audits_in_csv_order_one_at_a_time():
     results = list(run_spread(agencies, 1, servers, launcher))
     assert launcher.events == [(kind, row) for row in range(1, 7) for kind in ("start", "finish")]
     assert [r["row"] for r in results] == [1, 2, 3, 4, 5, 6]
+
+
+def test_no_agency_starts_once_the_run_stops_reading_results():
+    """Ctrl-C or SIGTERM ends the loop over the results: the agencies not started yet never start."""
+    agencies, servers = _spread(["a.example", "b.example", "c.example"])
+    launcher = Launcher(servers)
+    results = run_spread(agencies, 1, servers, launcher)
+    launcher.release[1].set()
+    assert next(results)["row"] == 1
+    results.close()
+    for event in launcher.release.values():
+        event.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith(THREAD_NAME):
+            thread.join(timeout=SAFETY_NET_S)
+    assert 3 not in launcher.started()
 
 
 def test_server_keys_group_names_by_address():
