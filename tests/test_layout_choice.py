@@ -56,7 +56,7 @@ def test_checklists_lists_every_layout():
 
 def test_audit_many_takes_each_agencys_layout_from_its_checklist_column(serve, tmp_path):
     """One agency on the run's layout, one on a layout file of the province's own (named by its path)."""
-    site = serve(SITES / "per_item")
+    site, other = serve(SITES / "per_item"), serve(SITES / "per_item", host="127.0.0.2")  # two agencies: two URLs
     mine = tmp_path / "lamphun.yaml"
     mine.write_text(yaml.safe_dump({"id": "ita-2569-lamphun", "title": "ITA 2569 (จังหวัด)", "extends": "ita-2569",
                                     "year": 2569, "items": [{"id": f"o{n}", "from": f"o{n}"} for n in range(1, 27)]}),
@@ -64,7 +64,7 @@ def test_audit_many_takes_each_agencys_layout_from_its_checklist_column(serve, t
     agencies = tmp_path / "agencies.csv"
     agencies.write_text("name,url,checklist\n"
                         f"เทศบาลตำบลต้นแบบ,{site.url},\n"
-                        f"เทศบาลตำบลปีหน้า,{site.url}?next,{mine}\n", encoding="utf-8")
+                        f"เทศบาลตำบลปีหน้า,{other.url},{mine}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("audit-many", str(agencies), "--out", str(out), "--jobs", "1", "--allow-private",
                      "--as-of", AS_OF, timeout=300)
