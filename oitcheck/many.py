@@ -156,7 +156,7 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
 
     try:
         for number, result in enumerate(run_spread(todo, jobs, server_keys(todo), work), start=len(results) + 1):
-            run.record(keys[result["row"]], result)
+            run.record(keys[result["row"]], result)  # first: an agency the log says ended is kept for --resume
             results.append(result)
             score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
             reason = f": {result['error']}" if result.get("error") else ""
