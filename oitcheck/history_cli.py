@@ -192,6 +192,8 @@ def change_lines(report: dict[str, Any]) -> list[str]:
     if not changes:
         return []
     delta = changes["oit_delta"]
+    if not any(changes[k] for k in ("fixed", "regressed", "changed", "new_broken_links", "fixed_broken_links")):
+        return [f"no change since {changes['since']}" + ("" if not delta else f" but OIT {delta:+.2f}")]
     lines = [f"since {changes['since']}: OIT " + ("-" if delta is None else f"{delta:+.2f}")
              + f"; {len(changes['fixed'])} fixed, {len(changes['regressed'])} regressed, "
              f"{len(changes['changed'])} changed; {len(changes['new_broken_links'])} new broken links, "
