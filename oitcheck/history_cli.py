@@ -86,15 +86,16 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _item_key(store: Any, url: str, item: str, checklist: str | None) -> str:
-    """ITEM's stable key in the layout it is numbered in; BadInput naming the layout's items when it has none."""
+def _item_key(store: Any, url: str, item: str, checklist: str | None) -> tuple[str, str]:
+    """The layout ITEM is numbered in and the item's stable key there; BadInput naming the layout's items when it
+    has none."""
     from oitcheck.checks.checklist import choose, load
     from oitcheck.fiscal import audit_dates
 
     layout = load(checklist or store.latest_checklist(url) or choose("general", audit_dates(None, None)[1])
                   .checklist)
     try:
-        return layout.item(item.lower()).key
+        return layout.id, layout.item(item.lower()).key
     except KeyError:
         raise BadInput(f"no item {item!r} in {layout.id} (items {layout.items[0].id}-{layout.items[-1].id}); "
                        "use --checklist for another layout") from None
@@ -108,9 +109,9 @@ def _url(text: str) -> str:
 
 def pin(store: Any, args: argparse.Namespace) -> int:
     url, item = _url(args.url), args.item.lower()
-    key = _item_key(store, url, item, args.checklist)
+    layout, key = _item_key(store, url, item, args.checklist)
     number = store.add_decision(url, PIN, item, key, target=_url(args.evidence_url), text=args.note)
-    print(f"pinned {item} of {url}: {_url(args.evidence_url)} (decision {number})")
+    print(f"pinned {item} ({key} in {layout}) of {url}: {_url(args.evidence_url)} (decision {number})")
     return 0
 
 
@@ -118,11 +119,11 @@ def accept(store: Any, args: argparse.Namespace) -> int:
     url, item = _url(args.url), args.item.lower()
     if not args.reason.strip():
         raise BadInput("--reason must say why the finding is accepted")
-    key = _item_key(store, url, item, args.checklist)
+    layout, key = _item_key(store, url, item, args.checklist)
     number = store.add_decision(url, ACCEPT, item, key, code=args.code, target=args.finding_url and
                                 _url(args.finding_url), text=args.reason.strip(), until=args.until)
     what = args.code or "every finding"
-    print(f"accepted {what} of {item} of {url}" + (f" until {args.until}" if args.until else "")
+    print(f"accepted {what} of {item} ({key} in {layout}) of {url}" + (f" until {args.until}" if args.until else "")
           + f" (decision {number})")
     return 0
 
@@ -191,6 +192,8 @@ def change_lines(report: dict[str, Any]) -> list[str]:
     if not changes:
         return []
     delta = changes["oit_delta"]
+    if not any(changes[k] for k in ("fixed", "regressed", "changed", "new_broken_links", "fixed_broken_links")):
+        return [f"no change since {changes['since']}" + ("" if not delta else f" but OIT {delta:+.2f}")]
     lines = [f"since {changes['since']}: OIT " + ("-" if delta is None else f"{delta:+.2f}")
              + f"; {len(changes['fixed'])} fixed, {len(changes['regressed'])} regressed, "
              f"{len(changes['changed'])} changed; {len(changes['new_broken_links'])} new broken links, "

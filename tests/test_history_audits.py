@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from oitcheck.store import open_store
-from tests.conftest import DEMO_SITE, audit, items
+from tests.conftest import DEMO_SITE, audit, codes, items, run_cli
 
 FILES = "files/ita2568"
 
@@ -49,3 +49,48 @@ def test_no_history_records_and_compares_nothing(audited, tmp_path: Path):
                           str(tmp_path / "h.sqlite"))
     assert result.returncode == 0, result.stderr
     assert again["changes"] is None and not (tmp_path / "h.sqlite").exists()
+
+
+def _site(serve, tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(DEMO_SITE, site)
+    return site, serve(site), str(tmp_path / "history.sqlite")
+
+
+def test_a_pinned_url_that_starts_returning_404_fails_its_item(serve, tmp_path: Path):
+    site, server, db = _site(serve, tmp_path)
+    pinned = f"{server.url}{FILES}/o23-risk-assessment-2568.pdf"
+    made = run_cli("pin", server.url, "o23", pinned, "--note", "ส่งใน ITAS", "--db", db, "--checklist", "ita-2568")
+    assert made.returncode == 0, made.stderr
+    first, before = audit(server.url, tmp_path / "r1", "--db", db)
+    assert first.returncode == 0, first.stderr
+    o23 = items(before)["o23"]
+    assert o23["status"] == "pass" and o23["pinned"] == pinned and o23["evidence"][0]["url"] == pinned
+    (site / FILES / "o23-risk-assessment-2568.pdf").unlink()
+    second, after = audit(server.url, tmp_path / "r2", "--db", db)
+    o23 = items(after)["o23"]
+    assert o23["status"] == "fail" and "pinned_evidence_failed" in codes(o23, "fail")
+    assert after["changes"]["regressed"][0]["id"] == "o23"
+    assert "pinned_evidence_failed" in after["changes"]["regressed"][0]["codes"]
+
+
+def test_an_accepted_finding_survives_the_next_run_and_expires_on_its_date(serve, tmp_path: Path):
+    _, server, db = _site(serve, tmp_path)
+    made = run_cli("accept", server.url, "o7", "wrong_year", "--reason", "รายงานปี 2567 อยู่ระหว่างจัดทำ",
+                   "--until", "2025-03-20", "--db", db, "--checklist", "ita-2568")
+    assert made.returncode == 0, made.stderr
+    reports = {}
+    for as_of in ("2025-03-15", "2025-03-20", "2025-03-21"):
+        result, reports[as_of] = audit(server.url, tmp_path / as_of, "--db", db, "--as-of", as_of)
+        assert result.returncode == 0, result.stderr
+    for as_of in ("2025-03-15", "2025-03-20"):  # live through its last day, run after run
+        o7 = items(reports[as_of])["o7"]
+        wrong = [f for f in o7["findings"] if f["code"] == "wrong_year"]
+        assert o7["status"] == "fail" and o7["score"] == 0  # the score is what the assessors see
+        assert wrong and all(f["accepted"] == {"reason": "รายงานปี 2567 อยู่ระหว่างจัดทำ", "until": "2025-03-20"}
+                             for f in wrong)
+        assert "o7" not in {m["item"] for m in reports[as_of]["measures"]}
+        assert reports[as_of]["scores"]["oit"] == reports["2025-03-21"]["scores"]["oit"]
+    o7 = items(reports["2025-03-21"])["o7"]  # the day after: back on the fix list
+    assert not any(f.get("accepted") for f in o7["findings"])
+    assert "o7" in {m["item"] for m in reports["2025-03-21"]["measures"]}
