@@ -106,7 +106,10 @@ def controlled_run(out: Path, csv_path: Path, shared: AuditRequest, resume: bool
         paths = [out / LOCK_NAME] + ([store.lock_path] if store is not None and store.lock_path else [])
         stack.enter_context(RunLock(paths, shlex.join(["oitcheck", *sys.argv[1:]]), log.write))
         if store is not None and not stack.enter_context(store.advisory_lock(DB_LOCK)):
-            raise RunLocked(f"another audit-many run holds the history database {store.shown}")
+            holder = store.newest_unfinished(RUN_KIND)
+            who = "" if holder is None else (f": pid {holder['pid']} on {holder['host']} since "
+                                             f"{holder['started_at']}, into {holder['out']}")
+            raise RunLocked(f"another audit-many run holds the history database {store.shown}{who}")
         log.write(f"run started pid {os.getpid()} csv {csv_path} out {out} history "
                   f"{store.shown if store else 'none'} options {json.dumps(options, ensure_ascii=False)}")
         yield _begin(ManyRun(out, log, store), csv_path, resume, options)

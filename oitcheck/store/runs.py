@@ -42,3 +42,12 @@ def record_entry(connection: Connection, run_id: int, agency: str, entry: dict[s
 def entries(connection: Connection, run_id: int) -> dict[str, dict[str, Any]]:
     return {row.agency: dict(row.entry) for row in connection.execute(
         select(run_agencies.c.agency, run_agencies.c.entry).where(run_agencies.c.run_id == run_id))}
+
+
+def newest_unfinished(connection: Connection, kind: str) -> dict[str, Any] | None:
+    """The newest unfinished run of ``kind`` in any folder: who holds the database's run lock, for its message."""
+    row = connection.execute(select(runs.c.id, runs.c.pid, runs.c.host, runs.c.started_at, runs.c.out)
+                             .where(runs.c.kind == kind, runs.c.finished_at.is_(None))
+                             .order_by(runs.c.id.desc()).limit(1)).first()
+    return None if row is None else {"run": row.id, "pid": row.pid, "host": row.host, "started_at": row.started_at,
+                                     "out": row.out}

@@ -73,6 +73,9 @@ class Store:
     def unfinished_run(self, kind: str, out: str | Path) -> int | None:
         return self._do(lambda c: runs.unfinished(c, kind, str(out)))
 
+    def newest_unfinished(self, kind: str) -> dict[str, Any] | None:
+        return self._do(lambda c: runs.newest_unfinished(c, kind))
+
     def run_entries(self, run_id: int) -> dict[str, dict[str, Any]]:
         return self._do(lambda c: runs.entries(c, run_id))
 

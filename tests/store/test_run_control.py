@@ -3,6 +3,7 @@ file, PostgreSQL's advisory lock), and the run ``--resume`` continues with the a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,10 @@ def _run(tmp_path: Path, folder: str, db: str, resume: bool = False):  # noqa: A
 def test_one_run_at_a_time_per_history_database(store_url, tmp_path):
     with _run(tmp_path, "first", store_url) as first:
         assert first.run_id is not None
-        with pytest.raises(RunLocked, match="another audit-many run holds"), _run(tmp_path, "second", store_url):
+        with pytest.raises(RunLocked, match="another audit-many run holds") as refused, _run(
+                tmp_path, "second", store_url):
             pass  # another folder, the same database
+        assert f"pid {os.getpid()} " in str(refused.value)  # the holder, on either database
         first.finish(0)
     with _run(tmp_path, "second", store_url) as second:  # released with the first run
         second.finish(0)
