@@ -78,7 +78,9 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
                 "checklist": report["checklist"], "checklist_source": request.checklist or report["checklist"],
                 "counts": counts, "failing": failing, "broken_links": len(report["links"]["broken"]), "error": None,
                 # the coverage guard's problems: the audit read too little of the site to be trusted
-                "coverage": [p["code"] for p in report["crawl"].get("coverage", {}).get("problems", ())]}
+                "coverage": [p["code"] for p in report["crawl"].get("coverage", {}).get("problems", ())],
+                # what changed since the agency's previous audit (the history store's), item ids only
+                "changes": _changed(report.get("changes"))}
     status = {2: AgencyStatus.BAD_INPUT, 3: AgencyStatus.UNREACHABLE,
               130: AgencyStatus.INTERRUPTED}.get(done.returncode or 0, AgencyStatus.ERROR)
     return {**entry, "status": status, "exit": done.returncode, "oit": None, "error": failure_reason(done)}
@@ -208,6 +210,14 @@ def write_summary(summary: dict[str, Any], out: Path) -> None:
         raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}); it was saved in {fallback}") from exc
 
 
+def _changed(changes: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not changes:
+        return None
+    return {"since": changes["since"], "oit_delta": changes["oit_delta"],
+            "fixed": [c["id"] for c in changes["fixed"]], "regressed": [c["id"] for c in changes["regressed"]],
+            "changed": [c["id"] for c in changes["changed"]], "new_broken_links": len(changes["new_broken_links"])}
+
+
 def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, Any]:
     """Rankings, averages and the gaps agencies share. Agencies audited on different layouts (a hospital on
     MOIT beside municipalities on ITA) share a gap only within one layout: each gap names its layout."""
@@ -238,6 +248,8 @@ def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, 
         "passed": sum(1 for s in scores if s >= checklist.pass_mark),
         "mean_oit": round(sum(scores) / len(scores), 2) if scores else None,
         "common_gaps": gaps,
+        "changes": [{"agency": r["folder"], **r["changes"]} for r in sorted(done, key=lambda r: r["row"])
+                    if r.get("changes")],
     }
 
 

@@ -3,6 +3,7 @@ changed reports exactly the changes planted in it (report.json, the console), an
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -94,3 +95,23 @@ def test_an_accepted_finding_survives_the_next_run_and_expires_on_its_date(serve
     o7 = items(reports["2025-03-21"])["o7"]  # the day after: back on the fix list
     assert not any(f.get("accepted") for f in o7["findings"])
     assert "o7" in {m["item"] for m in reports["2025-03-21"]["measures"]}
+
+
+def test_audit_many_twice_summarises_each_agencys_changes(serve, tmp_path: Path):
+    site, server, _ = _site(serve, tmp_path)
+    agencies = tmp_path / "agencies.csv"
+    agencies.write_text(f"name,url\nอบต.ตัวอย่าง,{server.url}\n", encoding="utf-8")
+    out = tmp_path / "many"
+    options = ("--out", str(out), "--allow-private", "--as-of", "2025-03-15", "--no-progress")
+    first = run_cli("audit-many", str(agencies), *options)
+    assert first.returncode == 0, first.stderr
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["changes"] == []
+    (site / FILES / "o23-risk-assessment-2568.pdf").unlink()
+    second = run_cli("audit-many", str(agencies), *options)
+    assert second.returncode == 0, second.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    (entry,) = summary["changes"]
+    assert entry["agency"] == "001-127.0.0.1" and entry["regressed"] == ["o23"] and entry["fixed"] == []
+    assert entry["new_broken_links"] == 1 and entry["oit_delta"] < 0
+    assert summary["agencies"][0]["changes"] == {k: v for k, v in entry.items() if k != "agency"}
+    assert len(open_store(str(out / "history.sqlite")).history(server.url)["runs"]) == 2
