@@ -60,7 +60,7 @@ class Night:
     audited: int
     agencies_per_min: float | None
     peak_tree_mb: float  # the largest sum of VmRSS over the whole tree, sampled every 0.2 s
-    peak_tree_pss_mb: float  # the same with PSS: pages shared by forked workers counted once
+    peak_tree_pss_mb: float  # the same with PSS: pages processes share (libraries) counted once
     largest_process_mb: float  # the largest single process seen by the sampler
     largest_process_kernel_mb: float  # the kernel's peak RSS of the largest process (wait4), samples can miss it
     peak_processes: int

@@ -4,8 +4,8 @@ audit-many runs each agency's audit in a child process, and the children start w
 process groups of their own: the whole run's memory is the sum over the parent and all its descendants,
 found by parent id (not by session or group). ``PeakSampler`` polls it in a thread and keeps the peaks.
 
-The summed VmRSS counts the pages forked workers share with their parent once per process, so it overstates
-what the tree holds; the summed PSS (each shared page divided among its sharers) is kept beside it.
+The summed VmRSS counts the pages processes share (the interpreter, its libraries) once per process, so it
+overstates what the tree holds; the summed PSS (each shared page divided among its sharers) is kept beside it.
 """
 
 from __future__ import annotations
