@@ -1,6 +1,6 @@
 """Nightly audit-many with history on: 50 local agency sites audited twice, as a scheduled job would.
 
-    .venv/bin/python bench/history.py            # 50 agencies, then 10 for the memory comparison (10-15 min)
+    .venv/bin/python bench/history.py            # 50 agencies, then 10 for the memory comparison (10-20 min)
     .venv/bin/python bench/history.py --quick    # 10 agencies, then 4
 
 The sites are the demo site, varied per agency (bench/agencies.py), each served by its own
