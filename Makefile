@@ -26,14 +26,16 @@ test: $(STAMP)
 wheel-check:
 	.ci/wheel-check $(PYTHON)
 
-# Benchmarks (traffic to 127.0.0.1 only): oitcheck against LinkChecker on a synthetic 2000-page agency site, then
-# both on the same planted link pages (bench/links.py: broken links found, missed and false alarms per category).
+# Benchmarks (traffic to 127.0.0.x only): oitcheck against LinkChecker on a synthetic 2000-page agency site, then
+# both on the same planted link pages (bench/links.py: broken links found, missed and false alarms per category),
+# the hostile sites, then nightly audit-many with history on 50 local agency sites (bench/history.py).
 bench: $(STAMP)
 	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
 	$(BIN)/python -c "import dateparser, pypdf" 2>/dev/null || $(BIN)/pip install --quiet dateparser pypdf
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/hostile.py
+	$(BIN)/python bench/history.py
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.testbed.run --jobs 2

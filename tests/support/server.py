@@ -22,7 +22,9 @@ broken, slow and odd servers agencies run:
 ``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
 homepage itself with 200), ``"php"`` (PHP's built-in server: the homepage with 200 for an unknown folder or
 extension-less path, 404 for an unknown file) or ``"file:errors/oops.html"`` (that page with 200), the soft
-404s real agency CMSs produce; ``{"head": 405}`` (or ``"drop"``) there applies to HEAD on every path. Both files are
+404s real agency CMSs produce; ``{"head": 405}`` (or ``"drop"``) there applies to HEAD on every path, and
+``{"delay": 0.08}`` holds every answer (pages, files, 404s) that many seconds, like a real agency's slow
+hosting (bench/history.py), before any route's own ``delay``. Both files are
 re-read when they change, so a site may be written after its server started (the test bed needs the
 server's port to write cross-host links).
 
@@ -192,8 +194,11 @@ class _Handler(StaticHandler):
         return None
 
     def send_head(self):  # type: ignore[no-untyped-def]
+        site = self.site_file.get()
+        if site.get("delay"):
+            time.sleep(float(site["delay"]))
         route = self._route()
-        head = (route or {}).get("head") or self.site_file.get().get("head")
+        head = (route or {}).get("head") or site.get("head")
         if head and self.command == "HEAD":
             if head == "drop":  # hang up without an answer
                 self.close_connection = True
