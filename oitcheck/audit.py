@@ -181,7 +181,7 @@ def audit(request: AuditRequest, prepared: Prepared | None = None) -> tuple[dict
         report["run_token"] = request.token
     host = urlsplit(prepared.url).hostname or "site"
     paths = save_reports(report, prepared.out, prepared.checklist.messages, host)
-    record(store, report, request.run_id, paths.get("report.json"), prepared.as_of)
+    record(store, report, request.run_id, paths.get("report.json"))
     return report, paths
 
 

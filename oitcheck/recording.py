@@ -4,11 +4,11 @@ written (the files are the result; the store is their memory)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from oitcheck.checks.decisions import Decisions
+from oitcheck.fiscal import today
 from oitcheck.store import Store, open_store
 
 
@@ -26,10 +26,10 @@ def add_changes(store: Store | None, report: dict[str, Any]) -> None:
     report["changes"] = None if store is None else store.changes(report)
 
 
-def record(store: Store | None, report: dict[str, Any], run_id: int | None, path: Path | None,
-           today: date) -> None:
+def record(store: Store | None, report: dict[str, Any], run_id: int | None, path: Path | None) -> None:
     """Record the audit: into audit-many's run ``run_id`` (the parent prunes once at its end), or into a run
-    of its own, then prune what the retention policy no longer keeps."""
+    of its own, then prune what the retention policy no longer keeps (by the real date: --as-of only says
+    which day the rules treat as today)."""
     if store is None:
         return
     if run_id is not None:
@@ -38,4 +38,4 @@ def record(store: Store | None, report: dict[str, Any], run_id: int | None, path
     own = store.start_run("audit", out=None if path is None else path.parent)
     store.record_audit(report, own, path)
     store.finish_run(own, 0)
-    store.prune(today)
+    store.prune(today())
