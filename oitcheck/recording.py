@@ -4,10 +4,12 @@ written (the files are the result; the store is their memory)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 from oitcheck.checks.decisions import Decisions
+from oitcheck.errors import HistoryNotSaved
 from oitcheck.fiscal import today
 from oitcheck.store import Store, open_store
 
@@ -32,10 +34,17 @@ def record(store: Store | None, report: dict[str, Any], run_id: int | None, path
     which day the rules treat as today)."""
     if store is None:
         return
-    if run_id is not None:
-        store.record_audit(report, run_id, path)
-        return
-    own = store.start_run("audit", out=None if path is None else path.parent)
-    store.record_audit(report, own, path)
-    store.finish_run(own, 0)
-    store.prune(today())
+    try:
+        if run_id is not None:
+            store.record_audit(report, run_id, path)
+            return
+        own = store.start_run("audit", out=None if path is None else path.parent)
+        store.record_audit(report, own, path)
+        store.finish_run(own, 0)
+    except HistoryNotSaved as exc:
+        where = f"the reports are in {path.parent}" if path else "the reports were written"
+        raise HistoryNotSaved(f"{exc}; {where}, but this audit is not in the history") from None
+    try:
+        store.prune(today())
+    except HistoryNotSaved as exc:  # recorded; pruning waits for the next run
+        print(f"warning: history not pruned: {exc}", file=sys.stderr)
