@@ -76,7 +76,7 @@ def run(name: str, work: Path) -> dict[str, Any]:
         SITES[name](root, other)
         started = time.monotonic()
         done = subprocess.run([tool_path("oitcheck"), "audit", site.url, "--allow-private", "--as-of", AS_OF,
-                               "--out", str(out), "--no-progress", "--no-cache"],
+                               "--out", str(out), "--no-progress", "--no-cache", "--no-history"],
                               capture_output=True, text=True, stdin=subprocess.DEVNULL)
         seconds = round(time.monotonic() - started, 1)
         other_requests = sum(len(hits) for hits in other.hits.values())

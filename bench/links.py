@@ -71,7 +71,7 @@ def score(tool: str, pages: LinkPages, reported: Iterable[str], wall_s: float | 
 def run_oitcheck(url: str, work: Path, timeout: float) -> tuple[list[str], float | None, str]:
     out = work / "oitcheck-report"
     command = [tool_path("oitcheck"), "audit", url, "--allow-private", "--as-of", AS_OF, "--out", str(out),
-               "--no-progress", "--no-ocr", "--no-cache"]
+               "--no-progress", "--no-ocr", "--no-cache", "--no-history"]
     wall, done = _run(command, work / "oitcheck.out", work / "oitcheck.err", timeout)
     report = out / "report.json"
     if not report.exists():

@@ -169,7 +169,7 @@ def run_oitcheck(url: str, info: SiteInfo, work: Path, expected: set[str], timeo
     out = work / f"oitcheck-report-{run}"
     max_pages = info.pages + len(info.broken) + 100  # broken internal pages count against the cap too
     command = [tool_path("oitcheck"), "audit", url, "--allow-private", "--as-of", AS_OF, "--out", str(out),
-               "--no-progress", "--max-pages", str(max_pages)]
+               "--no-progress", "--no-history", "--max-pages", str(max_pages)]
     stderr = work / f"oitcheck-{run}.err"
     result = run_measured("oitcheck", command, work / f"oitcheck-{run}.out", stderr, timeout, cwd=work)
     report_file = out / "report.json"

@@ -85,7 +85,8 @@ def audit_label(site: Site, name: str, start: str, workdir: Path) -> SiteResult:
         label = load_label(name)
         out = workdir / name
         command = [sys.executable, "-m", "oitcheck", "audit", start, "--allow-private", "--as-of", label["as_of"],
-                   "--checklist", label.get("checklist", DEFAULT_CHECKLIST), "--out", str(out), "--no-progress"]
+                   "--checklist", label.get("checklist", DEFAULT_CHECKLIST), "--out", str(out), "--no-progress",
+                   "--no-history"]
         command += ["--name", label["agency"]] if label.get("agency") else []
         done = subprocess.run(command, capture_output=True, text=True, timeout=AUDIT_TIMEOUT,
                               stdin=subprocess.DEVNULL)

@@ -72,7 +72,8 @@ def _run_site(name: str, workdir: Path) -> SiteResult:
             writer.finish()
         out = workdir / name / "report"
         command = [sys.executable, "-m", "oitcheck", "audit", writers["site"].url, "--allow-private",
-                   "--as-of", truth["as_of"], "--out", str(out), "--no-progress", "--name", truth.get("agency", name)]
+                   "--as-of", truth["as_of"], "--out", str(out), "--no-progress", "--no-history",
+                   "--name", truth.get("agency", name)]
         done = subprocess.run(command, capture_output=True, text=True, timeout=AUDIT_TIMEOUT, stdin=subprocess.DEVNULL)
         if done.returncode not in (0, 1):
             result.error = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
