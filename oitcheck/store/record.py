@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -27,7 +28,8 @@ def agency_id(connection: Connection, url: str, name: str | None = None, create:
     key = agency_key(url)
     row = connection.execute(select(agencies.c.id, agencies.c.name).where(agencies.c.key == key)).first()
     if row is not None:
-        if name and name != row.name:
+        # names change; an audit without --name (named by its host) keeps the name a CSV or --name gave
+        if name and name != row.name and name != urlsplit(url).hostname:
             connection.execute(update(agencies).where(agencies.c.id == row.id).values(name=name, url=url))
         return int(row.id)
     if not create:
