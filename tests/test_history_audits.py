@@ -115,3 +115,5 @@ def test_audit_many_twice_summarises_each_agencys_changes(serve, tmp_path: Path)
     assert entry["new_broken_links"] == 1 and entry["oit_delta"] < 0
     assert summary["agencies"][0]["changes"] == {k: v for k, v in entry.items() if k != "agency"}
     assert len(open_store(str(out / "history.sqlite")).history(server.url)["runs"]) == 2
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "เทียบกับการตรวจครั้งก่อน" in page and "ถดถอย: O23" in page and "ลิงก์เสียใหม่ 1 ลิงก์" in page
