@@ -25,7 +25,7 @@ from oitcheck.report.itas import render_itas_csv, render_itas_xlsx, submit_urls
 from oitcheck.report.measures_docx import COLUMNS as MEASURE_COLUMNS
 from oitcheck.report.measures_docx import FONT, NO_MEASURES, render_measures_docx
 from oitcheck.report.schema import validate_report
-from oitcheck.report.tables import REPORT_COLUMNS, render_csv, render_pages_csv
+from oitcheck.report.tables import PAGES_COLUMNS, REPORT_COLUMNS, render_csv, render_pages_csv
 from oitcheck.report.writers import write_reports
 
 LABELS = load("ita-2568").messages
@@ -152,6 +152,7 @@ def test_report_csv_is_thai_with_the_agency_and_every_evidence_url(audited):
 def test_pages_csv_lists_the_pages_read(audited):
     _, report, out = audited("index_table")
     rows = _csv_rows((out / "pages.csv").read_bytes())
+    assert tuple(rows[0]) == PAGES_COLUMNS
     assert len(rows) == 1 + report["crawl"]["pages"] == 1 + report["crawl"]["inventory_total"]
     assert rows[1][0] == report["crawl"]["inventory"][0]["url"] and rows[1][1] == "200" and rows[1][2] == "0"
     assert any(row[3] for row in rows[1:])  # titles
