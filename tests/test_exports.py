@@ -156,14 +156,16 @@ def test_pages_csv_lists_the_pages_read(audited):
     assert len(rows) == 1 + report["crawl"]["pages"] == 1 + report["crawl"]["inventory_total"]
     assert rows[1][0] == report["crawl"]["inventory"][0]["url"] and rows[1][1] == "200" and rows[1][2] == "0"
     assert any(row[3] for row in rows[1:])  # titles
+    depths = [int(row[2]) for row in rows[1:]]
+    assert depths == sorted(depths)  # the homepage first, then by click depth (not the crawl's timing)
 
 
 def test_the_inventory_is_capped_and_titles_cut(monkeypatch):
     crawl = CrawlResult(start_url="https://a.example/", pages=[
-        PageRecord(url=f"https://a.example/{n}", status=200, depth=1, title="ก" * 500) for n in range(7)])
+        PageRecord(url=f"https://a.example/{n}", status=200, depth=1, title="ก" * 500) for n in range(6, -1, -1)])
     monkeypatch.setattr(engine, "INVENTORY_CAP", 3)
     summary = engine.crawl_summary(crawl)
-    assert summary.inventory_total == 7 and [p.url for p in summary.inventory] == [
+    assert summary.inventory_total == 7 and [p.url for p in summary.inventory] == [  # shallowest first, by URL
         f"https://a.example/{n}" for n in range(3)]
     assert all(len(p.title) == engine.TITLE_CHARS for p in summary.inventory)
 

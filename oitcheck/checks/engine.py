@@ -43,7 +43,7 @@ from oitcheck.checks.results import (
 )
 from oitcheck.checks.unlinked import unlinked_rows
 from oitcheck.extract.ocr import ocr_status
-from oitcheck.records import Budget, CrawlResult, Quality
+from oitcheck.records import Budget, CrawlResult, PageRecord, Quality
 
 EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 NO_DECISIONS = Decisions()
@@ -168,7 +168,13 @@ def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None, ghosts: 
                         ghost_pages=ghosts, inventory_total=len(crawl.pages),
                         inventory=tuple(PageSeen(url=page.url, status=page.status, depth=page.depth,
                                                  title=page.title[:TITLE_CHARS])
-                                        for page in crawl.pages[:INVENTORY_CAP]),
+                                        for page in sorted(crawl.pages, key=_shallow_first)[:INVENTORY_CAP]),
                         partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated),
                         unreadable=tuple((r.url, r.doc.error or r.error or "") for r in crawl.resources
                                          if r.doc is not None and r.doc.quality == Quality.UNREADABLE))
+
+
+def _shallow_first(page: PageRecord) -> tuple[bool, int, str]:
+    """The inventory's order: by click depth, then URL (the crawl's own order depends on timing; the cap keeps the
+    pages nearest the homepage)."""
+    return page.depth is None, page.depth or 0, page.url

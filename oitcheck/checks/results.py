@@ -223,7 +223,7 @@ class CrawlSummary:
     partial: tuple[tuple[str, str], ...] = ()  # (url, why) of pages read only in part (size cap, parse time)
     unreadable: tuple[tuple[str, str], ...] = ()  # (url, why) of documents that could not be read at all
     coverage: Coverage = field(default_factory=Coverage)  # whether the crawl read enough to judge the site
-    inventory: tuple[PageSeen, ...] = ()  # the pages read, in crawl order, at most INVENTORY_CAP
+    inventory: tuple[PageSeen, ...] = ()  # the pages read, by depth then URL, at most INVENTORY_CAP
     inventory_total: int = 0  # pages read, before the cap
 
 
