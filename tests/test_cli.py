@@ -94,7 +94,8 @@ def test_summary_on_stdout_names_the_files(serve, tmp_path):
     assert result.returncode == 0
     lines = result.stdout.strip().splitlines()
     assert "OIT" in lines[0]
-    assert {Path(line).name for line in lines[1:]} == {"report.json", "report.html", "report.csv"}
+    assert {Path(line).name for line in lines[1:]} == {"report.json", "report.html", "report.csv", "measures.docx",
+                                                        "itas.xlsx", "itas.csv", "pages.csv"}
 
 
 def test_interrupted_audit_writes_nothing(tmp_path):

@@ -160,7 +160,8 @@ def test_save_reports_falls_back_when_the_folder_cannot_be_made(audited, tmp_pat
     fallback = next((tmp_path / "tmp").glob("oitcheck-unsaved-agency.example-8080-*"))
     assert str(blocker / "out") in str(caught.value) and str(fallback) in str(caught.value)
     assert "NotADirectoryError" in str(caught.value)
-    assert sorted(p.name for p in fallback.iterdir()) == ["report.csv", "report.html", "report.json"]
+    assert sorted(p.name for p in fallback.iterdir()) == ["itas.csv", "itas.xlsx", "measures.docx", "pages.csv",
+                                                          "report.csv", "report.html", "report.json"]
 
 
 def test_save_reports_says_so_when_the_fallback_fails_too(audited, tmp_path, monkeypatch):

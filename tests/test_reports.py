@@ -55,8 +55,8 @@ def test_csv_opens_in_excel(audited):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads Thai correctly
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 28
-    o15 = next(r for r in rows if r["id"] == "O15")
-    assert o15["status"] == "fail" and o15["status_th"] == "ไม่ผ่าน" and "broken_link" in o15["findings"]
+    o15 = next(r for r in rows if r["ข้อ"] == "O15")
+    assert o15["สถานะ"] == "ไม่ผ่าน" and "broken_link" in o15["รหัสข้อสังเกต"]
 
 
 def test_measures_use_the_seed_columns_for_the_next_fiscal_year(audited):

@@ -27,6 +27,8 @@ from oitcheck.checks.links import ghost_pages, summarise_links
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.pinned import judged_on_pin, pinned_candidates
 from oitcheck.checks.results import (
+    INVENTORY_CAP,
+    TITLE_CHARS,
     AuditOutcome,
     ComponentResult,
     ComponentState,
@@ -36,11 +38,12 @@ from oitcheck.checks.results import (
     ItemResult,
     ItemStatus,
     OcrSummary,
+    PageSeen,
     Severity,
 )
 from oitcheck.checks.unlinked import unlinked_rows
 from oitcheck.extract.ocr import ocr_status
-from oitcheck.records import Budget, CrawlResult, Quality
+from oitcheck.records import Budget, CrawlResult, PageRecord, Quality
 
 EVIDENCE_SHOWN = 5  # evidence links per item in the reports
 NO_DECISIONS = Decisions()
@@ -162,7 +165,16 @@ def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None, ghosts: 
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
                         skipped=crawl.skipped, unfinished=crawl.unfinished, coverage=coverage or Coverage(),
-                        ghost_pages=ghosts,
+                        ghost_pages=ghosts, inventory_total=len(crawl.pages),
+                        inventory=tuple(PageSeen(url=page.url, status=page.status, depth=page.depth,
+                                                 title=page.title[:TITLE_CHARS])
+                                        for page in sorted(crawl.pages, key=_shallow_first)[:INVENTORY_CAP]),
                         partial=tuple((page.url, page.truncated) for page in crawl.pages if page.truncated),
                         unreadable=tuple((r.url, r.doc.error or r.error or "") for r in crawl.resources
                                          if r.doc is not None and r.doc.quality == Quality.UNREADABLE))
+
+
+def _shallow_first(page: PageRecord) -> tuple[bool, int, str]:
+    """The inventory's order: by click depth, then URL (the crawl's own order depends on timing; the cap keeps the
+    pages nearest the homepage)."""
+    return page.depth is None, page.depth or 0, page.url

@@ -191,6 +191,22 @@ class OcrSummary:
     not_read: int = 0
 
 
+# pages.csv and report.json ``crawl.inventory`` list at most this many pages, titles cut to TITLE_CHARS: a
+# 50,000-page crawl must not make report.json tens of megabytes (``inventory_total`` says how many were read).
+INVENTORY_CAP = 5000
+TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class PageSeen:
+    """One page the crawl read, for the inventory staff check a false "missing" against."""
+
+    url: str
+    status: int | None
+    depth: int | None
+    title: str
+
+
 @dataclass(frozen=True)
 class CrawlSummary:
     pages: int
@@ -207,6 +223,8 @@ class CrawlSummary:
     partial: tuple[tuple[str, str], ...] = ()  # (url, why) of pages read only in part (size cap, parse time)
     unreadable: tuple[tuple[str, str], ...] = ()  # (url, why) of documents that could not be read at all
     coverage: Coverage = field(default_factory=Coverage)  # whether the crawl read enough to judge the site
+    inventory: tuple[PageSeen, ...] = ()  # the pages read, by depth then URL, at most INVENTORY_CAP
+    inventory_total: int = 0  # pages read, before the cap
 
 
 @dataclass

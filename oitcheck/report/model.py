@@ -49,6 +49,8 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "unreadable_documents": [{"url": url, "reason": reason} for url, reason in crawl.unreadable],
             "ocr": {"available": crawl.ocr.status == "ok", **asdict(crawl.ocr)},
             "coverage": crawl.coverage.to_json(),
+            "inventory": [asdict(page) for page in crawl.inventory],
+            "inventory_total": crawl.inventory_total,
         },
         "items": [_item(result) for result in outcome.items],
         "scores": outcome.scores,

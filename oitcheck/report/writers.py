@@ -1,10 +1,9 @@
-"""Write report.json, report.html and report.csv atomically: a crash never leaves half a report, and an output
+"""Write report.json, report.html, report.csv and the exports staff edit and submit (measures.docx, itas.xlsx,
+itas.csv, pages.csv) atomically: a crash never leaves half a report, and an output
 folder that fails at the end never loses the audit (the reports go to a fallback folder, exit 5)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -20,11 +19,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from oitcheck.checks.messages import Messages
 from oitcheck.errors import ReportsNotSaved
 from oitcheck.extract.dates import format_thai_date
+from oitcheck.report.itas import render_itas_csv, render_itas_xlsx
+from oitcheck.report.measures_docx import render_measures_docx
+from oitcheck.report.tables import guard_cell as _cell  # noqa: F401  (kept importable from here)
+from oitcheck.report.tables import render_csv, render_pages_csv
 
 # Links listed in the HTML report's "what changed" block before "and N more" (report.json lists them all).
 LINKS_SHOWN = 10
-CSV_COLUMNS = ["id", "sub", "title", "status", "status_th", "score", "evidence_url", "evidence_via", "depth",
-               "findings", "messages", "recommendation"]
 
 
 def safe_href(url: Any) -> str:
@@ -58,34 +59,6 @@ def render_html(report: dict[str, Any], labels: Messages) -> str:
         budget_th=labels.section("budgets"), code_th=labels.section("codes"), links_shown=LINKS_SHOWN)
 
 
-def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: crawled text starting with = + - @ must not run in Excel."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def render_csv(report: dict[str, Any], labels: Messages) -> str:
-    """One row per item, for Excel (UTF-8 with a BOM), with the status in the checklist's Thai words."""
-    status_th = labels.section("status")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for item in report["items"]:
-        best = item["evidence"][0] if item["evidence"] else {}
-        writer.writerow({key: _cell(value) for key, value in {
-            "id": item["id"].upper(), "sub": item["sub"], "title": item["title"], "status": item["status"],
-            "status_th": status_th.get(item["status"], item["status"]),
-            "score": "" if item["score"] is None else item["score"],
-            "evidence_url": best.get("url", ""), "evidence_via": best.get("via", ""),
-            "depth": "" if best.get("depth") is None else best.get("depth"),
-            "findings": " ".join(f["code"] for f in item["findings"]),
-            "messages": " / ".join(f.get("message", "") for f in item["findings"]),
-            "recommendation": item.get("recommendation") or "",
-        }.items()})
-    return "\ufeff" + out.getvalue()
-
-
 def check_writable(folder: Path) -> None:
     """Raise OSError early when ``folder`` cannot be created or written (before a long crawl)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,12 +67,16 @@ def check_writable(folder: Path) -> None:
 
 
 def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dict[str, Path]:
-    """Render all three formats and stage each beside its final name, then move them into place together;
-    returns their paths. A failure while staging (disk full, read-only) leaves the old reports untouched."""
-    contents = {
+    """Render every file and stage each beside its final name, then move them into place together; returns their
+    paths. A failure while rendering or staging (disk full, read-only) leaves the old reports untouched."""
+    contents: dict[str, str | bytes] = {
         "report.json": json.dumps(report, ensure_ascii=False, indent=2) + "\n",
         "report.html": render_html(report, labels),
         "report.csv": render_csv(report, labels),
+        "measures.docx": render_measures_docx(report),
+        "itas.xlsx": render_itas_xlsx(report, labels),
+        "itas.csv": render_itas_csv(report, labels),
+        "pages.csv": render_pages_csv(report),
     }
     folder.mkdir(parents=True, exist_ok=True)
     staged: dict[Path, str] = {}
@@ -140,7 +117,7 @@ def unsaved_folder(label: str, now: datetime | None = None) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"oitcheck-unsaved-{safe}-{stamp}-"))
 
 
-def atomic_write(path: Path, text: str) -> Path:
+def atomic_write(path: Path, text: str | bytes) -> Path:
     """Write through a temporary file and a rename, so readers see the old file or the new one, never half."""
     tmp = _stage(path, text)
     try:
@@ -151,15 +128,16 @@ def atomic_write(path: Path, text: str) -> Path:
     return path
 
 
-def _stage(path: Path, text: str) -> str:
-    """``text`` in a new temporary file beside ``path`` (removed again on any failure); returns its name.
+def _stage(path: Path, text: str | bytes) -> str:
+    """``text`` (UTF-8, or bytes as they are) in a new temporary file beside ``path`` (removed again on any
+    failure); returns its name.
 
     mkstemp makes the file 0600 whatever the umask; reports are shared (a web server, colleagues), so the
     file gets the mode any new file would: 0666 less the umask."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.chmod(tmp, 0o666 & ~_umask())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
