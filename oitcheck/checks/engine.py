@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date
-from statistics import mean
 
 from oitcheck.checks.accepted import with_acceptances
 from oitcheck.checks.base import checks
@@ -21,6 +20,7 @@ from oitcheck.checks.currency import record_date
 from oitcheck.checks.decisions import Decisions
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
+from oitcheck.checks.fixes import average, plan_fixes
 from oitcheck.checks.layout_fit import layout_used
 from oitcheck.checks.layouts import Choice, ChoiceReason
 from oitcheck.checks.links import ghost_pages, summarise_links
@@ -61,7 +61,8 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
     results = [with_acceptances(judged(ctx, item, reason, unlinked.get(item.id, ()), decisions, matcher),
                                 decisions, as_of) for item in checklist.items]
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
-                        scores=scores(checklist, results), eit=find_eit(ctx),
+                        scores=scores(checklist, results), fixes=plan_fixes(results, checklist.pass_mark),
+                        eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
                         links=summarise_links(crawl, ctx.link_state, checklist.messages),
                         crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)),
@@ -138,10 +139,6 @@ def undecided(ctx: AuditContext, result: ComponentResult, reason: str) -> Compon
 
 
 def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float | None]:
-    def average(values: list[int | None]) -> float | None:
-        known = [v for v in values if v is not None]
-        return round(mean(known), 2) if known else None
-
     out: dict[str, float | None] = {}
     for sub in checklist.subs:
         out[sub] = average([r.score for r in results if r.item.sub == sub])
