@@ -16,7 +16,7 @@ from oitcheck.checks.base import checks
 from oitcheck.checks.checklist import Checklist, Item, catalogue
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.coverage import Coverage, assess
-from oitcheck.checks.currency import record_date
+from oitcheck.checks.currency import dated, record_date
 from oitcheck.checks.decisions import Decisions
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
@@ -122,7 +122,7 @@ def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None,
     findings = [f for c in components for f in c.findings]
     severity = Severity.INFO if status == ItemStatus.PASS else Severity.FAIL
     findings += [dataclasses.replace(f, severity=severity) for f in unlinked]
-    dates = {c.url: Dated(*record_date(ctx.record(c.url), ctx.as_of)) for c in evidence[:EVIDENCE_SHOWN]}
+    dates = {c.url: dated(ctx.record(c.url), ctx.as_of) for c in evidence[:EVIDENCE_SHOWN]}
     return ItemResult(item=item, status=status, score=score, components=components, evidence=evidence,
                       findings=findings, dates=dates)
 

@@ -100,6 +100,7 @@ class Dated:
 
     newest: date | None = None
     source: str = ""
+    document: bool = False  # read from a document (PDF, Word, Excel...), not a web page: says whose metadata
 
 
 @dataclass

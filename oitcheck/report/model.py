@@ -86,7 +86,8 @@ def _item(result: ItemResult) -> dict[str, Any]:
 def _evidence(candidate: Candidate, dated: Dated) -> dict[str, Any]:
     """One evidence link, with the newest date its page or document shows (spec: date currency)."""
     return {"url": candidate.url, "depth": candidate.depth, "via": candidate.via, "text": candidate.text[:200],
-            "found_on": candidate.found_on, "newest_date": iso(dated.newest), "date_source": dated.source or None}
+            "found_on": candidate.found_on, "newest_date": iso(dated.newest), "date_source": dated.source or None,
+            "date_of": ("document" if dated.document else "page") if dated.newest else None}
 
 
 def links_json(links: LinksSummary) -> dict[str, Any]:
