@@ -18,7 +18,7 @@ from oitcheck import settings as defaults
 from oitcheck.checks.checklist import FAMILIES
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
-from oitcheck.fiscal import BE_OFFSET, MIN_BE, audit_dates, fiscal_year, today
+from oitcheck.fiscal import buddhist_era_date, date_warnings
 from oitcheck.history_cli import COMMANDS, add_commands, add_store_options, change_lines
 
 if TYPE_CHECKING:
@@ -47,41 +47,11 @@ def _date(text: str) -> date:
         value = date.fromisoformat(text)
     except ValueError:
         value = None
-    if be := _buddhist_era(text):
+    if be := buddhist_era_date(text):
         raise argparse.ArgumentTypeError(be)
     if value is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-15")
     return value
-
-
-def _buddhist_era(text: str) -> str | None:
-    """The error for a date written with a Buddhist-Era year (2568-03-15), a likely Thai slip: the CE date meant."""
-    year, _, rest = text.partition("-")
-    if not (year.isdigit() and len(year) == 4 and 2400 <= int(year) <= 2700):
-        return None
-    try:
-        meant = date.fromisoformat(f"{int(year) - BE_OFFSET:04d}-{rest}").isoformat()
-    except ValueError:
-        meant = f"{int(year) - BE_OFFSET}-{rest}"
-    return (f"{text!r} looks like a Buddhist-Era year ({year}); dates are written in the Christian Era: "
-            f"use {meant}")
-
-
-def date_warnings(as_of: date | None, year: int | None) -> list[str]:
-    """Warnings for an as-of date in the future or an assessment year far from the as-of date's fiscal year:
-    the audit runs, but every date rule then reads current documents as old or of the wrong year."""
-    today_ = today()
-    as_of_, assessed = audit_dates(as_of, year)
-    lines = []
-    if as_of_ > today_:
-        lines.append(f"warning: --as-of {as_of_.isoformat()} is in the future (today is {today_.isoformat()}): "
-                     "current documents will look out of date")
-    own = fiscal_year(as_of_)
-    if year is not None and year >= MIN_BE and abs(year - own) > 1:
-        lines.append(f"warning: --year {year} is {abs(year - own)} years from the fiscal year of the as-of date "
-                     f"{as_of_.isoformat()} ({own}): items needing that year's documents will fail; did you mean "
-                     f"--year {own}?")
-    return lines
 
 
 def _number(convert: Callable[[str], float], kind: str, allowed: Callable[[float], bool],

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from oitcheck.audit import human_detail
-from oitcheck.cli import build_parser, date_warnings
+from oitcheck.cli import build_parser
+from oitcheck.fiscal import date_warnings
 from oitcheck.report.writers import environment
 from tests.conftest import SITES, run_cli
 
