@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -212,11 +213,37 @@ def ensure_crawled(crawl: CrawlResult, any_kind: bool = False) -> None:
         raise SiteUnreachable(f"{crawl.start_url}: no response from the site")
     reason = home.error or f"HTTP {home.status}"
     detail = home.error_detail or ""
+    if reason == "tls" and home.url.startswith("https://") and any(sign in detail.lower() for sign in PLAIN_HTTP):
+        raise SiteUnreachable(f"{crawl.start_url}: cannot crawl the site: the server answers plain HTTP on this "
+                              f"port, not HTTPS; try {'http://' + home.url[len('https://'):]}")
     message = {"dns": "host name does not resolve", "refused": "connection refused", "timeout": "timed out",
                "robots": "robots.txt forbids crawling the homepage", "redirect_loop": "redirect loop",
                "private_address": "it resolves or redirects to a private address (see --allow-network)",
                "too_large": "larger than the download size cap",
+               "connection": "the server closed the connection before its answer was complete",
                "tls": "its TLS certificate is not valid (use --insecure-tls to audit it anyway; the report "
                       "then lists the certificate problem)"}.get(reason, reason)
+    if home.status and not home.error:
+        message = f"the server answered HTTP {home.status}" + (" (not found)" if home.status in (404, 410) else "")
     raise SiteUnreachable(f"{crawl.start_url}: cannot crawl the site: {message}"
-                          + (f" ({detail})" if detail and reason == "error" else ""))
+                          + (f" ({human_detail(detail)})" if detail and reason == "error" else ""))
+
+
+# What OpenSSL says when a TLS handshake gets a plain HTTP answer (https:// on an HTTP-only port).
+PLAIN_HTTP = ("wrong version number", "packet length too long", "http request", "record layer failure")
+_FAILURE_WRAPPER = re.compile(r"^\[?<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ?(.*?)>\]?$")
+_EXCEPTION_WORDS = {"ConnectionLost": "the connection was lost", "ConnectionDone": "the server closed the connection",
+                    "ResponseNeverReceived": "no answer was received", "ResponseFailed": "the answer was cut off"}
+
+
+def human_detail(detail: str) -> str:
+    """A fetch failure's detail without Python's or Twisted's exception class names: staff read this line."""
+    if match := _FAILURE_WRAPPER.match(detail.strip()):
+        name, rest = match.groups()
+        words = _EXCEPTION_WORDS.get(name, "")
+        rest = rest.strip(" .")
+        return f"{words}: {rest}" if words and rest else words or rest or "no reason given"
+    for name, words in _EXCEPTION_WORDS.items():
+        if detail.strip().startswith(name):
+            return words
+    return detail

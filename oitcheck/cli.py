@@ -18,6 +18,7 @@ from oitcheck import settings as defaults
 from oitcheck.checks.checklist import FAMILIES
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
+from oitcheck.fiscal import buddhist_era_date, date_warnings
 from oitcheck.history_cli import COMMANDS, add_commands, add_store_options, change_lines
 
 if TYPE_CHECKING:
@@ -43,9 +44,14 @@ COVERAGE_NOTES = {
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-15") from None
+        value = None
+    if be := buddhist_era_date(text):
+        raise argparse.ArgumentTypeError(be)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-15")
+    return value
 
 
 def _number(convert: Callable[[str], float], kind: str, allowed: Callable[[float], bool],
@@ -130,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"oitcheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     audit = commands.add_parser("audit", help="audit one agency website")
-    audit.add_argument("url")
+    audit.add_argument("url", help="the agency website's address (https://... or a bare host name)")
     audit.add_argument("--name", help="agency name shown in the report")
     audit.add_argument("--require-coverage", action="store_true",
                        help=f"exit {EXIT_POOR_COVERAGE} when the crawl read too little of the site to judge it "
@@ -139,8 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(audit)
     add_store_options(audit, "~/.local/share/oitcheck/history.sqlite")
     many = commands.add_parser("audit-many", help="audit every agency in a CSV (name,url[,province,type])")
-    many.add_argument("csv", type=Path)
-    many.add_argument("--out", type=Path, default=Path("reports/many"))
+    many.add_argument("csv", type=Path, help="CSV of agencies: columns name,url and optionally province,type")
+    many.add_argument("--out", type=Path, default=Path("reports/many"),
+                      help="output folder: one folder per agency plus summary.json and summary.html "
+                      "(default reports/many)")
     many.add_argument("--jobs", type=_positive, default=2, help="agencies audited at once (default 2)")
     many.add_argument("--agency-time-limit", type=_positive_seconds, default=defaults.OITCHECK_AGENCY_TIME_LIMIT,
                       metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
@@ -154,14 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
                                   "items, draft, sources)")
     layouts.add_argument("--json", action="store_true", help="as JSON")
     demo = commands.add_parser("demo", help="serve the bundled sample agency site on 127.0.0.1 and audit it")
-    demo.add_argument("--out", type=Path, default=Path("reports/demo"))
+    demo.add_argument("--out", type=Path, default=Path("reports/demo"), help="output folder (default reports/demo)")
     inspect = commands.add_parser("inspect", help="show what the checker sees in one page or file (JSON)")
-    inspect.add_argument("source")
-    inspect.add_argument("--as-of", type=_date)
-    inspect.add_argument("--year", type=int)
+    inspect.add_argument("source", help="a page or file: its URL, or a local file (html, pdf, docx, xlsx, csv, "
+                         "an image)")
+    inspect.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
+    inspect.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
     inspect.add_argument("--checklist", help="default: the layout of --kind for the assessment year")
-    inspect.add_argument("--kind", choices=FAMILIES, default="general")
-    inspect.add_argument("--allow-private", action="store_true")
+    inspect.add_argument("--kind", choices=FAMILIES, default="general",
+                         help="kind of agency, for the default layout (general, moph, vocational)")
+    inspect.add_argument("--allow-private", action="store_true",
+                         help="allow private, loopback and link-local addresses (tests, intranets)")
     inspect.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages")
     return parser
 
@@ -182,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.command in ("audit", "audit-many", "inspect"):
+        for line in date_warnings(args.as_of, args.year):
+            print(line, file=sys.stderr)
     if args.command == "audit":
         return run_audit(args)
     if args.command == "audit-many":

@@ -87,3 +87,33 @@ def year_rule_satisfied(rule: str | None, years: set[int], ay: int) -> bool | No
         "current_or_range": {ay},
     }[rule]
     return bool(years & allowed)
+
+
+def buddhist_era_date(text: str) -> str | None:
+    """The error for a date written with a Buddhist-Era year (2568-03-15), a likely Thai slip: the CE date meant."""
+    year, _, rest = text.partition("-")
+    if not (year.isdigit() and len(year) == 4 and 2400 <= int(year) <= 2700):
+        return None
+    try:
+        meant = date.fromisoformat(f"{int(year) - BE_OFFSET:04d}-{rest}").isoformat()
+    except ValueError:
+        meant = f"{int(year) - BE_OFFSET}-{rest}"
+    return (f"{text!r} looks like a Buddhist-Era year ({year}); dates are written in the Christian Era: "
+            f"use {meant}")
+
+
+def date_warnings(as_of: date | None, year: int | None) -> list[str]:
+    """Warnings for an as-of date in the future or an assessment year far from the as-of date's fiscal year:
+    the audit runs, but every date rule then reads current documents as old or of the wrong year."""
+    today_ = today()
+    as_of_, assessed = audit_dates(as_of, year)
+    lines = []
+    if as_of_ > today_:
+        lines.append(f"warning: --as-of {as_of_.isoformat()} is in the future (today is {today_.isoformat()}): "
+                     "current documents will look out of date")
+    own = fiscal_year(as_of_)
+    if year is not None and year >= MIN_BE and abs(year - own) > 1:
+        lines.append(f"warning: --year {year} is {abs(year - own)} years from the fiscal year of the as-of date "
+                     f"{as_of_.isoformat()} ({own}): items needing that year's documents will fail; did you mean "
+                     f"--year {own}?")
+    return lines

@@ -55,7 +55,10 @@ def inspect_source(source: str, checklist: str | None = None, as_of: date | None
             raise BadInput(f"{source} is not a file")
         if path.stat().st_size > MAX_BYTES:
             raise BadInput(f"{source} is larger than {MAX_BYTES // 1024 // 1024} MB")
-        body = path.read_bytes()
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise BadInput(f"cannot read {source}: {exc.strerror or exc}") from None
         kind = sniff_kind(body, source)
         if kind == "svg" and _HTML_START.search(body[:4096]):
             kind = "html"  # a page with an inline SVG (an icon, a QR code) near its top is still a page
@@ -69,10 +72,14 @@ def inspect_source(source: str, checklist: str | None = None, as_of: date | None
         raise BadInput(f"{host} is a private address ({address}); use --allow-private")
     crawl = run_crawl(url, CrawlOptions(max_pages=1, allow_private=allow_private, ocr=ocr, follow_links=False,
                                         max_document_bytes=MAX_BYTES))
-    ensure_crawled(crawl, any_kind=True)
     record = crawl.homepage
+    answered = isinstance(record, ResourceRecord) and not record.error and (record.status or 0) >= 400
+    if not answered:  # an error answer (a 404 page) is described as what it is, with its status
+        ensure_crawled(crawl, any_kind=True)
     kind = "html" if isinstance(record, PageRecord) else (record.kind or "other")  # type: ignore[union-attr]
-    return describe(crawl, kind, record.where if record else url, checklist, as_of, year, kind_of_agency)
+    out = describe(crawl, kind, record.where if record else url, checklist, as_of, year, kind_of_agency)
+    out["http_status"] = record.status if record else None
+    return out
 
 
 def describe(crawl: CrawlResult, kind: str, source: str, checklist: str | None, as_of: date | None,
@@ -228,4 +235,15 @@ def run_inspect(args: argparse.Namespace) -> int:
                           allow_private=args.allow_private, ocr=not args.no_ocr, kind_of_agency=args.kind)
     json.dump(seen, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    if note := status_note(seen.get("http_status")):
+        print(f"note: {note}", file=sys.stderr)
     return 0
+
+
+def status_note(status: int | None) -> str | None:
+    """What an error answer means for the page inspected (stderr): its content is no evidence at all."""
+    if status is None or status < 400:
+        return None
+    what = {404: "not found", 410: "gone"}.get(status, "an error")
+    return (f"the page answered HTTP {status} ({what}): assessors see an error page, so nothing on it counts as "
+            "evidence; fix the link or publish the page")

@@ -67,4 +67,7 @@ def test_report_gives_each_evidence_its_newest_date(audited):
     for evidence in dated:
         assert evidence["date_source"] in ("text", "metadata")
         assert date.fromisoformat(evidence["newest_date"]) <= date(2025, 3, 16)
-    assert "วันที่ล่าสุดในเอกสาร" in (out / "report.html").read_text(encoding="utf-8")
+        documents = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".csv")
+        assert evidence["date_of"] == ("document" if evidence["url"].lower().endswith(documents) else "page")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert any(f"วันที่ล่าสุด{where}" in html for where in ("ในเอกสาร", "บนหน้าเว็บ"))

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 
+from oitcheck.checks.results import Dated
 from oitcheck.extract.dates import find_years, scan
 from oitcheck.records import PageRecord, Record, ResourceRecord, body_text
 
@@ -62,6 +63,11 @@ def record_date(record: Record | None, as_of: date) -> tuple[date | None, str]:
         return shown, "text"
     meta = metadata_date(record, as_of)
     return (meta, "metadata") if meta else (None, "")
+
+
+def dated(record: Record | None, as_of: date) -> Dated:
+    """``record_date`` as the reports show it, with whether the record is a document or a web page."""
+    return Dated(*record_date(record, as_of), document=record is not None and not isinstance(record, PageRecord))
 
 
 def older_than_previous_year(years: set[int], ay: int) -> bool:

@@ -10,17 +10,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date
-from statistics import mean
 
 from oitcheck.checks.accepted import with_acceptances
 from oitcheck.checks.base import checks
 from oitcheck.checks.checklist import Checklist, Item, catalogue
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.coverage import Coverage, assess
-from oitcheck.checks.currency import record_date
+from oitcheck.checks.currency import dated, record_date
 from oitcheck.checks.decisions import Decisions
 from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
+from oitcheck.checks.fixes import average, plan_fixes
 from oitcheck.checks.layout_fit import layout_used
 from oitcheck.checks.layouts import Choice, ChoiceReason
 from oitcheck.checks.links import ghost_pages, summarise_links
@@ -64,7 +64,8 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
     results = [with_acceptances(judged(ctx, item, reason, unlinked.get(item.id, ()), decisions, matcher),
                                 decisions, as_of) for item in checklist.items]
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
-                        scores=scores(checklist, results), eit=find_eit(ctx),
+                        scores=scores(checklist, results), fixes=plan_fixes(results, checklist.pass_mark),
+                        eit=find_eit(ctx),
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
                         links=summarise_links(crawl, ctx.link_state, checklist.messages),
                         crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)),
@@ -124,7 +125,7 @@ def evaluate_item(ctx: AuditContext, item: Item, unjudged: str | None = None,
     findings = [f for c in components for f in c.findings]
     severity = Severity.INFO if status == ItemStatus.PASS else Severity.FAIL
     findings += [dataclasses.replace(f, severity=severity) for f in unlinked]
-    dates = {c.url: Dated(*record_date(ctx.record(c.url), ctx.as_of)) for c in evidence[:EVIDENCE_SHOWN]}
+    dates = {c.url: dated(ctx.record(c.url), ctx.as_of) for c in evidence[:EVIDENCE_SHOWN]}
     return ItemResult(item=item, status=status, score=score, components=components, evidence=evidence,
                       findings=findings, dates=dates)
 
@@ -141,10 +142,6 @@ def undecided(ctx: AuditContext, result: ComponentResult, reason: str) -> Compon
 
 
 def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float | None]:
-    def average(values: list[int | None]) -> float | None:
-        known = [v for v in values if v is not None]
-        return round(mean(known), 2) if known else None
-
     out: dict[str, float | None] = {}
     for sub in checklist.subs:
         out[sub] = average([r.score for r in results if r.item.sub == sub])

@@ -13,12 +13,12 @@ import dataclasses
 
 from oitcheck.checks.checklist import Item
 from oitcheck.checks.context import AuditContext
-from oitcheck.checks.currency import record_date
+from oitcheck.checks.currency import dated
 from oitcheck.checks.decisions import Pin
 from oitcheck.checks.evidence import PINNED_VIA, Candidate, identify_link, link_candidate
 from oitcheck.checks.judge import evidence_state, leads_home
 from oitcheck.checks.matching import Match, Matcher
-from oitcheck.checks.results import ComponentState, Dated, Finding, ItemResult, ItemStatus, Severity
+from oitcheck.checks.results import ComponentState, Finding, ItemResult, ItemStatus, Severity
 from oitcheck.extract.documents import DOCUMENT_KINDS, kind_from_url
 from oitcheck.net import canonical
 from oitcheck.records import LinkState, PageRecord, ResourceRecord
@@ -88,7 +88,7 @@ def judged_on_pin(ctx: AuditContext, result: ItemResult, pin: Pin, plain: ItemRe
     if first is None:
         first = ctx.candidates[result.item.id][0]
     evidence = [first, *(c for c in result.evidence if c is not first)]
-    dates = {**result.dates, first.url: Dated(*record_date(ctx.record(first.url), ctx.as_of))}
+    dates = {**result.dates, first.url: dated(ctx.record(first.url), ctx.as_of)}
     findings = list(result.findings)
     if result.status.needs_work:
         findings.append(Finding("pinned_evidence_failed", ctx.message(

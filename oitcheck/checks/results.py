@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oitcheck.checks.checklist import Checklist, Component, Item
 from oitcheck.checks.coverage import Coverage
@@ -18,6 +18,9 @@ from oitcheck.checks.decisions import Acceptance
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.layout_fit import LayoutUsed
 from oitcheck.records import Budget, Skip
+
+if TYPE_CHECKING:
+    from oitcheck.checks.fixes import Fix
 
 
 class ComponentState(StrEnum):
@@ -97,6 +100,7 @@ class Dated:
 
     newest: date | None = None
     source: str = ""
+    document: bool = False  # read from a document (PDF, Word, Excel...), not a web page: says whose metadata
 
 
 @dataclass
@@ -239,3 +243,4 @@ class AuditOutcome:
     links: LinksSummary
     crawl: CrawlSummary
     layout: LayoutUsed | None = None  # the layout used, why, and one the site's pages fit better
+    fixes: list[Fix] = field(default_factory=list)  # the fix list, most worth fixing first (checks.fixes)

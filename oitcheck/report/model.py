@@ -60,6 +60,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
         "homepage": {"eit": outcome.eit.to_json(), "newest_date": iso(outcome.homepage.newest),
                      "newest_date_source": outcome.homepage.source or None},
         "measures": measures(outcome.items, outcome.year),
+        "fixes": fixes_json(outcome),
     }
 
 
@@ -87,7 +88,8 @@ def _item(result: ItemResult) -> dict[str, Any]:
 def _evidence(candidate: Candidate, dated: Dated) -> dict[str, Any]:
     """One evidence link, with the newest date its page or document shows (spec: date currency)."""
     return {"url": candidate.url, "depth": candidate.depth, "via": candidate.via, "text": candidate.text[:200],
-            "found_on": candidate.found_on, "newest_date": iso(dated.newest), "date_source": dated.source or None}
+            "found_on": candidate.found_on, "newest_date": iso(dated.newest), "date_source": dated.source or None,
+            "date_of": ("document" if dated.document else "page") if dated.newest else None}
 
 
 def links_json(links: LinksSummary) -> dict[str, Any]:
@@ -117,6 +119,16 @@ def measures(results: list[ItemResult], year: int) -> list[dict[str, Any]]:
     return [{"item": r.item.id, "measure": r.item.measure.name, "steps": list(r.item.measure.steps),
              "owner": r.item.measure.owner, "period": period}
             for r in results if r.status.needs_work and not r.all_accepted]
+
+
+def fixes_json(outcome: AuditOutcome) -> list[dict[str, Any]]:
+    """The checks' ranked fix list (``checks.fixes``), with each item's title and the effort in Thai."""
+    results = {r.item.id: r for r in outcome.items}
+    efforts = outcome.checklist.messages.section("efforts")
+    return [{"item": fix.item_id, "title": results[fix.item_id].item.title,
+             "status": str(results[fix.item_id].status), "oit_after": fix.oit_after, "gain": fix.gain,
+             "passes": fix.passes, "effort": str(fix.effort), "effort_th": efforts.get(fix.effort, str(fix.effort))}
+            for fix in outcome.fixes]
 
 
 def iso(value: date | datetime | None) -> str | None:
