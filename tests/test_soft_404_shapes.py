@@ -96,7 +96,7 @@ def test_a_query_string_not_found_page_is_a_soft_404_unless_the_parameter_change
 
 
 def test_no_raise_max_pages_advice_when_the_cap_went_on_ghost_pages():
-    from oitcheck.cli import _budget_note
+    from oitcheck.console import _budget_note
 
     crawl = {"beyond_cap": 40, "not_fetched": 900, "pages": 30, "ghost_pages": 25}
     assert "raise --max-pages" not in _budget_note("max_pages", crawl) and "ghost" in _budget_note("max_pages", crawl)
