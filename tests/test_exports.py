@@ -61,7 +61,7 @@ def test_measures_docx_is_the_seeds_table_in_a_thai_font(audited):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน" in text
     assert "ประจำปีงบประมาณ พ.ศ. 2569" in text  # the measures are for the next fiscal year
-    assert report["agency"]["name"] in text
+    assert report["agency"]["name"] in text and "ข้อมูล ณ วันที่ 15 มี.ค. 2568" in text  # dates as staff write them
     assert "ลงชื่อ" in text and "ผู้รับผิดชอบ" in text and "ผู้บริหาร" in text  # room to sign
     section = doc.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)  # A4 portrait

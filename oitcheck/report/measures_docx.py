@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from typing import Any
 
 from docx import Document
@@ -18,6 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+
+from oitcheck.extract.dates import format_thai_date
 
 FONT = "TH Sarabun New"
 SIZE = Pt(16)
@@ -87,7 +90,7 @@ def render_measures_docx(report: dict[str, Any]) -> bytes:
     _paragraph(doc, f"ประจำปีงบประมาณ พ.ศ. {next_year}", bold=True, center=True)
     _paragraph(doc, agency, bold=True, center=True)
     _paragraph(doc, f"(ร่าง จากผลการตรวจเว็บไซต์ตามแบบตรวจ {report.get('checklist', '')} "
-                    f"ปีงบประมาณ พ.ศ. {year} ข้อมูล ณ วันที่ {report.get('as_of', '')})", center=True)
+                    f"ปีงบประมาณ พ.ศ. {year} ข้อมูล ณ วันที่ {_thai_date(report.get('as_of', ''))})", center=True)
     measures = report.get("measures") or []
     if not measures:
         _paragraph(doc, NO_MEASURES)
@@ -117,3 +120,11 @@ def render_measures_docx(report: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _thai_date(iso: str) -> str:
+    """The as-of date as Thai staff write it (15 มี.ค. 2568); anything unreadable as it is."""
+    try:
+        return format_thai_date(date.fromisoformat(iso))
+    except (TypeError, ValueError):
+        return iso
