@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oitcheck import __version__
 from oitcheck import settings as defaults
+from oitcheck.argtypes import count, iso_date, network, positive, positive_seconds, score, seconds
 from oitcheck.checks.checklist import FAMILIES
 from oitcheck.console import print_checklists, print_summary
 from oitcheck.crawl import CrawlOptions
 from oitcheck.errors import BadInput, InternalError, Interrupted, OitcheckError
-from oitcheck.fiscal import buddhist_era_date, date_warnings
+from oitcheck.fiscal import date_warnings
 from oitcheck.history_cli import COMMANDS, add_commands, add_store_options
 
 if TYPE_CHECKING:
@@ -30,51 +29,6 @@ NOT_WRITTEN = "no report written (an earlier report is left as it was)"
 # Exit status of an audit done whose crawl read too little to judge the site (crawl.coverage.ok false), with
 # --require-coverage only: without it such an audit exits 0 like any other, with a warning on stderr.
 EXIT_POOR_COVERAGE = 6
-def _date(text: str) -> date:
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        value = None
-    if be := buddhist_era_date(text):
-        raise argparse.ArgumentTypeError(be)
-    if value is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-15")
-    return value
-
-
-def _number(convert: Callable[[str], float], kind: str, allowed: Callable[[float], bool],
-            rule: str) -> Callable[[str], float]:
-    """An argparse type: ``text`` as ``convert`` reads it ("... is not {kind}"), within ``allowed`` ("... {rule}")."""
-
-    def parse(text: str) -> float:
-        try:
-            value = convert(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
-        if not allowed(value):
-            raise argparse.ArgumentTypeError(f"{text!r} {rule}")
-        return value
-
-    return parse
-
-
-_positive = _number(int, "a whole number", lambda v: v >= 1, "must be at least 1")
-_count = _number(int, "a whole number", lambda v: v >= 0, "must be 0 (no limit) or more")
-_seconds = _number(float, "a number of seconds", lambda v: 0 <= v < math.inf, "must be 0 (no limit) or more seconds")
-_positive_seconds = _number(float, "a number of seconds", lambda v: 0 < v < math.inf, "must be more than 0 seconds")
-_score = _number(float, "a score from 0 to 100", lambda v: 0 <= v <= 100, "is not a score from 0 to 100")
-
-
-def _network(text: str) -> str:
-    from oitcheck.net import parse_networks
-
-    try:
-        parse_networks([text])
-    except BadInput:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a network like 10.20.0.0/16") from None
-    return text
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checklist", help="checklist layout name or YAML path (default: the layout of --kind for "
                         "the assessment year; `oitcheck checklists` lists them)")
@@ -82,16 +36,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="kind of agency, for the default layout: general (ITA), moph (MOIT: hospitals and "
                         "other units of the MOPH permanent secretary), vocational (vocational colleges)")
     parser.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
-    parser.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
-    parser.add_argument("--max-pages", type=_positive, default=defaults.OITCHECK_MAX_PAGES,
+    parser.add_argument("--as-of", type=iso_date, help="the date every date rule treats as today (YYYY-MM-DD)")
+    parser.add_argument("--max-pages", type=positive, default=defaults.OITCHECK_MAX_PAGES,
                         help=f"page cap (default {defaults.OITCHECK_MAX_PAGES})")
-    parser.add_argument("--max-depth", type=_positive, default=defaults.DEPTH_LIMIT,
+    parser.add_argument("--max-depth", type=positive, default=defaults.DEPTH_LIMIT,
                         help=f"click-depth cap (default {defaults.DEPTH_LIMIT})")
     parser.add_argument("--allow-private", action="store_true",
                         help="allow private, loopback and link-local addresses (tests, intranets)")
-    parser.add_argument("--allow-network", action="append", default=[], metavar="CIDR", type=_network,
+    parser.add_argument("--allow-network", action="append", default=[], metavar="CIDR", type=network,
                         help="allow this private network only (repeatable; e.g. an intranet test server)")
-    parser.add_argument("--fail-under", type=_score, help="exit 1 when the OIT score is below this")
+    parser.add_argument("--fail-under", type=score, help="exit 1 when the OIT score is below this")
     parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt (own site only)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress line on stderr (default: when stderr is a terminal)")
@@ -105,10 +59,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="links to other hosts that worked are checked again after this many days "
                              f"(default {defaults.OITCHECK_LINK_CACHE_DAYS:g}; 0: every run); broken ones are always "
                              "checked again")
-    parser.add_argument("--time-limit", type=_seconds, default=defaults.OITCHECK_TIME_LIMIT, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=seconds, default=defaults.OITCHECK_TIME_LIMIT, metavar="SECONDS",
                         help="stop crawling after this many seconds and report what was read "
                              f"(default {defaults.OITCHECK_TIME_LIMIT:g}; 0: no limit)")
-    parser.add_argument("--host-requests", type=_count, default=defaults.OITCHECK_HOST_MAX_REQUESTS, metavar="N",
+    parser.add_argument("--host-requests", type=count, default=defaults.OITCHECK_HOST_MAX_REQUESTS, metavar="N",
                         help="links checked per other host (default "
                              f"{defaults.OITCHECK_HOST_MAX_REQUESTS}; 0: no limit); the rest are reported unchecked")
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
@@ -137,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument("--out", type=Path, default=Path("reports/many"),
                       help="output folder: one folder per agency plus summary.json and summary.html "
                       "(default reports/many)")
-    many.add_argument("--jobs", type=_positive, default=2, help="agencies audited at once (default 2)")
-    many.add_argument("--agency-time-limit", type=_positive_seconds, default=defaults.OITCHECK_AGENCY_TIME_LIMIT,
+    many.add_argument("--jobs", type=positive, default=2, help="agencies audited at once (default 2)")
+    many.add_argument("--agency-time-limit", type=positive_seconds, default=defaults.OITCHECK_AGENCY_TIME_LIMIT,
                       metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
                       f"list it as not audited (default {defaults.OITCHECK_AGENCY_TIME_LIMIT:g})")
     many.add_argument("--resume", action="store_true", help="continue the newest unfinished run into --out (after "
@@ -154,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="show what the checker sees in one page or file (JSON)")
     inspect.add_argument("source", help="a page or file: its URL, or a local file (html, pdf, docx, xlsx, csv, "
                          "an image)")
-    inspect.add_argument("--as-of", type=_date, help="the date every date rule treats as today (YYYY-MM-DD)")
+    inspect.add_argument("--as-of", type=iso_date, help="the date every date rule treats as today (YYYY-MM-DD)")
     inspect.add_argument("--year", type=int, help="assessment year (BE); default: fiscal year of --as-of")
     inspect.add_argument("--checklist", help="default: the layout of --kind for the assessment year")
     inspect.add_argument("--kind", choices=FAMILIES, default="general",

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from typing import Any
 
+from oitcheck.argtypes import count, iso_date
 from oitcheck.errors import BadInput
 from oitcheck.store.decisions import ACCEPT, PIN
 
 COMMANDS = ("history", "pin", "unpin", "accept", "unaccept", "decisions", "prune")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-30") from None
-
-
-def _days(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return int(text)
 
 
 def add_store_options(parser: argparse.ArgumentParser, default: str) -> None:
@@ -37,7 +24,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     history = commands.add_parser("history", help="an agency's past audits, newest first")
     history.add_argument("agency", metavar="URL_OR_NAME", help="the agency: its website address or name")
     history.add_argument("--json", action="store_true", help="as JSON")
-    history.add_argument("--limit", type=_days, help="at most this many audits")
+    history.add_argument("--limit", type=count, help="at most this many audits")
     pin = commands.add_parser("pin", help="pin ITEM's evidence: the URL submitted in ITAS, re-verified every run")
     pin.add_argument("url", help="the agency: its website address as audited")
     pin.add_argument("item", help="item id of the checklist, e.g. o12")
@@ -53,7 +40,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     accept.add_argument("code", nargs="?", help="finding code (default: every finding of the item)")
     accept.add_argument("finding_url", nargs="?", help="the finding's URL (default: any)")
     accept.add_argument("--reason", required=True, help="why the finding is accepted (shown in the report)")
-    accept.add_argument("--until", type=_date, help="last day it applies (YYYY-MM-DD; default: until removed)")
+    accept.add_argument("--until", type=iso_date, help="last day it applies (YYYY-MM-DD; default: until removed)")
     unaccept = commands.add_parser("unaccept", help="remove accepted findings of ITEM (of CODE, at FINDING_URL)")
     unaccept.add_argument("url", help="the agency: its website address as audited")
     unaccept.add_argument("item", help="item id of the checklist, e.g. o12")
@@ -63,10 +50,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("url", help="the agency: its website address as audited")
     listing.add_argument("--json", action="store_true", help="as JSON")
     prune = commands.add_parser("prune", help="drop old audits the retention policy no longer keeps")
-    prune.add_argument("--keep-days", type=_days, default=30, help="keep every audit this many days (default 30)")
-    prune.add_argument("--keep-weeks", type=_days, default=52,
+    prune.add_argument("--keep-days", type=count, default=30, help="keep every audit this many days (default 30)")
+    prune.add_argument("--keep-weeks", type=count, default=52,
                        help="then the newest of each week for this many weeks (default 52)")
-    prune.add_argument("--keep-months", type=_days, default=0,
+    prune.add_argument("--keep-months", type=count, default=0,
                        help="then the newest of each month for this many months (default 0: for ever)")
     for parser in (history, pin, unpin, accept, unaccept, listing, prune):
         add_store_options(parser, default)
