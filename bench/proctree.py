@@ -56,28 +56,27 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def rss_kb(pid: int) -> int:
-    """A process's VmRSS in kB (0 once it has ended, or for a zombie)."""
+def _proc_kb(pid: int, name: str, field: bytes) -> int:
+    """``field`` of ``/proc/PID/name`` in kB (0 once the process has ended, for a zombie, or where the kernel
+    does not say)."""
     try:
-        with open(f"/proc/{pid}/status", "rb") as status:
+        with open(f"/proc/{pid}/{name}", "rb") as status:
             for line in status:
-                if line.startswith(b"VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def rss_kb(pid: int) -> int:
+    """A process's VmRSS in kB."""
+    return _proc_kb(pid, "status", b"VmRSS:")
 
 
 def pss_kb(pid: int) -> int:
-    """A process's proportional set size in kB (0 once it has ended, or where the kernel does not say)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
-            for line in rollup:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    """A process's proportional set size in kB."""
+    return _proc_kb(pid, "smaps_rollup", b"Pss:")
 
 
 def sample(root: int) -> TreeSample:

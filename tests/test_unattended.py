@@ -67,6 +67,14 @@ def _finished(count: int):  # noqa: ANN202 - a predicate for Lines.wait_for
     return lambda lines: sum(1 for line in lines if line.startswith("[") and ": done " in line) >= count
 
 
+def kill_9_leaves_nothing(parent: subprocess.Popen[str], mark: str) -> bool:
+    """``kill -9`` the run: every process it started (by the environment mark they inherit) ends too."""
+    everything = [pid for pid in marked(mark) if pid != parent.pid]
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    return wait_gone(everything) == []
+
+
 def test_kill_9_of_audit_many_leaves_no_audit_running(tmp_path):
     """The audits lead process groups of their own, so nothing the parent's death does to its group reaches
     them: their lifeline does. Every one of their processes ends."""
@@ -79,10 +87,7 @@ def test_kill_9_of_audit_many_leaves_no_audit_running(tmp_path):
             assert one.wait_for("/") and two.wait_for("/")  # both audits are under way, waiting on their servers
             children = _children(parent, mark)
             assert len(children) == 2
-            everything = [pid for pid in marked(mark) if pid != parent.pid]
-            parent.send_signal(signal.SIGKILL)
-            parent.wait()
-            assert wait_gone(everything) == []
+            assert kill_9_leaves_nothing(parent, mark)
         finally:
             stop(parent)
     assert marked(mark) == []
@@ -238,10 +243,7 @@ def test_resume_after_kill_9_gives_the_uninterrupted_summary_without_auditing_th
         parent, lines = _start(agencies, out, mark, "--jobs", "2")
         try:
             assert lines.wait_for(_finished(2)) and late.wait_for("/")  # rows 1 and 3 done, row 2 waiting
-            everything = [pid for pid in marked(mark) if pid != parent.pid]
-            parent.send_signal(signal.SIGKILL)
-            parent.wait()
-            assert wait_gone(everything) == []
+            assert kill_9_leaves_nothing(parent, mark)
         finally:
             stop(parent)
         assert not (out / "summary.json").exists()

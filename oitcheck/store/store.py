@@ -110,8 +110,7 @@ class Store:
 
     def latest_checklist(self, url: str) -> str | None:
         """The checklist of the agency's newest audit (decisions name its items)."""
-        found = self._do(lambda c: changes.latest_checklist(c, url))
-        return found
+        return self._do(lambda c: changes.latest_checklist(c, url))
 
     # retention
     def prune(self, today: date, policy: retention.Retention | None = None) -> int:
