@@ -21,12 +21,14 @@ from oitcheck.checks.rejections import (
     IndexRow,
     Looked,
     Rejected,
+    Rejection,
     RowLink,
 )
 from oitcheck.checks.results import ComponentState, Finding, ItemResult, ItemStatus
 from oitcheck.checks.unlinked import INDEX_ITEMS, lists_items
 
 Rows = dict[str, list[IndexRow]]
+FARTHER = frozenset({Rejection.OTHER_SECTION, Rejection.OFF_TOPIC})
 
 
 def index_rows(ctx: AuditContext, matcher: Matcher, unlinked: Mapping[str, Iterable[Finding]]) -> Rows:
@@ -83,8 +85,9 @@ def looked(result: ItemResult, rows: Rows) -> Looked | None:
 
 def closest(per_component: Iterable[list[Rejected]]) -> list[Rejected]:
     """The candidates turned down, taken in turn from each failing component (each list best first), one per
-    URL, at most ``CANDIDATES_KEPT``: every failing component shows its nearest miss."""
-    queues = [list(rejected) for rejected in per_component]
+    URL, at most ``CANDIDATES_KEPT``: every failing component shows its nearest miss. Another year's evidence and
+    the item's pages that never name the component come last: this year's near misses say more."""
+    queues = [sorted(rejected, key=lambda r: r.reason in FARTHER) for rejected in per_component]
     kept: list[Rejected] = []
     seen: set[str] = set()
     while any(queues) and len(kept) < CANDIDATES_KEPT:

@@ -110,6 +110,8 @@ def test_the_closest_candidates_are_capped_and_shared_between_components():
     kept = closest([plan, progress])
     assert len(kept) == CANDIDATES_KEPT and len({r.url for r in kept}) == CANDIDATES_KEPT
     assert [r.url for r in kept[:3]] == [at("plan0.pdf"), at("progress.pdf"), at("plan1.pdf")]
+    old = Rejected(url=at("2567.pdf"), text="", found_on=None, reason=Rejection.OTHER_SECTION, component="plan")
+    assert [r.url for r in closest([[old, plan[0]]])] == [at("plan0.pdf"), at("2567.pdf")]  # this year's first
 
 
 @pytest.fixture(scope="module")
