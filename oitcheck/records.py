@@ -154,6 +154,7 @@ class PageRecord(Fetch):
     links: tuple[Link, ...] = ()
     dropped: tuple[DroppedLink, ...] = ()  # links no visitor can follow (never fetched; reported broken)
     unlinked: tuple[UnlinkedRow, ...] = ()  # links to nothing ("#"), outside page chrome
+    bare_rows: tuple[str, ...] = ()  # table rows with no link at all, in tables that link ("อยู่ระหว่างจัดทำ")
     images: tuple[Image, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)  # article:modified_time, description...
     forms: int = 0  # <form> elements with inputs
@@ -173,7 +174,7 @@ class PageRecord(Fetch):
         values["unlinked"] = tuple(_as(UnlinkedRow, row) for row in data.get("unlinked") or ())
         values["images"] = tuple(_as(Image, image) for image in data.get("images") or ())
         values["qr"] = tuple(_as(QrCode, code) for code in data.get("qr") or ())
-        for name in ("redirects", "stylesheets", "scripts", "svgs"):
+        for name in ("redirects", "stylesheets", "scripts", "svgs", "bare_rows"):
             values[name] = tuple(data.get(name) or ())
         values["meta"] = dict(data.get("meta") or {})
         return cls(**values)

@@ -41,6 +41,22 @@ def test_demo_eit_qr_and_broken_links(demo):
     assert verify.homepage_problems(report) == []
 
 
+def test_o11s_row_without_a_link_is_where_oitcheck_looked(demo):
+    """The demo's ITA table names O11 with "อยู่ระหว่างจัดทำ" instead of a link: report.json and the HTML point at it."""
+    _, report, out = demo
+    o11 = next(item for item in report["items"] if item["id"] == "o11")
+    rows = o11["looked"]["rows"]
+    assert [(row["link"], row["state"]) for row in rows] == [(None, "none")]
+    assert "อยู่ระหว่างจัดทำ" in rows[0]["text"] and rows[0]["page"].endswith("/ita/2568/index.html")
+    assert "สถิติการให้บริการ" in o11["looked"]["words"]["o11"]
+    o15 = next(item for item in report["items"] if item["id"] == "o15")  # its row links to a missing file
+    assert [(c["reason"], c["detail"]) for c in o15["looked"]["candidates"]] == [("broken", "404")]
+    assert all("looked" not in item for item in report["items"] if item["status"] == "pass")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    row = html[html.index('id="item-o11"'):html.index('id="item-o12"')]
+    assert "oitcheck ค้นหาข้อนี้จากที่ใดบ้าง" in row and "อยู่ระหว่างจัดทำ" in row and "ไม่มีลิงก์" in row
+
+
 def test_the_ground_truth_check_names_what_differs(demo):
     """``make wheel-check`` relies on ``verify`` failing on a wrong report, not only passing a right one."""
     _, report, out = demo

@@ -16,6 +16,7 @@ from typing import ClassVar
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.judge import judge, relevant
+from oitcheck.checks.rejections import Rejection
 from oitcheck.checks.results import ComponentResult, ComponentState
 
 _REGISTRY: dict[str, type[ComponentCheck]] = {}
@@ -37,7 +38,13 @@ class ComponentCheck:
 
     def presence(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
         """Working, current evidence that names the component; where none, where the tool looked."""
-        result = judge(ctx, item, component, relevant(ctx, item, component))
+        named = relevant(ctx, item, component)
+        result = judge(ctx, item, component, named)
+        if result.state != ComponentState.OK and component.keywords:  # the item's, but not this component's
+            urls = {c.url for c in named}
+            for candidate in ctx.candidates.get(item.id, []):
+                if candidate.url not in urls:
+                    result.reject(candidate, Rejection.OFF_TOPIC)
         if not result.evidence:  # show staff where the tool looked for the item
             result.evidence = [c for c in ctx.candidates.get(item.id, []) if c.other_section is None][:3]
         return result

@@ -13,6 +13,7 @@ from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.rejections import Rejection
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
 from oitcheck.checks.vocabulary import alternation, pattern, patterns
 from oitcheck.extract.html import is_picture
@@ -157,7 +158,7 @@ class ElementsCheck(ComponentCheck):
         findings += self._missing(ctx, component, [e for e in component.info_elements if e not in elements],
                                   page.url, Severity.INFO)
         return ComponentResult(component, ComponentState.PARTIAL if missing else ComponentState.OK, [evidence],
-                               findings)
+                               findings, result.rejected)
 
     @staticmethod
     def _missing(ctx: AuditContext, component: Component, elements: list[str], url: str,
@@ -189,6 +190,10 @@ class ElementsCheck(ComponentCheck):
             missing.append("photo")
         if missing:
             result.state = ComponentState.PARTIAL
+            for _, _, candidate, shown in sorted(scored, key=lambda s: s[:2]):  # the pages compared, best first
+                lacking = missing if candidate is best else [e for e in component.elements if e not in shown]
+                if lacking:
+                    result.reject(candidate, Rejection.MISSING_ELEMENTS, ", ".join(lacking))
             result.findings.append(Finding("missing_element", ctx.message(
                 "missing_element", component=component.title, elements=ctx.messages.element_names(missing)),
                 url=best.url, extra={"elements": missing, **({"without_photo": unpictured} if unpictured else {})}))

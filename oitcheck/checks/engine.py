@@ -24,6 +24,7 @@ from oitcheck.checks.fixes import average, plan_fixes
 from oitcheck.checks.layout_fit import layout_used
 from oitcheck.checks.layouts import Choice, ChoiceReason
 from oitcheck.checks.links import ghost_pages, summarise_links
+from oitcheck.checks.looked import index_rows, looked
 from oitcheck.checks.matching import Matcher
 from oitcheck.checks.pinned import judged_on_pin, pinned_candidates
 from oitcheck.checks.results import (
@@ -63,6 +64,9 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
     unlinked = unlinked_rows(crawl, matcher, year, checklist.messages)
     results = [with_acceptances(judged(ctx, item, reason, unlinked.get(item.id, ()), decisions, matcher),
                                 decisions, as_of) for item in checklist.items]
+    rows = index_rows(ctx, matcher, unlinked)
+    for result in results:
+        result.looked = looked(result, rows)
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), fixes=plan_fixes(results, checklist.pass_mark),
                         eit=find_eit(ctx),
@@ -138,7 +142,7 @@ def undecided(ctx: AuditContext, result: ComponentResult, reason: str) -> Compon
         return result
     finding = Finding("unknown", ctx.message("unknown", component=result.component.title, reason=reason),
                       severity=Severity.INFO)
-    return ComponentResult(result.component, ComponentState.UNKNOWN, findings=[finding])
+    return ComponentResult(result.component, ComponentState.UNKNOWN, findings=[finding], rejected=result.rejected)
 
 
 def scores(checklist: Checklist, results: list[ItemResult]) -> dict[str, float | None]:

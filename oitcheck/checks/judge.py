@@ -11,6 +11,7 @@ from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import older_than_previous_year
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.matching import Flat, contains_any, flatten
+from oitcheck.checks.rejections import Rejection
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding, Severity
 from oitcheck.checks.vocabulary import pattern
 from oitcheck.extract.html import is_picture
@@ -179,11 +180,23 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
         state, detail = evidence_state(ctx, candidate, siblings, item)
         if state.dead:  # the finding names how it is dead: broken_link or soft_404
             broken.append((candidate, detail, state))
-        elif (state == LinkState.EMPTY or _ghost(ctx, candidate, state, detail)
-              or leads_home(ctx, candidate, component)):
+        elif state == LinkState.EMPTY:
+            result.reject(candidate, Rejection.INDEX if detail == "index" else Rejection.PLACEHOLDER, detail)
+            continue
+        elif _ghost(ctx, candidate, state, detail):
+            result.reject(candidate, Rejection.GHOST, candidate.found_on or "")
+            continue
+        elif leads_home(ctx, candidate, component):
+            result.reject(candidate, Rejection.LEADS_HOME, ctx.crawl.start_url)
             continue
         else:
             (working if state == LinkState.OK else undecided).append((candidate, detail))
+        if candidate.other_section is not None:  # another year's section: its year is the reason, whatever its state
+            result.reject(candidate, Rejection.OTHER_SECTION, candidate.other_section)
+        elif state.dead:
+            result.reject(candidate, Rejection.SOFT_404 if state == LinkState.SOFT_404 else Rejection.BROKEN, detail)
+        elif state != LinkState.OK:
+            result.reject(candidate, Rejection.UNCHECKED, detail)
     current = [c for c, _ in working if c.other_section is None]
     broken = [b for b in broken if b[0].other_section is None]  # another year's dead links are not this year's
     undecided = [(c, d) for c, d in undecided if c.other_section is None]
@@ -212,6 +225,11 @@ def judge(ctx: AuditContext, item: Item, component: Component, candidates: list[
             url=candidate.url, extra={"years": [candidate.other_section], "section": True}))
         return result
     chosen, wrong, unsure = _by_year(ctx, component, current)
+    if chosen is None:
+        for candidate, years in wrong:
+            result.reject(candidate, Rejection.WRONG_YEAR, ", ".join(str(y) for y in sorted(years)))
+        for candidate, years in unsure:
+            result.reject(candidate, Rejection.OCR_YEAR, ", ".join(str(y) for y in sorted(years)))
     if chosen is None and not wrong:  # only years OCR read: a misread digit must not fail the item
         candidate, years = unsure[0]
         result.state = ComponentState.UNKNOWN

@@ -5,6 +5,7 @@ from __future__ import annotations
 from oitcheck.checks.base import ComponentCheck
 from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
+from oitcheck.checks.rejections import Rejection
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding
 from oitcheck.fiscal import year_rule_satisfied
 from oitcheck.records import LinkState, PageRecord, ResourceRecord
@@ -18,15 +19,18 @@ class MachineReadableCheck(ComponentCheck):
     name = "machine_readable"
 
     def refine(self, ctx: AuditContext, item: Item, component: Component, judged: ComponentResult) -> ComponentResult:
+        result = ComponentResult(component, ComponentState.FAIL, judged.evidence[:1], rejected=judged.rejected)
         for candidate in judged.evidence:
             if ctx.link_state(candidate.url)[0] != LinkState.OK or candidate.other_section is not None:
                 continue
             years, _ = ctx.evidence_years(candidate)
             if year_rule_satisfied(component.year, years, ctx.year) is False:
                 continue
-            if machine_readable(ctx.record(candidate.url)):
+            record = ctx.record(candidate.url)
+            if machine_readable(record):
                 return ComponentResult(component, ComponentState.OK, [candidate])
-        result = ComponentResult(component, ComponentState.FAIL, judged.evidence[:1])
+            kind = (record.kind or "") if isinstance(record, ResourceRecord) else "html"
+            result.reject(candidate, Rejection.NOT_MACHINE_READABLE, kind)
         result.findings.append(Finding("not_machine_readable", ctx.message(
             "not_machine_readable", component=component.title), url=judged.evidence[0].url))
         return result

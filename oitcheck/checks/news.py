@@ -7,6 +7,7 @@ from oitcheck.checks.checklist import Component, Item
 from oitcheck.checks.context import AuditContext
 from oitcheck.checks.currency import metadata_date, newest_date
 from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.rejections import Rejection
 from oitcheck.checks.results import ComponentResult, ComponentState, Finding
 from oitcheck.extract.dates import format_thai_date
 from oitcheck.fiscal import fiscal_year
@@ -36,6 +37,9 @@ class NewsCheck(ComponentCheck):
             source = "metadata"
         max_age = ctx.checklist.news_max_age_days
         url = result.evidence[0].url
+        if newest is None or fiscal_year(newest) != ctx.year or (ctx.as_of - newest).days > max_age:
+            for candidate in result.evidence[:3]:
+                result.reject(candidate, Rejection.STALE, newest.isoformat() if newest else "")
         if newest is None:
             result.state = ComponentState.FAIL
             result.findings.append(Finding("stale", ctx.message(

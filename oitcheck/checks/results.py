@@ -17,6 +17,7 @@ from oitcheck.checks.coverage import Coverage
 from oitcheck.checks.decisions import Acceptance
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.layout_fit import LayoutUsed
+from oitcheck.checks.rejections import TEXT_CHARS, Looked, Rejected, Rejection
 from oitcheck.records import Budget, Skip
 
 if TYPE_CHECKING:
@@ -88,10 +89,18 @@ class ComponentResult:
     state: ComponentState
     evidence: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # candidates turned down, in the order judged
 
     @property
     def credit(self) -> float | None:
         return self.state.credit
+
+    def reject(self, candidate: Candidate, reason: Rejection, detail: object = "") -> None:
+        """Record why ``candidate`` is not this component's evidence (once per URL: the first reason stands)."""
+        if any(r.url == candidate.url for r in self.rejected):
+            return
+        self.rejected.append(Rejected(url=candidate.url, text=candidate.text[:TEXT_CHARS], found_on=candidate.found_on,
+                                      reason=reason, detail=str(detail), component=self.component.id))
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ class ItemResult:
     findings: list[Finding] = field(default_factory=list)
     dates: dict[str, Dated] = field(default_factory=dict)  # evidence URL -> its newest date
     pinned: str | None = None  # the evidence URL the agency submits (``oitcheck pin``): judged on it alone
+    looked: Looked | None = None  # where the tool looked, for an item that did not pass (``checks.looked``)
 
     @property
     def all_accepted(self) -> bool:

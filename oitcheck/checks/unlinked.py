@@ -28,7 +28,7 @@ def unlinked_rows(crawl: CrawlResult, matcher: Matcher, ay: int, messages: Messa
             continue
         section = section_year(page, ay)  # another year's index: said so, the row is still dead
         named = [(row, match) for row in page.unlinked if (match := _identify(row, matcher))]
-        if not named or not _is_index(page, matcher, {m.item.id for _, m in named}):
+        if not named or not lists_items(page, matcher, {m.item.id for _, m in named}):
             continue
         for row, match in named:
             item = match.item.id
@@ -61,7 +61,7 @@ def _words(row: UnlinkedRow, match: Match) -> str:
     return row.text[:200]
 
 
-def _is_index(page: PageRecord, matcher: Matcher, dead: set[str]) -> bool:
+def lists_items(page: PageRecord, matcher: Matcher, dead: set[str]) -> bool:
     """Whether the page lists items: its working and dead links together name ``INDEX_ITEMS`` or more."""
     items = set(dead)
     for link in page.links:

@@ -34,7 +34,7 @@ from oitcheck.extract.css import page_names as page_names
 from oitcheck.extract.css import selector_used as selector_used
 from oitcheck.extract.headings import caption_text, heading_level, is_context_heading
 from oitcheck.extract.links import LINK_ELEMENTS, NO_CONTEXT, PageLinks, link_targets, page_links, srcset_urls
-from oitcheck.extract.rows import MAX_ROW_CHARS, row_text, table_row_texts
+from oitcheck.extract.rows import MAX_ROW_CHARS, bare_rows, row_text, table_row_texts
 from oitcheck.extract.thai import clean_space
 from oitcheck.extract.urls import absolute_url
 from oitcheck.records import CAPTION_LEVEL
@@ -110,6 +110,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
     rows = table_row_texts(body)
     landmarks = chrome_roots(body)
     in_chrome = {id(d) for root in landmarks for d in root.descendants} | {id(r) for r in landmarks}
+    linkless = bare_rows(body, rows, in_chrome)
     if isinstance(background := body.get("background"), str):  # <body background="bg.gif">
         _attr_background(background, base, images, css_seen)
     headings: list[dict[str, Any]] = []
@@ -166,6 +167,7 @@ def parse_page(html: str, base_url: str, encoding: str | None = None) -> dict[st
         "links": found.links,
         "dropped": found.dropped,
         "unlinked": found.unlinked,
+        "bare_rows": linkless,
         "images": images,
         "meta": meta,
         "forms": forms,

@@ -11,7 +11,9 @@ from bs4 import Tag
 from oitcheck.extract.thai import clean_space
 
 MAX_ROW_CHARS = 400
+MAX_BARE_ROWS = 60  # rows without a link kept per page
 _ROW_TAGS = ("tr", "li", "dd", "p")
+_LINK_TAGS = ("a", "area", "iframe", "frame", "embed", "object")
 
 
 def table_row_texts(body: Tag) -> dict[int, str]:
@@ -74,3 +76,23 @@ def row_text(element: Tag, row_texts: dict[int, str]) -> str:
                 row = row.replace(text, " ", 1)
         return clean_space(row)
     return ""
+
+
+def bare_rows(body: Tag, row_texts: dict[int, str], chrome: set[int]) -> list[str]:
+    """The texts of table rows with no link at all, of two cells or more, in tables that do link somewhere: an
+    ITA index row whose button was never made ("O11 | ข้อมูลสถิติการให้บริการ | อยู่ระหว่างจัดทำ"). ``chrome``:
+    the ids of elements in page chrome, left out. At most ``MAX_BARE_ROWS``; a data table without links gives
+    none."""
+    found: list[str] = []
+    for table in body.find_all("table"):
+        if id(table) in chrome or table.find("a") is None:
+            continue
+        for tr in table.find_all("tr"):
+            if tr.find_parent("table") is not table or tr.find(_LINK_TAGS) is not None:
+                continue
+            text = row_texts.get(id(tr), "")
+            if " | " in text:
+                found.append(text)
+                if len(found) >= MAX_BARE_ROWS:
+                    return found
+    return found

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from oitcheck.checks.evidence import Candidate
+from oitcheck.checks.messages import Messages
 from oitcheck.checks.results import AuditOutcome, ComponentState, Dated, ItemResult, LinkEntry, LinksSummary
+from oitcheck.report.looked import looked_json
 
 SCHEMA = "oitcheck.report/1"
 EVIDENCE_SHOWN = 5
@@ -52,7 +54,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "inventory": [asdict(page) for page in crawl.inventory],
             "inventory_total": crawl.inventory_total,
         },
-        "items": [_item(result) for result in outcome.items],
+        "items": [_item(result, checklist.messages) for result in outcome.items],
         "scores": outcome.scores,
         "subs": checklist.subs,
         "indicators": checklist.indicators,
@@ -64,9 +66,9 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
     }
 
 
-def _item(result: ItemResult) -> dict[str, Any]:
+def _item(result: ItemResult, messages: Messages) -> dict[str, Any]:
     item = result.item
-    return {
+    data: dict[str, Any] = {
         "id": item.id,
         "key": item.key,
         "replaces": list(item.replaces),
@@ -83,6 +85,10 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "pinned": result.pinned,
         "all_accepted": result.all_accepted,
     }
+    if result.looked is not None:  # where the tool looked, for an item that did not pass
+        titles = {c.component.id: c.component.title for c in result.components}
+        data["looked"] = looked_json(result.looked, titles, messages)
+    return data
 
 
 def _evidence(candidate: Candidate, dated: Dated) -> dict[str, Any]:
