@@ -67,8 +67,8 @@ def render_summary_xlsx(summary: dict[str, Any]) -> bytes:
                                             counts.get("unknown"), a.get("broken_links"), a["url"], note)])
     columns = matrix_columns(summary)
     matrix = _sheet(book, SHEETS["matrix"], [*MATRIX_HEAD, *(head for _, _, head in columns)], {1: 44, 2: 14, 3: 16})
-    fills = {cell: PatternFill("solid", fgColor=style.fill.lstrip("#")) for cell, style in CELL_STYLES.items()}
-    fonts = {cell: Font(color=style.ink.lstrip("#"), bold=True) for cell, style in CELL_STYLES.items()}
+    fills = {cell: PatternFill("solid", fgColor=style.fill.lstrip("#").upper()) for cell, style in CELL_STYLES.items()}
+    fonts = {cell: Font(color=style.ink.lstrip("#").upper(), bold=True) for cell, style in CELL_STYLES.items()}
     centre = Alignment(horizontal="center")
     by_folder = {a["folder"]: a for a in summary["agencies"]}
     for row in summary["matrix"]:

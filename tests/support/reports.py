@@ -22,7 +22,7 @@ def _mean(values: list[Any]) -> float | None:
 
 def make_report(name: str, url: str, statuses: dict[str, str], *, checklist: str = "ita-2568",
                 codes: dict[str, list[str]] | None = None, token: str = "t", as_of: str = "2025-03-15",
-                year: int = 2568) -> dict[str, Any]:
+                year: int = 2568, finished_at: str = "2025-03-15T02:00:00+07:00") -> dict[str, Any]:
     """A report.json on ``checklist``: every item ``pass`` but those ``statuses`` names; scores are the means of
     the item scores (per sub-indicator, indicator and overall, as the checks compute them)."""
     layout = load(checklist)
@@ -42,9 +42,11 @@ def make_report(name: str, url: str, statuses: dict[str, str], *, checklist: str
         scores[indicator] = _mean([i["score"] for i in items if i["sub"].split(".")[0] == indicator])
     scores["oit"] = _mean([i["score"] for i in items])
     return {"schema": "oitcheck.report/1", "agency": {"name": name, "url": url}, "checklist": layout.id,
-            "year": year, "as_of": as_of, "pass_mark": layout.pass_mark, "items": items, "scores": scores,
+            "year": year, "as_of": as_of, "pass_mark": layout.pass_mark, "started_at": finished_at,
+            "finished_at": finished_at, "items": items, "scores": scores,
             "subs": dict(layout.subs), "indicators": dict(layout.indicators), "measures": measures,
-            "links": {"broken": []}, "crawl": {"coverage": {"problems": []}}, "changes": None, "run_token": token}
+            "links": {"broken": [], "soft_404": []},
+            "crawl": {"pages": 10, "coverage": {"problems": []}}, "changes": None, "run_token": token}
 
 
 def entry(agency: Agency, report: dict[str, Any]) -> dict[str, Any]:
