@@ -254,9 +254,13 @@ def summarise(results: list[dict[str, Any]], shared: AuditRequest, digests: dict
               trend: list[TrendPoint] | None = None) -> dict[str, Any]:
     """The province summary (``report.summary``) of ``results``, from the audited agencies' reports
     (``digests``); the run's own layout and dates stand in where no report says (none audited)."""
-    checklist = load(shared.checklist or _run_layout(shared))
     as_of, year = audit_dates(shared.as_of, shared.year)
-    context = RunContext(checklist=checklist.id, pass_mark=checklist.pass_mark, as_of=as_of.isoformat(), year=year)
+    known = next(iter((digests or {}).values()), None)
+    if known is not None:  # the reports name their layout: no layout is loaded again
+        context = RunContext(known.checklist, known.pass_mark, as_of.isoformat(), year)
+    else:
+        checklist = load(shared.checklist or _run_layout(shared))
+        context = RunContext(checklist.id, checklist.pass_mark, as_of.isoformat(), year)
     return build_summary(results, digests or {}, context, trend)
 
 

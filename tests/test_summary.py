@@ -126,7 +126,9 @@ def test_province_measures_only_for_gaps_two_agencies_of_one_province_share(run)
     assert list(measures) == ["o2", "o5"]
     o2 = measures["o2"]
     assert o2["names"] == ["เทศบาลตำบลก", f"โรงเรียนข {SCRIPT}"] and o2["agencies"] == 2 and o2["province"] == "ลำพูน"
-    assert "เทศบาลตำบลก" in o2["steps"][0] and f"โรงเรียนข {SCRIPT}" in o2["steps"][0]
+    assert "จำนวน 2 หน่วยงาน" in o2["steps"][0] and "มาตรการ" in o2["steps"][0]
+    assert o2["owner_lines"][1] == ("สำนักงานเขตพื้นที่การศึกษาและสำนักงานศึกษาธิการจังหวัดลำพูน กำกับติดตาม: "
+                                    "โรงเรียน (1 หน่วยงาน)")
     assert o2["owner"].startswith("สำนักงานจังหวัดลำพูน")
     assert "สำนักปลัด" not in o2["owner"]  # the agency-level owner is not the province's
     owners = {o["type"]: o for o in o2["owners"]}

@@ -64,8 +64,17 @@ def _measure(province: str, layout: str, item_id: str, holders: list[dict[str, A
         "steps": [step.format(**fields) for step in template["steps"] if own or "{steps}" not in step],
         "owner": template["coordinator"].format(**fields),
         "owners": owners,
-        "owner_lines": [template["owner_line"].format(type=o["type"], names=", ".join(o["names"]),
-                                                      supervisor=o["supervisor"], unit=o["unit"]) for o in owners],
+        "owner_lines": [template["owner_line"].format(supervisor=supervisor, types=", ".join(o["type"] for o in mine),
+                                                      count=sum(len(o["names"]) for o in mine))
+                        for supervisor, mine in _by_supervisor(owners).items()],
         "period": template["period"].format(**fields),
         "agency_measure": None if own is None else {"name": own.name, "steps": list(own.steps), "owner": own.owner},
     }
+
+
+def _by_supervisor(owners: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The gap's agency types under each body that oversees them (one line per body, not per type)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for owner in owners:
+        grouped.setdefault(owner["supervisor"], []).append(owner)
+    return grouped

@@ -136,7 +136,8 @@ def summarise(results: list[dict[str, Any]], digests: dict[str, Digest], context
                     "items": _cells(r, digests, columns[layout_of[r["folder"]]])} for r in results],
         "items": _items(results, digests, columns, layout_of),
         "groups": {"province": _groups(ranked, digests, "province", words.unnamed_province, pass_mark, words),
-                   "type": _groups(ranked, digests, "type", words.unnamed_type, pass_mark, words)},
+                   "type": [{**group, "unit": words.owner(group["name"], "").unit}  # who acts, per province measure
+                            for group in _groups(ranked, digests, "type", words.unnamed_type, pass_mark, words)]},
         "common_gaps": province_measures(results, digests, layout_of, layouts, year, words),
         "changes": [{"agency": r["folder"], **r["changes"]} for r in done if r.get("changes")],
         "trend": _trend(trend),

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as OpenpyxlCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -52,6 +54,20 @@ def _sheet(book: Workbook, title: str, header: tuple[str, ...] | list[str], widt
     return sheet
 
 
+def _cell_styles(sheet: Any) -> dict[Cell, Any]:
+    """Each cell state's fill, ink and alignment, registered once in the workbook. A matrix cell takes a copy of
+    its state's style array: setting fill, font and alignment on each of thousands of cells hashes every style
+    object again (1.5 s for 300 agencies; copying: 0.05 s)."""
+    styles = {}
+    for state, style in CELL_STYLES.items():
+        scratch = OpenpyxlCell(sheet)
+        scratch.fill = PatternFill("solid", fgColor=style.fill.lstrip("#").upper())
+        scratch.font = Font(color=style.ink.lstrip("#").upper(), bold=True)
+        scratch.alignment = Alignment(horizontal="center")
+        styles[state] = scratch._style
+    return styles
+
+
 def render_summary_xlsx(summary: dict[str, Any]) -> bytes:
     book = Workbook()
     book.remove(book.active)
@@ -67,29 +83,24 @@ def render_summary_xlsx(summary: dict[str, Any]) -> bytes:
                                             counts.get("unknown"), a.get("broken_links"), a["url"], note)])
     columns = matrix_columns(summary)
     matrix = _sheet(book, SHEETS["matrix"], [*MATRIX_HEAD, *(head for _, _, head in columns)], {1: 44, 2: 14, 3: 16})
-    fills = {cell: PatternFill("solid", fgColor=style.fill.lstrip("#").upper()) for cell, style in CELL_STYLES.items()}
-    fonts = {cell: Font(color=style.ink.lstrip("#").upper(), bold=True) for cell, style in CELL_STYLES.items()}
-    centre = Alignment(horizontal="center")
+    styles = _cell_styles(matrix)
     by_folder = {a["folder"]: a for a in summary["agencies"]}
-    for row in summary["matrix"]:
+    for number, row in enumerate(summary["matrix"], start=2):
         agency = by_folder[row["agency"]]
         values: list[Any] = [_text(agency["name"]), _text(agency.get("province", "")), _text(agency.get("type", "")),
                              agency.get("oit")]
         states = [Cell(row["items"][item]) if layout == row["checklist"] and item in row["items"] else None
                   for layout, item, _ in columns]
         matrix.append(values + [CELL_STYLES[s].symbol if s else "" for s in states])
-        number = matrix.max_row
         if agency["status"] == "done":  # the agency's own report, beside summary.xlsx
             matrix.cell(row=number, column=1).hyperlink = f"{agency['folder']}/report.html"
         for offset, state in enumerate(states, start=len(MATRIX_HEAD) + 1):
             if state is not None:
-                cell = matrix.cell(row=number, column=offset)
-                cell.fill, cell.font, cell.alignment = fills[state], fonts[state], centre
+                matrix.cell(row=number, column=offset)._style = copy(styles[state])
     matrix.append([])
-    for state, style in CELL_STYLES.items():  # the legend: what each symbol and colour means
-        matrix.append([status_th.get(state, state), None, None, None, style.symbol])
-        legend = matrix.cell(row=matrix.max_row, column=len(MATRIX_HEAD) + 1)
-        legend.fill, legend.font, legend.alignment = fills[state], fonts[state], centre
+    for number, (state, style) in enumerate(CELL_STYLES.items(), start=len(summary["matrix"]) + 3):
+        matrix.append([status_th.get(state, state), None, None, None, style.symbol])  # the legend
+        matrix.cell(row=number, column=len(MATRIX_HEAD) + 1)._style = copy(styles[state])
     items = _sheet(book, SHEETS["items"], ITEMS, {3: 44, 9: 50, 10: 60})
     for item in summary["items"]:
         items.append([_text(v) for v in (item["id"].upper(), item["checklist"], item["title"], item["pass"],
