@@ -15,11 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from oitcheck.checks.messages import Messages
 from oitcheck.errors import ReportsNotSaved
 from oitcheck.extract.dates import format_thai_date
 from oitcheck.report.charts import summary_charts
+from oitcheck.report.fonts import font_faces
 from oitcheck.report.itas import render_itas_csv, render_itas_xlsx
 from oitcheck.report.measures_docx import render_measures_docx
 from oitcheck.report.summary_xlsx import render_summary_csv, render_summary_xlsx
@@ -67,7 +69,7 @@ def render_summary(summary: dict[str, Any]) -> dict[str, str | bytes]:
     reasons = {n["folder"]: n["reason"] for n in summary["not_audited"]}
     html = environment().get_template("summary.html.j2").render(
         s=summary, charts=summary_charts(summary, _thai_date), cell_styles=CELL_STYLES, status_th=status_words(),
-        bands_th=province_words().bands, reasons=reasons)
+        bands_th=province_words().bands, reasons=reasons, font_faces=Markup(font_faces()))
     return {"summary.json": json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "summary.html": html,
             "summary.xlsx": render_summary_xlsx(summary), "summary.csv": render_summary_csv(summary)}
 
