@@ -65,7 +65,7 @@ def bars(rows: list[tuple[str, float | None, Band | None]], title: str, pass_mar
 def trend(runs: list[dict[str, Any]], agencies: dict[str, list[dict[str, Any]]], names: dict[str, str],
           dates: list[str], title: str, mean_label: str, pass_mark: float) -> Markup:
     """The province mean per run (bold, with its values) over each agency's own line (thin, named on hover)."""
-    width, height, left, right, top, bottom = 760, 300, 48, 24, 20, 44
+    width, height, left, right, top, bottom = 760, 300, 56, 56, 24, 44
     values = [p["oit"] for series in agencies.values() for p in series if p["oit"] is not None]
     values += [r["mean_oit"] for r in runs if r["mean_oit"] is not None]
     low = min([pass_mark - 5, *values]) // 10 * 10
