@@ -28,7 +28,8 @@ wheel-check:
 
 # Benchmarks (traffic to 127.0.0.x only): oitcheck against LinkChecker on a synthetic 2000-page agency site, then
 # both on the same planted link pages (bench/links.py: broken links found, missed and false alarms per category),
-# the hostile sites, then nightly audit-many with history on 50 local agency sites (bench/history.py).
+# the hostile sites, then nightly audit-many with history on 50 local agency sites (bench/history.py), then the
+# province summary of 300 agencies' generated reports (bench/summary.py: < 2 s, summary.html < 2 MB).
 bench: $(STAMP)
 	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
 	$(BIN)/python -c "import dateparser, pypdf" 2>/dev/null || $(BIN)/pip install --quiet dateparser pypdf
@@ -36,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/summary.py
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.testbed.run --jobs 2

@@ -22,16 +22,18 @@ from oitcheck import settings as defaults
 from oitcheck.agencies import Agency, AgencyStatus, identity, read_agencies, unique_agencies
 from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
-from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved, SiteUnreachable, Terminated
+from oitcheck.errors import BadInput, Interrupted, OitcheckError, ReportsNotSaved, SiteUnreachable, Terminated
 from oitcheck.fiscal import audit_dates
-from oitcheck.report.writers import atomic_write, check_writable, environment, unsaved_folder
-from oitcheck.runcontrol import LOG_NAME, ManyRun, controlled_run, note
+from oitcheck.report.summary import Digest, RunContext, TrendPoint, digest
+from oitcheck.report.summary import summarise as build_summary
+from oitcheck.report.writers import atomic_write, check_writable, render_summary, unsaved_folder
+from oitcheck.runcontrol import LOG_NAME, RUN_KIND, ManyRun, controlled_run, note
 from oitcheck.spread import run_spread, server_keys
 
 if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest  # only its shape: this process never crawls
 
-SUMMARY_SCHEMA = "oitcheck.summary/1"
+TREND_RUNS = 12  # audit-many runs the summary's trend shows, newest last
 
 
 def agency_request(shared: AuditRequest, agency: Agency, out: Path) -> AuditRequest:
@@ -80,7 +82,9 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
                 # the coverage guard's problems: the audit read too little of the site to be trusted
                 "coverage": [p["code"] for p in report["crawl"].get("coverage", {}).get("problems", ())],
                 # what changed since the agency's previous audit (the history store's), item ids only
-                "changes": _changed(report.get("changes"))}
+                "changes": _changed(report.get("changes")),
+                # which report is this audit's: the summary reads it again (``read_digests``) by this token
+                "run_token": request.token}
     status = {2: AgencyStatus.BAD_INPUT, 3: AgencyStatus.UNREACHABLE,
               130: AgencyStatus.INTERRUPTED}.get(done.returncode or 0, AgencyStatus.ERROR)
     return {**entry, "status": status, "exit": done.returncode, "oit": None, "error": failure_reason(done)}
@@ -174,7 +178,7 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
                        + ("; --resume continues the run" if run.run_id is not None else "")) from exc
         raise
     results.sort(key=lambda r: r["row"])
-    summary = summarise(results, shared)
+    summary = summarise(results, shared, read_digests(results, out), _trend(run, keys, agencies, results))
     try:
         write_summary(summary, out)
     except ReportsNotSaved:
@@ -191,23 +195,51 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
 
 
 def write_summary(summary: dict[str, Any], out: Path) -> None:
-    """summary.json and summary.html into ``out``; when it fails at the end, into a fallback folder, then
-    ReportsNotSaved (exit 5) naming both (the agencies' own reports are already in their folders)."""
-    texts = {"summary.json": json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-             "summary.html": environment().get_template("summary.html.j2").render(s=summary)}
+    """summary.json, summary.html, summary.xlsx and summary.csv into ``out``; when it fails at the end, into a
+    fallback folder, then ReportsNotSaved (exit 5) naming both (the agencies' own reports are already in their
+    folders)."""
+    files = render_summary(summary)
     try:
-        for name, text in texts.items():
-            atomic_write(out / name, text)
+        for name, content in files.items():
+            atomic_write(out / name, content)
     except OSError as exc:
         reason = f"{type(exc).__name__}: {exc.strerror or exc}"
         try:
             fallback = unsaved_folder("summary")
-            for name, text in texts.items():
-                atomic_write(fallback / name, text)
+            for name, content in files.items():
+                atomic_write(fallback / name, content)
         except OSError:
             raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}), nor to a temporary folder; "
                                   "the agencies' reports are in their folders") from exc
         raise ReportsNotSaved(f"cannot write the summary to {out} ({reason}); it was saved in {fallback}") from exc
+
+
+def read_digests(results: list[dict[str, Any]], out: Path) -> dict[str, Digest]:
+    """What the summary needs of each audited agency's report.json, read again from its folder and only when it is
+    still the one its audit wrote (the entry's token); one report at a time, so hundreds stay small."""
+    digests = {}
+    for result in results:
+        if result["status"] == AgencyStatus.DONE:
+            report = fresh_report(out / result["folder"] / "report.json", result.get("run_token"))
+            if report is not None:
+                digests[result["folder"]] = digest(report)
+    return digests
+
+
+def _trend(run: ManyRun, keys: dict[int, str], agencies: list[Agency],
+           results: list[dict[str, Any]]) -> list[TrendPoint] | None:
+    """Every audit the history store holds of this run's agencies in the newest audit-many runs (None without
+    the store: no trend, no error)."""
+    if run.store is None:
+        return None
+    folder = {keys[a.row]: a.folder for a in agencies}
+    done = [keys[r["row"]] for r in results if r["status"] == AgencyStatus.DONE]
+    try:
+        rows = run.store.oit_trend(done, RUN_KIND, TREND_RUNS)
+    except OitcheckError as exc:  # the summary is still written, without its trend
+        run.log.write(f"trend not read from the history database: {exc}")
+        return None
+    return [TrendPoint(run_id, finished_at, folder[key], oit) for run_id, finished_at, key, oit in rows]
 
 
 def _changed(changes: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -218,39 +250,18 @@ def _changed(changes: dict[str, Any] | None) -> dict[str, Any] | None:
             "changed": [c["id"] for c in changes["changed"]], "new_broken_links": len(changes["new_broken_links"])}
 
 
-def summarise(results: list[dict[str, Any]], shared: AuditRequest) -> dict[str, Any]:
-    """Rankings, averages and the gaps agencies share. Agencies audited on different layouts (a hospital on
-    MOIT beside municipalities on ITA) share a gap only within one layout: each gap names its layout."""
-    done = [r for r in results if r["status"] == "done"]
-    used = [r["checklist"] for r in done if r.get("checklist")]
-    source = {r["checklist"]: r.get("checklist_source") or r["checklist"] for r in done if r.get("checklist")}
-    main = max(sorted(set(used)), key=used.count) if used else (shared.checklist or _run_layout(shared))
-    gaps = []
-    for layout in [main, *sorted(set(used) - {main})]:
-        checklist = load(source.get(layout, layout))
-        mine = [r for r in done if r.get("checklist", main) == layout]
-        for item in checklist.items:
-            names = [r["name"] for r in mine if any(f["id"] == item.id for f in r["failing"])]
-            if names:
-                gaps.append({"item": item.id, "key": item.key, "checklist": checklist.id, "title": item.title,
-                             "agencies": len(names), "names": names, "measure": item.measure.name,
-                             "steps": list(item.measure.steps), "owner": item.measure.owner})
-    gaps.sort(key=lambda g: -g["agencies"])
-    checklist = load(source.get(main, main))
-    scores = [r["oit"] for r in done if r["oit"] is not None]
-    return {
-        "schema": SUMMARY_SCHEMA,
-        "checklist": checklist.id,
-        "checklists": {layout: used.count(layout) for layout in sorted(set(used))},
-        "pass_mark": checklist.pass_mark,
-        "agencies": sorted(results, key=lambda r: (r.get("oit") is None, -(r.get("oit") or 0))),
-        "audited": len(done),
-        "passed": sum(1 for s in scores if s >= checklist.pass_mark),
-        "mean_oit": round(sum(scores) / len(scores), 2) if scores else None,
-        "common_gaps": gaps,
-        "changes": [{"agency": r["folder"], **r["changes"]} for r in sorted(done, key=lambda r: r["row"])
-                    if r.get("changes")],
-    }
+def summarise(results: list[dict[str, Any]], shared: AuditRequest, digests: dict[str, Digest] | None = None,
+              trend: list[TrendPoint] | None = None) -> dict[str, Any]:
+    """The province summary (``report.summary``) of ``results``, from the audited agencies' reports
+    (``digests``); the run's own layout and dates stand in where no report says (none audited)."""
+    as_of, year = audit_dates(shared.as_of, shared.year)
+    known = next(iter((digests or {}).values()), None)
+    if known is not None:  # the reports name their layout: no layout is loaded again
+        context = RunContext(known.checklist, known.pass_mark, as_of.isoformat(), year)
+    else:
+        checklist = load(shared.checklist or _run_layout(shared))
+        context = RunContext(checklist.id, checklist.pass_mark, as_of.isoformat(), year)
+    return build_summary(results, digests or {}, context, trend)
 
 
 def _run_layout(shared: AuditRequest) -> str:

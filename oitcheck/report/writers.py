@@ -1,5 +1,5 @@
 """Write report.json, report.html, report.csv and the exports staff edit and submit (measures.docx, itas.xlsx,
-itas.csv, pages.csv) atomically: a crash never leaves half a report, and an output
+itas.csv, pages.csv), and audit-many's summary files, atomically: a crash never leaves half a report, and an output
 folder that fails at the end never loses the audit (the reports go to a fallback folder, exit 5)."""
 
 from __future__ import annotations
@@ -15,14 +15,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from oitcheck.checks.messages import Messages
 from oitcheck.errors import ReportsNotSaved
 from oitcheck.extract.dates import format_thai_date
+from oitcheck.report.charts import summary_charts
+from oitcheck.report.fonts import font_faces
 from oitcheck.report.itas import render_itas_csv, render_itas_xlsx
 from oitcheck.report.measures_docx import render_measures_docx
+from oitcheck.report.summary_xlsx import render_summary_csv, render_summary_xlsx
 from oitcheck.report.tables import guard_cell as _cell  # noqa: F401  (kept importable from here)
 from oitcheck.report.tables import render_csv, render_pages_csv
+from oitcheck.report.vocabulary import CELL_STYLES, province_words, status_words
 
 # Links listed in the HTML report's "what changed" block before "and N more" (report.json lists them all).
 LINKS_SHOWN = 10
@@ -57,6 +62,16 @@ def render_html(report: dict[str, Any], labels: Messages) -> str:
     return environment().get_template("report.html.j2").render(
         r=report, status_th=labels.section("status"), soft_th=labels.section("soft_404_reasons"),
         budget_th=labels.section("budgets"), code_th=labels.section("codes"), links_shown=LINKS_SHOWN)
+
+
+def render_summary(summary: dict[str, Any]) -> dict[str, str | bytes]:
+    """audit-many's summary files: summary.json, summary.html (charts as inline SVG), summary.xlsx, summary.csv."""
+    reasons = {n["folder"]: n["reason"] for n in summary["not_audited"]}
+    html = environment().get_template("summary.html.j2").render(
+        s=summary, charts=summary_charts(summary, _thai_date), cell_styles=CELL_STYLES, status_th=status_words(),
+        bands_th=province_words().bands, reasons=reasons, font_faces=Markup(font_faces()))
+    return {"summary.json": json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "summary.html": html,
+            "summary.xlsx": render_summary_xlsx(summary), "summary.csv": render_summary_csv(summary)}
 
 
 def check_writable(folder: Path) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, or_, select
 
 from oitcheck.errors import BadInput
 from oitcheck.net import agency_key
-from oitcheck.store.tables import agencies, audits, items
+from oitcheck.store.tables import agencies, audits, items, runs
 
 
 def find_agency(connection: Connection, url_or_name: str) -> Any:
@@ -50,6 +50,23 @@ def agency_history(connection: Connection, url_or_name: str, limit: int | None =
             if item in earlier["items"] and earlier["items"][item] != status]
     return {"agency": {"key": agency.key, "url": agency.url, "name": agency.name, "first_seen": agency.first_seen,
                        "last_seen": agency.last_seen}, "runs": runs}
+
+
+def oit_trend(connection: Connection, keys: list[str], kind: str, runs_shown: int) -> list[tuple[int, str, str, Any]]:
+    """(run, finished_at, agency key, OIT) of every audit of the agencies ``keys`` in the newest ``runs_shown`` runs
+    of ``kind`` that audited any of them, oldest first: the province summary's trend, in one query."""
+    if not keys:
+        return []
+    rows = connection.execute(
+        select(audits.c.run_id, audits.c.finished_at, agencies.c.key, audits.c.oit)
+        .join(agencies, agencies.c.id == audits.c.agency_id).join(runs, runs.c.id == audits.c.run_id)
+        .where(agencies.c.key.in_(keys), runs.c.kind == kind)
+        .order_by(audits.c.finished_at, audits.c.id)).all()
+    ended: dict[int, str] = {}
+    for row in rows:  # ordered by finish: a run's last audit comes last
+        ended[row.run_id] = row.finished_at
+    shown = set(sorted(ended, key=lambda run: ended[run])[-runs_shown:])
+    return [(row.run_id, row.finished_at, row.key, row.oit) for row in rows if row.run_id in shown]
 
 
 def _order(item: str) -> tuple[str, int]:

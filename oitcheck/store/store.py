@@ -95,6 +95,9 @@ class Store:
     def history(self, url_or_name: str, limit: int | None = None) -> dict[str, Any]:
         return self._do(lambda c: history.agency_history(c, url_or_name, limit))
 
+    def oit_trend(self, keys: list[str], kind: str, runs_shown: int) -> list[tuple[int, str, str, Any]]:
+        return self._do(lambda c: history.oit_trend(c, keys, kind, runs_shown))
+
     # decisions
     def decisions_for(self, url: str) -> Decisions:
         return self._do(lambda c: decisions.for_audit(c, url))
