@@ -25,7 +25,9 @@ from pypdf.generic import DictionaryObject, IndirectObject, NameObject, StreamOb
 
 NUDGE = 0.5  # text space units (0.375 pt on the page): how far a glyph may move, at most (3 dots at 600 dpi)
 SPAN = re.compile(rb"^/Span<</ActualText <FEFF([0-9A-Fa-f]*)> >> BDC$")
-GLYPH = re.compile(rb"^(?:(-?[\d.]+) (-?[\d.]+) Td )?<([0-9A-Fa-f]+)> Tj$")
+GLYPH = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) Td <([0-9A-Fa-f]+)> Tj$")
+# a string shown where the previous one ended (its advance): left as it is, it moves nothing
+ANY_GLYPH = re.compile(rb"^(?:\S+ \S+ Td )?<[0-9A-Fa-f]+> Tj$")
 FONT = re.compile(rb"^/(\S+) [\d.]+ Tf$")
 HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
@@ -185,8 +187,8 @@ def _rewrite(content: bytes, fonts: dict[bytes, tuple[int, DictionaryObject]],
             if y != pen.y:
                 pen = Pen(y=y)
             pen.true_x = pen.written_x = x
-        elif (m := GLYPH.match(line)) and float(m.group(2) or 0) == 0:
-            step, target = pen.place(float(m.group(1) or 0))
+        elif (m := GLYPH.match(line)) and float(m.group(2)) == 0:
+            step, target = pen.place(float(m.group(1)))
             line = b"%s 0 Td <%s> Tj" % (_number(step), m.group(3))
             if span is not None:
                 glyphs.append((step, target, m.group(3)))
@@ -217,18 +219,18 @@ def _settle(span: list[bytes], glyphs: list[tuple[float, float, bytes]], text: s
     glyphs as one TJ (same places) inside the markers; else as it was."""
     codes = [code for _, _, hexes in glyphs for code in _codes(hexes)]
     origins = [origin for _, origin, _ in glyphs]
-    glyph_lines = [line for line in span if GLYPH.match(line)]
+    glyph_lines = [line for line in span if ANY_GLYPH.match(line)]
     if not glyphs or len(glyph_lines) != len(glyphs):
         return span
     if "".join(cmap.get(code, "") for code in codes) == text and origins == sorted(origins):
         return span[1:-1]
-    if size <= 0 or any(len(_codes(hexes)) != 1 for _, _, hexes in glyphs):
-        return span
+    first, last = span.index(glyph_lines[0]), len(span) - 1 - span[::-1].index(glyph_lines[-1])
+    if size <= 0 or last - first + 1 != len(glyphs) or any(len(_codes(hexes)) != 1 for _, _, hexes in glyphs):
+        return span  # another font or line between its glyphs, or a string of several: one TJ cannot draw it
     parts = [b"<%s>" % glyphs[0][2]]
     for (_, _, hexes), (step, _, following) in zip(glyphs, glyphs[1:], strict=False):
         width = widths.get(_codes(hexes)[0], widths.get(-1, 1000.0))
         parts += [_number(width - step * 1000 / size), b"<%s>" % following]
-    first = span.index(glyph_lines[0])
     rest = sum(step for step, _, _ in glyphs[1:])
     merged = [b"%s 0 Td [%s] TJ" % (_number(glyphs[0][0]), b" ".join(parts)), b"%s 0 Td" % _number(rest)]
     return [line for line in span[:first] if not GLYPH.match(line)] + merged + \

@@ -128,8 +128,9 @@ def save_reports(report: dict[str, Any], folder: Path, labels: Messages, label: 
     ``unsaved_folder(label)`` instead, then raise ReportsNotSaved (exit 5) naming the folder, the error and
     where the reports are, so a whole crawl is never lost to a folder that broke at the end. ``pdf``: report.pdf
     too (printed once, whichever folder gets it)."""
-    contents = render_reports(report, labels, pdf)
+    contents = None
     try:
+        contents = render_reports(report, labels, pdf)
         return write_reports(report, folder, labels, contents=contents)
     except OSError as exc:
         reason = f"{type(exc).__name__}: {exc.strerror or exc}"
