@@ -18,7 +18,6 @@ from pathlib import Path
 from oitcheck import settings as default_settings
 from oitcheck.browser import BROWSER_ARGS, browser_missing, browser_path
 from oitcheck.children import LIFELINE_OPTION, ChildProcesses, watch_lifeline
-from oitcheck.report.pdf_text import fix_thai_text
 
 PDF_NAME = "report.pdf"
 
@@ -71,11 +70,6 @@ def print_in_browser(html: str, out: Path, browser: str, seconds: float) -> None
             printed = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
         finally:
             chromium.close()
-    try:
-        printed = fix_thai_text(printed)
-    except Exception as exc:  # noqa: BLE001 - the PDF as Chromium made it still prints right; only its text suffers
-        print(f"warning: report.pdf's Thai text left as Chromium wrote it ({type(exc).__name__}: {exc})",
-              file=sys.stderr)
     out.write_bytes(printed)
 
 
