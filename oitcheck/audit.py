@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from oitcheck import settings as default_settings
 from oitcheck.checks.checklist import Checklist, choose, load
 from oitcheck.checks.decisions import Decisions
 from oitcheck.checks.engine import evaluate
@@ -53,6 +55,7 @@ class AuditRequest:
     # belongs to (None: a run of its own)
     db: str | None = None
     run_id: int | None = None
+    pdf: bool = default_settings.OITCHECK_PDF  # write report.pdf (--no-pdf: not)
 
     def to_json(self) -> str:
         """The request as JSON: dates as ISO strings, paths as strings, with its format's version."""
@@ -62,7 +65,7 @@ class AuditRequest:
         return json.dumps({"version": REQUEST_VERSION, "url": self.url, "out": str(self.out), "name": self.name,
                            "checklist": self.checklist, "kind": self.kind, "year": self.year,
                            "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl,
-                           "token": self.token, "db": self.db, "run_id": self.run_id},
+                           "token": self.token, "db": self.db, "run_id": self.run_id, "pdf": self.pdf},
                           ensure_ascii=False)
 
     @classmethod
@@ -78,7 +81,9 @@ class AuditRequest:
             if crawl.get("cache_dir"):
                 crawl["cache_dir"] = Path(crawl["cache_dir"])
             year, as_of, token = data["year"], data["as_of"], data.get("token")
-            db, run_id = data.get("db"), data.get("run_id")
+            db, run_id, pdf = data.get("db"), data.get("run_id"), data.get("pdf", default_settings.OITCHECK_PDF)
+            if type(pdf) is not bool:
+                raise ValueError(f"pdf {pdf!r} is not true or false")
             if db is not None and not isinstance(db, str) or run_id is not None and type(run_id) is not int:
                 raise ValueError(f"db {db!r} or run_id {run_id!r} is not a URL and a run number")
             if year is not None and type(year) is not int:
@@ -90,7 +95,7 @@ class AuditRequest:
                 raise ValueError(f"checklist {checklist!r} or kind {kind!r} is not a string")
             return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=checklist,
                        kind=kind, year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
-                       crawl=CrawlOptions(**crawl), token=token, db=db, run_id=run_id)
+                       crawl=CrawlOptions(**crawl), token=token, db=db, run_id=run_id, pdf=pdf)
         except KeyError as exc:
             raise BadInput(f"unusable audit request: no {exc} field") from None
         except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
@@ -181,7 +186,9 @@ def audit(request: AuditRequest, prepared: Prepared | None = None) -> tuple[dict
     if request.token is not None:
         report["run_token"] = request.token
     host = urlsplit(prepared.url).hostname or "site"
-    paths = save_reports(report, prepared.out, prepared.checklist.messages, host)
+    # $OITCHECK_PDF=0 turns report.pdf off for every audit (the test suite's many audits)
+    pdf = request.pdf and os.environ.get("OITCHECK_PDF", "1") != "0"
+    paths = save_reports(report, prepared.out, prepared.checklist.messages, host, pdf=pdf)
     record(store, report, request.run_id, paths.get("report.json"))
     return report, paths
 

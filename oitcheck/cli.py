@@ -68,6 +68,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="Scrapy's log on stderr")
     parser.add_argument("--no-render", action="store_true", help="never render pages that are empty without "
                         "JavaScript in a headless browser (Chromium)")
+    parser.add_argument("--no-pdf", action="store_true", help="do not write report.pdf (report.html printed to A4 "
+                        "by the headless browser)" + ("" if defaults.OITCHECK_PDF else "; off by default"))
     parser.add_argument("--no-history", action="store_true", help="neither read nor record the history database "
                         "(no changes, no decisions)")
 
@@ -212,7 +214,8 @@ def run_audit(args: argparse.Namespace) -> int:
     out = args.out or Path("reports") / _folder_name(url)
     return run_request(AuditRequest(url=url, out=out, name=args.name, checklist=args.checklist, kind=args.kind,
                                     year=args.year, as_of=args.as_of, crawl=crawl_options(args),
-                                    db=history_url(args)), args.fail_under, args.require_coverage)
+                                    db=history_url(args), pdf=defaults.OITCHECK_PDF and not args.no_pdf),
+                       args.fail_under, args.require_coverage)
 
 
 def history_url(args: argparse.Namespace, default: Path | None = None) -> str | None:
@@ -248,7 +251,8 @@ def run_many_command(args: argparse.Namespace) -> int:
     # wrong for every agency are refused once, before any audit (run_many).
     shared = AuditRequest(url="", out=args.out, checklist=args.checklist, kind=args.kind, year=args.year,
                           as_of=args.as_of, crawl=crawl_options(args),
-                          db=history_url(args, args.out / "history.sqlite"))
+                          db=history_url(args, args.out / "history.sqlite"),
+                          pdf=defaults.OITCHECK_PDF and not args.no_pdf)
     summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit,
                                args.resume)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "

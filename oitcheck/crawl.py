@@ -6,7 +6,6 @@ runs each agency in a child process.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from oitcheck import settings as default_settings
+from oitcheck.browser import browser_path
 from oitcheck.budgets import skips_from
 from oitcheck.errors import CrawlFailed
 from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
@@ -78,7 +78,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_RENDER": options.render,
         "OITCHECK_PINNED": list(options.pinned),
         # the browser that renders pages built by JavaScript: $OITCHECK_BROWSER, or the setting (Debian's chromium)
-        "OITCHECK_BROWSER": os.environ.get("OITCHECK_BROWSER") or default_settings.OITCHECK_BROWSER,
+        "OITCHECK_BROWSER": browser_path(),
         **({"DOWNLOADER_CLIENTCONTEXTFACTORY": "scrapy.core.downloader.contextfactory.ScrapyClientContextFactory"}
            if options.insecure_tls else {}),
     }, priority="cmdline")

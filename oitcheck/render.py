@@ -14,7 +14,6 @@ warning line on the console.
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -26,6 +25,7 @@ from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from twisted.python.failure import Failure
 
+from oitcheck.browser import BROWSER_ARGS, browser_missing
 from oitcheck.extract.emptiness import is_empty_page
 from oitcheck.records import PageRecord, Role
 
@@ -33,16 +33,13 @@ RENDERED_STAT = "oitcheck/rendered"  # pages rendered in the browser
 ERROR_STAT = "oitcheck/render_error"  # the first reason pages that needed it were not rendered
 RENDERED = "oit_rendered"  # request meta: this page was (or was meant to be) rendered already
 SCRIPT = re.compile(rb"<script", re.I)
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def render_unavailable(settings: Any) -> str | None:
     """Why this run cannot render pages (no browser at OITCHECK_BROWSER, scrapy-playwright not installed), or
     None when it can."""
-    browser = settings.get("OITCHECK_BROWSER") or ""
-    if not (os.path.isfile(browser) and os.access(browser, os.X_OK)):
-        return f"no browser at {browser} (install Debian's chromium, or use --no-render)"
+    if (missing := browser_missing(settings.get("OITCHECK_BROWSER"))) is not None:
+        return f"{missing} (install Debian's chromium, or use --no-render)"
     if importlib.util.find_spec("scrapy_playwright") is None:  # found, not imported: most runs never need it
         return "scrapy-playwright is not installed"
     return None

@@ -251,3 +251,9 @@ OITCHECK_COVERAGE_EMPTY_SHARE = 0.5
 OITCHECK_RENDER = True
 OITCHECK_RENDER_MAX_PAGES = 50
 OITCHECK_BROWSER = "/usr/bin/chromium"  # the environment variable OITCHECK_BROWSER overrides it
+
+# report.pdf (oitcheck.report.pdf): report.html printed to A4 by the same browser, in a child process stopped after
+# OITCHECK_PDF_SECONDS. False (--no-pdf, or the environment variable OITCHECK_PDF=0): not written. A missing
+# browser or a failed printing is one warning line; every other report is written all the same.
+OITCHECK_PDF = True
+OITCHECK_PDF_SECONDS = 60.0

@@ -28,7 +28,9 @@ AS_OF = "2025-03-15"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Audits in tests keep their OCR cache and their history database in temporary folders, not in the user's
     ~/.cache and ~/.local/share ($OITCHECK_DB, which would override the latter, is unset)."""
-    saved = {name: os.environ.get(name) for name in ("OITCHECK_CACHE_DIR", "XDG_DATA_HOME", "OITCHECK_DB")}
+    saved = {name: os.environ.get(name) for name in ("OITCHECK_CACHE_DIR", "XDG_DATA_HOME", "OITCHECK_DB",
+                                                     "OITCHECK_PDF")}
+    os.environ["OITCHECK_PDF"] = "0"  # no browser per audit: tests/test_pdf.py prints its own
     os.environ["OITCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
     os.environ.pop("OITCHECK_DB", None)

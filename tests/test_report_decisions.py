@@ -59,7 +59,7 @@ def test_the_changes_come_first_in_thai():
     assert block < text.index("<h2>สรุปผล</h2>") and block < text.index("สิ่งที่ต้องแก้ไขก่อนการประเมิน")
     changes = text[block:text.index("</section>", block)]
     assert "14 มี.ค. 2568 02:00 น." in changes
-    assert "82.14 → " in changes and "(+1.79)" in changes
+    assert "จาก 82.14 เป็น " in changes and "(+1.79)" in changes
     # items by their titles, the regression's codes in Thai words
     assert "แย่ลง 1 ข้อ" in changes and "รายงานผลการดำเนินงานประจำปี" in changes and "ลิงก์เสีย" in changes
     assert "แก้ไขแล้ว 1 ข้อ" in changes and "ข้อมูลผู้บริหาร" in changes

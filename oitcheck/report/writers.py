@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import tempfile
 from datetime import date, datetime
 from functools import lru_cache
@@ -24,6 +25,7 @@ from oitcheck.report.charts import summary_charts
 from oitcheck.report.fonts import font_faces
 from oitcheck.report.itas import render_itas_csv, render_itas_xlsx
 from oitcheck.report.measures_docx import render_measures_docx
+from oitcheck.report.pdf import PDF_NAME, PdfNotPrinted, print_pdf
 from oitcheck.report.summary_xlsx import render_summary_csv, render_summary_xlsx
 from oitcheck.report.tables import guard_cell as _cell  # noqa: F401  (kept importable from here)
 from oitcheck.report.tables import render_csv, render_pages_csv
@@ -46,7 +48,16 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["href"] = safe_href
     env.filters["thai_date"] = _thai_date
+    env.filters["css_string"] = css_string
+    env.globals["font_faces"] = Markup(font_faces())
     return env
+
+
+def css_string(value: Any) -> Markup:
+    """``value`` as a quoted CSS string for a <style> block (the print footer's agency name): every character but
+    a letter or digit becomes a hex escape, so crawled text can neither end the string nor the style element."""
+    text = str(value or "")
+    return Markup('"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in text) + '"')
 
 
 def _thai_date(value: Any) -> str:
@@ -69,7 +80,7 @@ def render_summary(summary: dict[str, Any]) -> dict[str, str | bytes]:
     reasons = {n["folder"]: n["reason"] for n in summary["not_audited"]}
     html = environment().get_template("summary.html.j2").render(
         s=summary, charts=summary_charts(summary, _thai_date), cell_styles=CELL_STYLES, status_th=status_words(),
-        bands_th=province_words().bands, reasons=reasons, font_faces=Markup(font_faces()))
+        bands_th=province_words().bands, reasons=reasons)
     return {"summary.json": json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "summary.html": html,
             "summary.xlsx": render_summary_xlsx(summary), "summary.csv": render_summary_csv(summary)}
 
@@ -81,9 +92,9 @@ def check_writable(folder: Path) -> None:
         pass
 
 
-def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dict[str, Path]:
-    """Render every file and stage each beside its final name, then move them into place together; returns their
-    paths. A failure while rendering or staging (disk full, read-only) leaves the old reports untouched."""
+def render_reports(report: dict[str, Any], labels: Messages, pdf: bool = False) -> dict[str, str | bytes]:
+    """Every report file's name and content; report.pdf too when ``pdf`` and the browser printed it (else one
+    warning line on stderr says why, and the other reports stand)."""
     contents: dict[str, str | bytes] = {
         "report.json": json.dumps(report, ensure_ascii=False, indent=2) + "\n",
         "report.html": render_html(report, labels),
@@ -93,6 +104,22 @@ def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dic
         "itas.csv": render_itas_csv(report, labels),
         "pages.csv": render_pages_csv(report),
     }
+    if pdf:
+        try:
+            contents[PDF_NAME] = print_pdf(str(contents["report.html"]))
+        except PdfNotPrinted as exc:
+            print(f"warning: {PDF_NAME} not written: {exc}", file=sys.stderr)
+    return contents
+
+
+def write_reports(report: dict[str, Any], folder: Path, labels: Messages, pdf: bool = False,
+                  contents: dict[str, str | bytes] | None = None) -> dict[str, Path]:
+    """Render every file (or take ``contents``, ``render_reports``') and stage each beside its final name, then
+    move them into place together; returns their paths. A failure while rendering or staging (disk full,
+    read-only) leaves the old reports untouched. A report.pdf of an earlier audit goes when this one has none,
+    so no stale printout is left beside the new reports."""
+    if contents is None:
+        contents = render_reports(report, labels, pdf)
     folder.mkdir(parents=True, exist_ok=True)
     staged: dict[Path, str] = {}
     try:
@@ -103,20 +130,26 @@ def write_reports(report: dict[str, Any], folder: Path, labels: Messages) -> dic
     finally:
         for tmp in staged.values():
             Path(tmp).unlink(missing_ok=True)
+    if PDF_NAME not in contents:
+        (folder / PDF_NAME).unlink(missing_ok=True)
     return {name: folder / name for name in contents}
 
 
-def save_reports(report: dict[str, Any], folder: Path, labels: Messages, label: str) -> dict[str, Path]:
+def save_reports(report: dict[str, Any], folder: Path, labels: Messages, label: str,
+                 pdf: bool = False) -> dict[str, Path]:
     """``write_reports`` into ``folder``; when that fails (read-only, disk full, removed), into a fresh
     ``unsaved_folder(label)`` instead, then raise ReportsNotSaved (exit 5) naming the folder, the error and
-    where the reports are, so a whole crawl is never lost to a folder that broke at the end."""
+    where the reports are, so a whole crawl is never lost to a folder that broke at the end. ``pdf``: report.pdf
+    too (printed once, whichever folder gets it)."""
+    contents = None
     try:
-        return write_reports(report, folder, labels)
+        contents = render_reports(report, labels, pdf)
+        return write_reports(report, folder, labels, contents=contents)
     except OSError as exc:
         reason = f"{type(exc).__name__}: {exc.strerror or exc}"
         try:
             fallback = unsaved_folder(label)
-            write_reports(report, fallback, labels)
+            write_reports(report, fallback, labels, contents=contents)
         except OSError as again:
             raise ReportsNotSaved(f"cannot write the reports to {folder} ({reason}), nor to a temporary folder "
                                   f"({type(again).__name__}: {again.strerror or again}); no report was kept") from exc
