@@ -24,7 +24,7 @@ from oitcheck.recording import add_changes, decisions_of, open_history, record
 from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
-from oitcheck.report.writers import check_writable, save_reports
+from oitcheck.report.writers import check_writable, remove_created, save_reports
 from oitcheck.store import Store
 
 REQUEST_VERSION = 3  # of AuditRequest's JSON form; raise it when a field changes meaning
@@ -115,6 +115,7 @@ class Prepared:
     crawl: CrawlOptions
     choice: Choice
     decisions: Decisions = Decisions()  # the agency's pins and acceptances (the history store's)
+    created: tuple[Path, ...] = ()  # the output folders prepare created (removed again when no report is written)
 
     def crawl_options(self) -> CrawlOptions:
         """The crawl's options with the pinned evidence added: each pin is read every run, linked or not."""
@@ -158,11 +159,11 @@ def prepare(request: AuditRequest) -> Prepared:
     if address := private_address_of(host, policy):
         raise BadInput(f"{host} is a private address ({address}); use --allow-private to audit it")
     try:
-        check_writable(request.out)
+        created = check_writable(request.out)
     except OSError as exc:
         raise BadInput(f"cannot write to output folder {request.out}: {exc.strerror or exc}") from None
     return Prepared(url=url, out=request.out, name=request.name or urlsplit(url).hostname or url,
-                    checklist=checklist, year=year, as_of=as_of, crawl=request.crawl, choice=choice)
+                    checklist=checklist, year=year, as_of=as_of, crawl=request.crawl, choice=choice, created=created)
 
 
 def audit(request: AuditRequest, prepared: Prepared | None = None) -> tuple[dict[str, Any], dict[str, Path]]:
@@ -174,13 +175,21 @@ def audit(request: AuditRequest, prepared: Prepared | None = None) -> tuple[dict
     the fallback folder the message names."""
     if prepared is None:
         prepared = prepare(request)
+    try:
+        return _audit(request, prepared)
+    except BaseException:  # exit 3, Ctrl-C, a failure: no empty output folder of this run's making is left
+        remove_created(prepared.created)
+        raise
+
+
+def _audit(request: AuditRequest, prepared: Prepared) -> tuple[dict[str, Any], dict[str, Path]]:
     store = open_history(request.db)
     if store is not None and not prepared.decisions.pins and not prepared.decisions.accepted:
         prepared = replace(prepared, decisions=decisions_of(store, prepared.url))
     started = datetime.now(BANGKOK)
     crawl = run_crawl(prepared.url, prepared.crawl_options())
     if not ended_by_itself(crawl.finish_reason):
-        raise Interrupted(f"no report written (an earlier report in {prepared.out} is left as it was)")
+        raise interrupted(prepared.out, crawl.interrupted_by)
     ensure_crawled(crawl)
     report = build(prepared, crawl, started, store)
     if request.token is not None:
@@ -191,6 +200,13 @@ def audit(request: AuditRequest, prepared: Prepared | None = None) -> tuple[dict
     paths = save_reports(report, prepared.out, prepared.checklist.messages, host, pdf=pdf)
     record(store, report, request.run_id, paths.get("report.json"))
     return report, paths
+
+
+def interrupted(out: Path, by: str | None) -> Interrupted:
+    """The one line of an audit whose crawl did not end by itself: what stopped it, that nothing was written,
+    and whether an earlier report is still in ``out``."""
+    kept = f"; the previous report in {out} is kept" if (out / "report.json").exists() else ""
+    return Interrupted(f"nothing written{kept}", how=f"interrupted ({by})" if by else None)
 
 
 def ended_by_itself(finish_reason: str | None) -> bool:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from oitcheck.audit import AuditRequest
 
 
-NOT_WRITTEN = "no report written (an earlier report is left as it was)"
+NOT_WRITTEN = "nothing written; any earlier report is kept"
 # Exit status of an audit done whose crawl read too little to judge the site (crawl.coverage.ok false), with
 # --require-coverage only: without it such an audit exits 0 like any other, with a warning on stderr.
 EXIT_POOR_COVERAGE = 6

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from oitcheck import settings as default_settings
 from oitcheck.browser import browser_path
 from oitcheck.budgets import skips_from
 from oitcheck.errors import CrawlFailed
+from oitcheck.interrupt import InterruptibleProcess, signal_words
 from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
 from oitcheck.render import ERROR_STAT, RENDERED_STAT, render_settings
 from oitcheck.shapes import probe_key
@@ -109,7 +109,7 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
             pending = (stats.get_value("scheduler/enqueued") or 0) - (stats.get_value("scheduler/dequeued") or 0)
             result.unfinished = max(0, pending)
 
-    process = CrawlerProcess(build_settings(options))
+    process = InterruptibleProcess(build_settings(options))
     crawler = process.create_crawler(SiteSpider)
     crawler.signals.connect(collect, signal=signals.item_scraped)
     crawler.signals.connect(closed, signal=signals.spider_closed)
@@ -118,6 +118,9 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
     process.crawl(crawler, start_url=start_url).addErrback(failures.append)
     process.start()
     result.duration_s = round(time.monotonic() - started, 2)
+    if process.interrupted_by is not None:  # a crawl stopped at once has no finish reason: never a report
+        result.finish_reason = ""
+        result.interrupted_by = signal_words(process.interrupted_by)
     result.tls_problems = dict((crawler.stats.get_value("oitcheck/tls_problems") if crawler.stats else None) or {})
     if failures:  # the crawl could not even start (a bad setting, a broken component): not an interruption
         error = failures[0].value

@@ -51,6 +51,11 @@ class Interrupted(KeyboardInterrupt):
     exit_status = 130
     how = "interrupted"
 
+    def __init__(self, message: str = "", how: str | None = None) -> None:
+        super().__init__(message)
+        if how is not None:
+            self.how = how  # e.g. "interrupted (Ctrl-C)": what stopped it, for the one line on stderr
+
 
 class Terminated(Interrupted):
     """audit-many was asked to stop by SIGTERM (``kill``, systemd's stop): handled like Ctrl-C, exit 143

@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from oitcheck.interrupt import INTERRUPTED
 from oitcheck.records import PageRecord, ResourceRecord
 
 LOG_INTERVAL = 10.0  # seconds between plain lines in a log
@@ -53,6 +54,7 @@ class ProgressLine:
         self.stats: object | None = None
         self.live: Progress | None = None
         self.task: int | None = None
+        self.stopped = False  # interrupted: shows nothing more
 
     @property
     def pages(self) -> int:
@@ -76,6 +78,7 @@ class ProgressLine:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.interrupted, signal=INTERRUPTED)
         return ext
 
     def spider_opened(self, spider: object = None) -> None:
@@ -89,7 +92,17 @@ class ProgressLine:
         self.task = self.live.add_task("crawling", total=1, queued=0, documents=0, errors=0)
         self.live.start()
 
+    def interrupted(self) -> None:
+        """Ctrl-C: the display goes at once and nothing more is counted or shown (no "crawled:" line: the
+        audit's one line says what happened)."""
+        self.stopped = True
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
     def item_scraped(self, item: object, response: Response | None = None, spider: object = None) -> None:
+        if self.stopped:
+            return
         if isinstance(item, PageRecord):
             self.counts.pages += 1
         elif isinstance(item, ResourceRecord) and item.failed:

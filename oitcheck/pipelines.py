@@ -16,6 +16,7 @@ from oitcheck.cache import DocumentCache, default_cache_dir
 from oitcheck.extract.documents import IMAGE_KINDS, READABLE, extract_document
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
+from oitcheck.interrupt import INTERRUPTED
 from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.records import DocumentFacts, PageRecord, QrCode, ResourceRecord
 
@@ -37,7 +38,9 @@ class DocumentPipeline:
                               memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB"), ocr=ocr)
         cache_dir = settings.get("OITCHECK_CACHE_DIR")
         cache = None if cache_dir == "" else DocumentCache(Path(cache_dir) if cache_dir else default_cache_dir())
-        return cls(ExtractionWorkers(limits, cache), crawler)
+        pipeline = cls(ExtractionWorkers(limits, cache), crawler)
+        crawler.signals.connect(pipeline.interrupted, signal=INTERRUPTED)
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.workers.start()
@@ -46,6 +49,10 @@ class DocumentPipeline:
         if self.crawler is not None and self.crawler.stats is not None:
             for name, value in self.workers.stats.items():
                 self.crawler.stats.set_value(f"oitcheck/extraction/{name}", value)
+        self.workers.close()
+
+    def interrupted(self) -> None:
+        """Ctrl-C: the workers are killed now, whatever file they are reading (nothing will be reported)."""
         self.workers.close()
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:

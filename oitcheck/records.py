@@ -284,6 +284,7 @@ class CrawlResult:
     unfinished: int = 0  # requests still waiting when the time limit ended the crawl
     rendered: int = 0  # pages rendered in a headless browser because they were empty without it (oitcheck.render)
     render_error: str | None = None  # why pages that needed rendering were not rendered (no browser, a crash)
+    interrupted_by: str | None = None  # "Ctrl-C" or the signal's name when a signal stopped the crawl
 
     def __post_init__(self) -> None:
         self._index: dict[str, Record] | None = None

@@ -97,6 +97,9 @@ ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
     "oitcheck.pipelines.LinkCachePipeline": 400,
 }
+# Scrapy's downloader with a gate that Ctrl-C closes: no request leaves after it (oitcheck.interrupt).
+DOWNLOADER = "oitcheck.interrupt.HaltingDownloader"
+
 EXTENSIONS = {
     "oitcheck.extensions.ProgressLine": 500,
     "oitcheck.sizecap.DownloadSizeCap": 100,  # a body past its cap is cut there, its answer kept (link check)

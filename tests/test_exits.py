@@ -4,12 +4,14 @@ costs no crawl (the reports go to a fallback folder, exit 5)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ from oitcheck.audit import ended_by_itself
 from oitcheck.checks.checklist import load
 from oitcheck.cli import with_exit_status
 from oitcheck.errors import BadInput, Interrupted, ReportsNotSaved
-from oitcheck.report.writers import save_reports, unsaved_folder
+from oitcheck.report.writers import check_writable, remove_created, save_reports, unsaved_folder
+from oitcheck.settings import CONCURRENT_REQUESTS_PER_DOMAIN
 from tests.conftest import AS_OF, SITES
 from tests.support.gate import GatedServer
 
@@ -44,29 +47,85 @@ def test_only_a_crawl_that_ended_by_itself_or_by_a_budget_is_complete(reason, co
     assert ended_by_itself(reason) is complete
 
 
+def _hanging_site(folder: Path, pages: int = 10) -> Path:
+    """A homepage linking pages that never answer (behind a GatedServer's gate on /slow/)."""
+    folder.mkdir()
+    (folder / "index.html").write_text("".join(f'<a href="/slow/p{i}.html">p{i}</a>' for i in range(pages)),
+                                       encoding="utf-8")
+    return folder
+
+
+@contextlib.contextmanager
+def _audit_process(url: str, out: Path, *options: str) -> Iterator[subprocess.Popen[str]]:
+    """``oitcheck audit`` in a process of its own, killed on the way out should a failed test leave it running."""
+    child = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit", url, "--allow-private", "--out", str(out),
+                              "--no-ocr", *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+
+
+def test_ctrl_c_stops_the_crawl_at_once(tmp_path):
+    """Scrapy's graceful stop waited for the hanging downloads (the download timeout, then their retries) and
+    still sent the requests it had queued. Now no request leaves after the signal: the crawl is stopped while
+    every download slot holds a page that never answers, so nothing can be on its way at that moment, and the
+    server must see no request after it. The process must end without the gate ever opening (the 60 s bound
+    only catches a hang); its fresh output folder is gone."""
+    out = tmp_path / "fresh" / "out"
+    with GatedServer(_hanging_site(tmp_path / "site"), gated=("/slow/",)) as server, \
+            _audit_process(server.url, out, "--progress") as child:
+        # every slot of the site's host busy with a hanging page: the crawl can send nothing more by itself
+        assert server.wait_for("/slow/", count=CONCURRENT_REQUESTS_PER_DOMAIN), "the crawl never filled its slots"
+        asked = server.requests
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+        assert server.requests == asked, server.hits
+    assert child.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "oitcheck: interrupted (Ctrl-C); nothing written"
+    assert "crawled:" not in stderr  # the progress display stopped; it did not close as after a crawl
+    assert not (tmp_path / "fresh").exists()  # created by the audit, left empty: removed
+
+
 def test_a_second_ctrl_c_exits_130_and_keeps_the_previous_report(tmp_path):
-    """Scrapy's second SIGINT stops the reactor before spider_closed: the crawl has no finish reason at all,
-    which once passed for a finished crawl (exit 0, the good report overwritten by a partial one)."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("".join(f'<a href="/slow/p{i}.html">p{i}</a>' for i in range(5)),
-                                     encoding="utf-8")
+    """A second Ctrl-C while the first stops the crawl forces the stop (Scrapy's): the crawl has no finish
+    reason at all, which once passed for a finished crawl (exit 0, the good report overwritten by a partial
+    one)."""
     out = tmp_path / "out"
     _old_reports(out)
-    with GatedServer(site, gated=("/slow/",)) as server:
-        child = subprocess.Popen([sys.executable, "-m", "oitcheck", "audit", server.url, "--allow-private", "--out",
-                                  str(out), "--no-progress", "--verbose"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with GatedServer(_hanging_site(tmp_path / "site", pages=5), gated=("/slow/",)) as server, \
+            _audit_process(server.url, out, "--no-progress", "--verbose") as child:
         assert server.wait_for("/slow/")  # the crawl is under way and its slow pages never answer
         child.send_signal(signal.SIGINT)
         assert child.stderr is not None
-        graceful = next((line for line in child.stderr if "Send again to force" in line), None)
-        assert graceful, "Scrapy did not start its graceful shutdown"  # it now waits for the gated pages
-        child.send_signal(signal.SIGINT)
-        _, stderr = child.communicate(timeout=120)
+        stopping = next((line for line in child.stderr if "stopping the crawl at once" in line), None)
+        assert stopping, "the first Ctrl-C did not stop the crawl"
+        child.send_signal(signal.SIGINT)  # a no-op when the process already ended
+        _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130
-    assert stderr.strip().splitlines()[-1].startswith("oitcheck: interrupted; no report written")
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("oitcheck: interrupted") and "nothing written" in last, last
     assert _contents(out) == OLD  # untouched, and no temporary file left beside it
+
+
+@pytest.mark.parametrize("existed", [False, True])
+def test_exit_3_leaves_no_empty_folder_of_its_own(tmp_path, existed):
+    """A dead port: exit 3. The output folder the audit created (and its parents) goes again; one that existed
+    before, empty or not, stays."""
+    out = tmp_path / "new" / "out"
+    if existed:
+        out.mkdir(parents=True)
+    result = subprocess.run([sys.executable, "-m", "oitcheck", "audit", "http://127.0.0.1:9/", "--allow-private",
+                             "--out", str(out), "--no-progress", "--no-ocr"],
+                            capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    assert result.returncode == 3, result.stderr
+    assert "connection refused" in result.stderr
+    if existed:
+        assert out.is_dir() and list(out.iterdir()) == []
+    else:
+        assert not (tmp_path / "new").exists() and tmp_path.is_dir()
 
 
 def test_an_unexpected_exception_is_one_line_exit_5_and_a_saved_traceback(tmp_path, monkeypatch, capsys):
@@ -188,3 +247,12 @@ def test_the_fallback_folder_is_named_for_the_site_and_the_time(tmp_path, monkey
     folder = unsaved_folder("www.example.go.th", datetime(2025, 3, 15, 1, 2, 3))
     assert folder.parent == tmp_path and folder.name.startswith("oitcheck-unsaved-www.example.go.th-20250315-010203-")
     assert unsaved_folder("../../etc").name.startswith("oitcheck-unsaved-etc-")
+
+
+def test_only_the_folders_check_writable_made_are_removed_and_only_when_empty(tmp_path):
+    made = check_writable(tmp_path / "a" / "b" / "c")
+    assert made == (tmp_path / "a" / "b" / "c", tmp_path / "a" / "b", tmp_path / "a")
+    (tmp_path / "a" / "keep.txt").write_text("x", encoding="utf-8")
+    remove_created(made)
+    assert not (tmp_path / "a" / "b").exists() and (tmp_path / "a" / "keep.txt").exists()
+    assert check_writable(tmp_path / "a") == ()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from oitcheck.checks.checklist import Checklist
 from oitcheck.checks.currency import both_readings
@@ -17,6 +18,9 @@ from oitcheck.extract.dates import find_years
 from oitcheck.extract.thai import normalise
 from oitcheck.net import canonical
 from oitcheck.records import CrawlResult, LinkState, PageRecord, ProbeRecord, Record, ResourceRecord, body_text
+
+if TYPE_CHECKING:
+    from oitcheck.checks.results import EitSearch
 
 
 @dataclass
@@ -58,12 +62,21 @@ class AuditContext:
                 found.setdefault(canonical(candidate.url), set()).add(item_id)
         return {url: frozenset(ids) for url, ids in found.items()}
 
+    @cached_property
+    def eit(self) -> EitSearch:
+        """The homepage's EIT survey link or QR code, and the survey addresses seen that lead elsewhere: searched
+        once per audit, so o4's finding and the report's EIT section (``homepage.eit``) tell the same story."""
+        from oitcheck.checks.eit import find_eit  # eit.py judges with this context: imported when first asked
+
+        return find_eit(self)
+
     def with_candidates(self, item_id: str, candidates: list[Candidate]) -> AuditContext:
         """This context with ``candidates`` as the item's (its pinned evidence), sharing the crawl's lookups and
         caches: the other items' candidates still say which pages are indexes of them."""
         other = dataclasses.replace(self, candidates={**self.candidates, item_id: candidates})
         other.__dict__["home_links"] = self.home_links
         other.__dict__["items_by_target"] = self.items_by_target
+        other.__dict__["eit"] = self.eit
         return other
 
     def page(self, url: str) -> PageRecord | None:

@@ -102,7 +102,7 @@ class EitCheck(ComponentCheck):
     name = "eit"
 
     def check(self, ctx: AuditContext, item: Item, component: Component) -> ComponentResult:
-        eit = find_eit(ctx)
+        eit = ctx.eit
         home = ctx.crawl.start_url
         if eit.found:
             found = Candidate(item.id, eit.found.url, eit.found.via, eit.found.url, 0, 0)

@@ -18,7 +18,6 @@ from oitcheck.checks.context import AuditContext
 from oitcheck.checks.coverage import Coverage, assess
 from oitcheck.checks.currency import dated, record_date
 from oitcheck.checks.decisions import Decisions
-from oitcheck.checks.eit import find_eit
 from oitcheck.checks.evidence import Candidate, collect
 from oitcheck.checks.fixes import average, plan_fixes
 from oitcheck.checks.layout_fit import layout_used
@@ -69,7 +68,7 @@ def evaluate(crawl: CrawlResult, checklist: Checklist, year: int, as_of: date, *
         result.looked = looked(result, rows)
     return AuditOutcome(checklist=checklist, year=year, as_of=as_of, items=results,
                         scores=scores(checklist, results), fixes=plan_fixes(results, checklist.pass_mark),
-                        eit=find_eit(ctx),
+                        eit=ctx.eit,
                         homepage=Dated(*record_date(crawl.homepage, as_of)),
                         links=summarise_links(crawl, ctx.link_state, checklist.messages),
                         crawl=crawl_summary(crawl, coverage, ghost_pages(crawl, ctx.link_state)),

@@ -180,6 +180,9 @@ class EitSighting:
     image: str | None = None
 
 
+WRONG_SHOWN = 10  # survey addresses leading elsewhere listed in homepage.eit.wrong (a hostile homepage has thousands)
+
+
 @dataclass(frozen=True)
 class EitSearch:
     """The homepage's EIT survey link, and the itas.nacc.go.th addresses seen that lead somewhere else."""
@@ -188,12 +191,17 @@ class EitSearch:
     wrong: tuple[EitSighting, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's ``homepage.eit``."""
-        if self.found is None:
-            return {"found": False, "url": None, "via": None}
-        data: dict[str, Any] = {"found": True, "url": self.found.url, "via": self.found.via}
-        if self.found.image:
-            data["image"] = self.found.image
+        """The contract's ``homepage.eit``. When no EIT survey address is found, ``wrong`` (when any) lists the QR
+        codes and links that lead elsewhere, the first being the one o4's ``qr_wrong_target`` names: the report's
+        EIT section then shows that QR code instead of calling it missing."""
+        data: dict[str, Any] = {"found": False, "url": None, "via": None}
+        if self.found is not None:
+            data = {"found": True, "url": self.found.url, "via": self.found.via}
+            if self.found.image:
+                data["image"] = self.found.image
+        elif self.wrong:
+            data["wrong"] = [{"url": w.url, "via": w.via, **({"image": w.image} if w.image else {})}
+                             for w in self.wrong[:WRONG_SHOWN]]
         return data
 
 

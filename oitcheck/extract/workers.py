@@ -124,11 +124,12 @@ class ExtractionWorkers:
         self._blamed: set[_Task] = set()
         self._stopped: set[int] = set()  # generations closed on purpose
         self._sequence = itertools.count()
+        self.closed = False
 
     def start(self) -> None:
         """Start the workers now (pebble would on the first task), so their imports run while the crawl
         starts rather than while the first page waits."""
-        if self.pool is not None:
+        if self.pool is not None or self.closed:
             return
         # spawn, not fork: the crawl's process runs a reactor and threads that a fork would copy half-way
         self.pool = ProcessPool(max_workers=self.limits.workers, max_tasks=self.limits.max_tasks,
@@ -137,7 +138,9 @@ class ExtractionWorkers:
         self.pool.schedule(os.getpid)  # a no-op: makes pebble start its workers
 
     def close(self) -> None:
-        """Stop the workers; tasks still waiting get a ``stopped`` failure."""
+        """Stop the workers now, killing those still reading (pebble's stop and join wait for no task); tasks
+        still waiting, and any asked for later, get a ``stopped`` failure: no new pool starts after this."""
+        self.closed = True
         if self.pool is not None:
             self._stopped.add(self.generation)
             self.generation += 1
@@ -199,6 +202,8 @@ class ExtractionWorkers:
         task = _Task(function, args, seconds, timeout_reason, next(self._sequence))
         try:
             while True:
+                if self.closed:
+                    return self._failure(FailureCause.STOPPED, "stopped", "reading was stopped with the crawl")
                 refused = self._submit(task)
                 if refused is not None:
                     return self._failure(FailureCause.POOL, "crashes", f"the reader's processes could not take "

@@ -85,11 +85,25 @@ def render_summary(summary: dict[str, Any]) -> dict[str, str | bytes]:
             "summary.xlsx": render_summary_xlsx(summary), "summary.csv": render_summary_csv(summary)}
 
 
-def check_writable(folder: Path) -> None:
-    """Raise OSError early when ``folder`` cannot be created or written (before a long crawl)."""
+def check_writable(folder: Path) -> tuple[Path, ...]:
+    """Raise OSError early when ``folder`` cannot be created or written (before a long crawl). Returns the
+    folders it had to create, innermost first: an audit that ends without a report removes them again
+    (``remove_created``), so a failed run leaves no empty folder behind."""
+    missing = tuple(path for path in (folder, *folder.parents) if not path.exists())
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".oitcheck-probe-"):
         pass
+    return missing
+
+
+def remove_created(created: tuple[Path, ...]) -> None:
+    """Remove the folders ``check_writable`` created (innermost first) that are still empty; a folder that holds
+    anything, and every folder that existed before, is left alone (``rmdir`` never removes contents)."""
+    for path in created:
+        try:
+            path.rmdir()
+        except OSError:  # not empty (or gone, or now a file): it and its parents stay
+            return
 
 
 def render_reports(report: dict[str, Any], labels: Messages, pdf: bool = False) -> dict[str, str | bytes]:

@@ -86,3 +86,34 @@ def test_a_page_shown_in_a_homepage_frame_is_part_of_the_homepage() -> None:
     frame = at("frame/")
     crawl = site(home([link(frame, tag="iframe")]), page(frame, "แบนเนอร์", [link(EIT, "แบบวัด EIT")]))
     assert run_check(crawl, "o4", "eit").state == ComponentState.OK
+
+
+def test_the_report_s_eit_section_and_o4_tell_the_same_story_of_a_wrong_qr_code() -> None:
+    """The WordPress test bed's banner QR leads to the IIT survey: o4 said so (qr_wrong_target) while the report's
+    EIT section, from a second search that kept only ``found``, said no QR code was there at all."""
+    from datetime import datetime
+
+    from oitcheck.checks.engine import evaluate
+    from oitcheck.report.model import build_report
+    from oitcheck.report.schema import validate_report
+    from oitcheck.report.writers import render_html
+    from tests.checks.records import AS_OF, YEAR, checklist
+
+    crawl = site(home(images=[Image(url=QR_PICTURE, alt="แบบวัด EIT")]), picture(QR_PICTURE, IIT))
+    outcome = evaluate(crawl, checklist(), YEAR, AS_OF, guard=False)
+    now = datetime(2025, 3, 15, 9, 0)
+    report = build_report(outcome, name="ทดสอบ", url=HOME, started_at=now, finished_at=now)
+    validate_report(report)
+    o4 = next(item for item in report["items"] if item["id"] == "o4")
+    wrong = next(f for f in o4["findings"] if f["code"] == "qr_wrong_target")
+    eit = report["homepage"]["eit"]
+    assert eit["found"] is False and eit["wrong"] == [{"url": IIT, "via": "qr", "image": QR_PICTURE}]
+    assert (wrong["target"], wrong["url"]) == (eit["wrong"][0]["url"], eit["wrong"][0]["image"])
+    html = render_html(report, checklist().messages)
+    section = html[html.index("<h2>QR Code แบบวัด EIT บนหน้าแรก</h2>"):]
+    section = section[:section.index("<h2>", 4)]
+    assert "ไม่พบ QR Code" not in section and "พบ QR Code บนหน้าแรก แต่ชี้ไปที่" in section and IIT in section
+
+
+def test_a_homepage_without_any_code_keeps_the_contract_s_plain_not_found() -> None:
+    assert context(site()).eit.to_json() == {"found": False, "url": None, "via": None}

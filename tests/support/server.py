@@ -316,11 +316,20 @@ class SiteServer(StaticServer):
         with self.traffic.lock:
             return {path: list(hits) for path, hits in self.traffic.hits.items()}
 
-    def wait_for(self, prefix: str, limit: float = 60.0) -> bool:
-        """Block until a path starting with ``prefix`` was asked for (a state, not a time); False when
-        ``limit`` seconds passed first, so a broken crawler fails the test instead of hanging it."""
+    def wait_for(self, prefix: str, limit: float = 60.0, count: int = 1) -> bool:
+        """Block until paths starting with ``prefix`` were asked for ``count`` times (a state, not a time); False
+        when ``limit`` seconds passed first, so a broken crawler fails the test instead of hanging it."""
+        def arrived() -> bool:
+            return sum(len(hits) for path, hits in self.traffic.hits.items() if path.startswith(prefix)) >= count
+
         with self.traffic.lock:
-            return self.traffic.lock.wait_for(lambda: any(p.startswith(prefix) for p in self.traffic.hits), limit)
+            return self.traffic.lock.wait_for(arrived, limit)
+
+    @property
+    def requests(self) -> int:
+        """Every request received so far."""
+        with self.traffic.lock:
+            return sum(len(hits) for hits in self.traffic.hits.values())
 
     @property
     def max_in_flight(self) -> int:
