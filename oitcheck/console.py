@@ -90,6 +90,11 @@ def print_checklists(as_json: bool) -> int:
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 broken link``, ``2 broken links``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def print_summary(report: dict, paths: dict[str, Path]) -> None:
     counts = {s: sum(1 for i in report["items"] if i["status"] == s) for s in ("pass", "partial", "fail", "unknown")}
     oit = report["scores"]["oit"]
@@ -97,7 +102,7 @@ def print_summary(report: dict, paths: dict[str, Path]) -> None:
     print(f"{report['agency']['name']}: OIT {'-' if oit is None else f'{oit:.2f}'} "
           f"(pass {counts['pass']}, partial {counts['partial']}, fail {counts['fail']}, unknown {counts['unknown']}); "
           f"{crawl['pages']} pages, {crawl['documents']} documents in {crawl['duration_s']}s; "
-          f"{len(report['links']['broken'])} broken links")
+          f"{_count(len(report['links']['broken']), 'broken link')}")
     for line in layout_lines(report):
         print(line, file=sys.stderr)
     for line in change_lines(report):
