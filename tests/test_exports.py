@@ -70,6 +70,8 @@ def test_measures_docx_is_the_seeds_table_in_a_thai_font(audited):
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None  # repeated on every page
     assert len(table.rows) == 1 + len(report["measures"]) > 1
+    grid = [round(column.width.cm, 1) for column in table.columns]  # the grid LibreOffice and Word lay out by
+    assert grid == [4.5, 7.0, 3.0, 3.5]
     first = report["measures"][0]
     row = [c.text for c in table.rows[1].cells]
     assert row[0].startswith(first["item"].upper()) and first["measure"] in row[0]

@@ -98,6 +98,8 @@ def render_measures_docx(report: dict[str, Any]) -> bytes:
         table = doc.add_table(rows=1, cols=len(COLUMNS))
         table.style = "Table Grid"
         table.autofit = False
+        for column, width in zip(table.columns, WIDTHS, strict=True):  # the grid LibreOffice lays out by
+            column.width = width
         _repeat_header(table.rows[0])
         for cell, title, width in zip(table.rows[0].cells, COLUMNS, WIDTHS, strict=True):
             _cell_text(cell, [title], bold=True)
