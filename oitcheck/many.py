@@ -24,6 +24,7 @@ from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
 from oitcheck.errors import BadInput, Interrupted, OitcheckError, ReportsNotSaved, SiteUnreachable, Terminated
 from oitcheck.fiscal import audit_dates
+from oitcheck.report.schema import validate_summary
 from oitcheck.report.summary import Digest, RunContext, TrendPoint, digest
 from oitcheck.report.summary import summarise as build_summary
 from oitcheck.report.writers import atomic_write, check_writable, render_summary, unsaved_folder
@@ -197,7 +198,9 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
 def write_summary(summary: dict[str, Any], out: Path) -> None:
     """summary.json, summary.html, summary.xlsx and summary.csv into ``out``; when it fails at the end, into a
     fallback folder, then ReportsNotSaved (exit 5) naming both (the agencies' own reports are already in their
-    folders)."""
+    folders). A summary that breaks its schema (``oitcheck.summary/1``) is refused before any file is written:
+    jsonschema.ValidationError, exit 5, as for report.json."""
+    validate_summary(summary)
     files = render_summary(summary)
     try:
         for name, content in files.items():

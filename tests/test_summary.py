@@ -15,16 +15,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from openpyxl import load_workbook
 
 from oitcheck import settings as defaults
-from oitcheck.agencies import Agency
+from oitcheck.agencies import Agency, AgencyStatus
 from oitcheck.audit import AuditRequest
-from oitcheck.many import read_digests, summarise, write_summary
+from oitcheck.many import _changed, read_digests, summarise, write_summary
+from oitcheck.report.schema import summary_schema, validate_summary
 from oitcheck.report.summary import TrendPoint
 from oitcheck.report.summary_xlsx import SHEETS, matrix_columns
-from oitcheck.report.vocabulary import CELL_STYLES, Cell
+from oitcheck.report.vocabulary import CELL_STYLES, Band, Cell
 from oitcheck.store import open_store
 from tests.support.reports import make_report, write_agency
 
@@ -100,6 +102,28 @@ def test_summary_numbers_are_those_of_the_agencies_own_reports(run):
     assert summary["not_audited"] == [{"folder": "006-f.go.th", "name": "เทศบาลปิดปรับปรุง", "url": "https://f.go.th/",
                                        "status": "unreachable", "reason": "เข้าเว็บไซต์ไม่ได้",
                                        "error": "connection refused (exit 3)"}]
+
+
+def test_summary_json_keeps_to_its_shipped_schema_and_a_broken_one_is_not_written(run, tmp_path):
+    out, summary = run
+    validate_summary(summary)  # summary.json as written
+    changes = _changed({"since": "2025-03-14T02:00:11+07:00", "previous_oit": 82.14, "oit_delta": 1.79,
+                        "fixed": [{"id": "o7", "from": "fail", "to": "pass"}],
+                        "regressed": [{"id": "o15", "from": "pass", "to": "fail", "codes": ["broken_link"]}],
+                        "changed": [], "new_broken_links": ["https://a.go.th/x.pdf"], "fixed_broken_links": []})
+    validate_summary({**summary, "changes": [{"agency": "001-a.go.th", **changes}]})
+    schema = summary_schema()
+    defs, cells = schema["$defs"], schema["properties"]["matrix"]["items"]["properties"]["items"]
+    assert set(cells["additionalProperties"]["enum"]) == set(Cell) and set(defs["band"]["enum"]) == {*Band, None}
+    assert set(defs["agency_status"]["enum"]) == set(AgencyStatus)
+    no_matrix = {key: value for key, value in summary.items() if key != "matrix"}
+    with pytest.raises(jsonschema.ValidationError, match="'matrix' is a required property"):
+        write_summary(no_matrix, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    no_status = {**summary, "agencies": [{k: v for k, v in summary["agencies"][0].items() if k != "status"},
+                                         *summary["agencies"][1:]]}
+    with pytest.raises(jsonschema.ValidationError, match="'status' is a required property"):
+        validate_summary(no_status)
 
 
 def test_groups_by_province_and_by_agency_type(run):

@@ -1,4 +1,5 @@
-"""The shipped JSON Schema of report.json and a validator for it."""
+"""The shipped JSON Schemas of report.json and summary.json, and validators for them: a document that breaks its
+contract is refused before it is written, never handed to the nightly jobs and scripts that read it."""
 
 from __future__ import annotations
 
@@ -8,13 +9,39 @@ from importlib.resources import files
 from typing import Any
 
 import jsonschema
+from jsonschema.protocols import Validator
+
+REPORT_SCHEMA = "report-1.schema.json"
+SUMMARY_SCHEMA = "summary-1.schema.json"
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads(files("oitcheck").joinpath(f"schemas/{name}").read_text(encoding="utf-8"))
+
+
 def report_schema() -> dict[str, Any]:
-    return json.loads(files("oitcheck").joinpath("schemas/report-1.schema.json").read_text(encoding="utf-8"))
+    return _schema(REPORT_SCHEMA)
+
+
+def summary_schema() -> dict[str, Any]:
+    return _schema(SUMMARY_SCHEMA)
 
 
 def validate_report(report: dict[str, Any]) -> None:
     """Raise ``jsonschema.ValidationError`` when ``report`` breaks the contract."""
     jsonschema.validate(report, report_schema(), format_checker=jsonschema.FormatChecker())
+
+
+@lru_cache(maxsize=1)
+def _summary_validator() -> Validator:
+    """The schema checked and its validator built once per process, not per summary validated."""
+    schema = summary_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate_summary(summary: dict[str, Any]) -> None:
+    """Raise ``jsonschema.ValidationError`` when audit-many's ``summary`` breaks ``oitcheck.summary/1``."""
+    _summary_validator().validate(summary)
