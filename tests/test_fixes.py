@@ -73,7 +73,7 @@ def test_the_report_carries_the_fix_list_and_the_html_links_each_entry_to_its_ro
     linked = re.findall(r'<a href="#item-(o\d+)">', block)
     assert linked == [f["item"] for f in fixes]
     for item_id in linked:
-        assert f'<tr id="item-{item_id}">' in text
+        assert f'<tr id="item-{item_id}" class="item ' in text
     first = fixes[0]
     verdict = "ผ่านเกณฑ์" if first["passes"] else "ยังไม่ผ่านเกณฑ์"
     assert f"คะแนนหลังแก้ {first['oit_after']:.2f} ({verdict})" in block
