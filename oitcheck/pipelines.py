@@ -42,7 +42,7 @@ class DocumentPipeline:
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
-        self.workers.start()
+        self.workers.start_early()
 
     def close_spider(self, spider: Any = None) -> None:
         if self.crawler is not None and self.crawler.stats is not None:

@@ -109,6 +109,9 @@ EXTENSIONS = {
     "oitcheck.extensions.ProgressLine": 500,
     "oitcheck.sizecap.DownloadSizeCap": 100,  # a body past its cap is cut there, its answer kept (link check)
     "oitcheck.httpcache.TransferCounter": 110,  # bytes received, for the report's crawl block
+    # AutoThrottle, with a 304 (a re-audit's usual answer) allowed to lower the delay as a 200 does
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "oitcheck.httpcache.RevalidationAwareThrottle": 0,
 }
 
 LOG_LEVEL = "ERROR"

@@ -142,6 +142,14 @@ class ExtractionWorkers:
                                 context=multiprocessing.get_context("spawn"))
         self.pool.schedule(os.getpid)  # a no-op: makes pebble start its workers
 
+    def start_early(self) -> None:
+        """Start the workers now, unless the cache already holds results: on a re-audit most files or all of them
+        are reused, and a pool that may never be needed costs a second of CPU to start (its imports); it then
+        starts with the first file that needs reading."""
+        if self.cache is not None and self.cache.root.is_dir() and any(self.cache.root.iterdir()):
+            return
+        self.start()
+
     def close(self) -> None:
         """Stop the workers now, killing those still reading (pebble's stop and join wait for no task); tasks
         still waiting, and any asked for later, get a ``stopped`` failure: no new pool starts after this."""

@@ -311,7 +311,7 @@ class SiteSpider(scrapy.Spider):
     def _opened(self, spider: Any = None) -> None:
         """Start the page worker now: its imports then overlap robots.txt and the homepage's download."""
         if self.page_workers is not None:
-            self.page_workers.start()
+            self.page_workers.start_early()
 
     def _closed(self, spider: Any = None) -> None:
         if self.page_workers is not None:

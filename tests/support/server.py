@@ -34,8 +34,9 @@ re-read when they change, so a site may be written after its server started (the
 server's port to write cross-host links).
 
 Every request is counted, so tests can check how politely a crawler behaved: ``SiteServer.hits`` maps
-each path (without the query) to the requests it received, in order, as ``Hit(method, at)``
-(``at``: ``time.monotonic()`` when it arrived); ``SiteServer.methods(path)`` lists just the methods;
+each path (without the query) to the requests it received, in order, as ``Hit(method, at, conditional)``
+(``at``: ``time.monotonic()`` when it arrived; ``conditional``: its If-None-Match or If-Modified-Since);
+``SiteServer.methods(path)`` lists just the methods;
 ``SiteServer.max_in_flight`` is the most requests it was answering at once.
 """
 
@@ -66,6 +67,7 @@ class Hit(NamedTuple):
 
     method: str
     at: float  # time.monotonic() when it arrived
+    conditional: str = ""  # the If-None-Match or If-Modified-Since it carried ("" when none)
 
 
 class _Traffic:
@@ -78,11 +80,11 @@ class _Traffic:
         self.max_in_flight = 0
         self.bytes_sent = 0
 
-    def arrive(self, method: str, path: str) -> int:
+    def arrive(self, method: str, path: str, conditional: str = "") -> int:
         """Count a request; returns how many requests this path has had, this one included."""
         with self.lock:
             hits = self.hits.setdefault(path, [])
-            hits.append(Hit(method, time.monotonic()))
+            hits.append(Hit(method, time.monotonic(), conditional))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.lock.notify_all()
@@ -201,7 +203,8 @@ class _Handler(StaticHandler):
         self._counted(super().do_HEAD)
 
     def _counted(self, handle: Any) -> None:
-        self.hit_number = self.traffic.arrive(self.command, unquote(urlsplit(self.path).path))
+        conditional = self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since") or ""
+        self.hit_number = self.traffic.arrive(self.command, unquote(urlsplit(self.path).path), conditional)
         try:
             handle()
         finally:
