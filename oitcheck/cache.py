@@ -64,12 +64,20 @@ class DocumentCache:
                 json.dump(facts, out, ensure_ascii=False)
             os.replace(temporary, path)
 
-    def prune(self, max_bytes: int) -> int:
+    def prune(self, max_bytes: int, every_s: float = 0) -> int | None:
         """Drop expired entries, then the oldest until the folder holds at most ``max_bytes`` (0: no bound);
-        returns the bytes kept. Leftovers of killed writes (``*.tmp``) go too."""
+        returns the bytes kept. Leftovers of killed writes (``*.tmp``) go too. Not again within ``every_s``
+        seconds of the last time (None then): the agencies of one audit-many share the folder."""
         now = time.time()
+        stamp = self.root / "pruned"
+        with contextlib.suppress(OSError):
+            if now - stamp.stat().st_mtime < every_s:
+                return None
+        with contextlib.suppress(OSError):
+            self.root.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
         entries: list[tuple[float, int, Path]] = []
-        for path in self.root.glob("*/*"):
+        for path in self.root.glob("*/*.*"):
             try:
                 info = path.stat()
             except OSError:

@@ -45,6 +45,7 @@ class CrawlOptions:
     link_cache_days: float = default_settings.OITCHECK_LINK_CACHE_DAYS
     # days a stored answer is kept for conditional requests without being confirmed (oitcheck.httpcache)
     http_cache_days: float = default_settings.HTTPCACHE_EXPIRATION_SECS / 86400
+    http_cache_bytes: int = default_settings.OITCHECK_HTTP_CACHE_BYTES  # its size bound (0: none)
     insecure_tls: bool = default_settings.OITCHECK_INSECURE_TLS  # read pages behind bad certificates (reported)
     follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
     time_limit: float = default_settings.OITCHECK_TIME_LIMIT  # whole crawl, seconds (0: none)
@@ -100,7 +101,8 @@ def http_cache_settings(options: CrawlOptions) -> dict[str, Any]:
         return {"HTTPCACHE_ENABLED": False}
     root = default_cache_dir() if options.cache_dir is None else Path(options.cache_dir)
     return {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str((root / "httpcache").absolute()),
-            "HTTPCACHE_EXPIRATION_SECS": max(1, round(options.http_cache_days * 86400))}
+            "HTTPCACHE_EXPIRATION_SECS": max(1, round(options.http_cache_days * 86400)),
+            "OITCHECK_HTTP_CACHE_BYTES": options.http_cache_bytes}
 
 
 def transfer_from(stats: Any, cached: bool) -> Transfer:

@@ -15,6 +15,7 @@ gzip'd: the second run reads every one of them, and CPU is the scarce part of a 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import shutil
@@ -41,6 +42,7 @@ from oitcheck.sizecap import TRUNCATED
 CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 # What a 304 says about itself, not about the stored body: never copied onto the stored response.
 BODY_HEADERS = (b"Content-Length", b"Content-Encoding", b"Transfer-Encoding", b"Content-Range")
+PRUNED_FILE = "pruned.json"  # the size the last walk found, and when (``at``)
 META_FILE = "pickled_meta"  # written last: an entry without it (or with a body of another length) is a miss
 TEMPORARY = ".tmp"
 # Crawl stats (crawler.stats) read by oitcheck.crawl into the report's crawl block.
@@ -86,6 +88,8 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.max_bytes = settings.getint("OITCHECK_HTTP_CACHE_BYTES")
+        self.prune_every = settings.getfloat("OITCHECK_HTTP_CACHE_PRUNE_SECS")
+        self.stored = 0  # bytes this crawl wrote
         self.stats: Any = None
 
     def open_spider(self, spider: Spider) -> None:
@@ -128,6 +132,7 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
             with contextlib.suppress(FileNotFoundError):
                 folder.rename(old)
             staging.rename(folder)
+            self.stored += len(response.body)
             shutil.rmtree(old, ignore_errors=True)
 
     def refresh(self, spider: Spider, request: Request) -> None:
@@ -137,10 +142,33 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
             os.utime(Path(self._get_request_path(spider, request)) / META_FILE)
 
     def close_spider(self, spider: Spider) -> None:
-        kept = prune(Path(self.cachedir), self.max_bytes, self.expiration_secs)
+        """Prune, unless a crawl pruned less than ``OITCHECK_HTTP_CACHE_PRUNE_SECS`` ago and what was written since
+        keeps within the bound: audit-many's agencies share one cache, and walking every agency's entries at the end
+        of each of 300 audits would cost more than the audits. The size is then the last count plus this crawl's
+        writes (an overestimate: rewritten entries count twice)."""
+        root = Path(self.cachedir)
+        stamp = root / PRUNED_FILE
+        try:
+            last = json.loads(stamp.read_text(encoding="utf-8"))
+            walked, size = float(last["at"]), int(last["bytes"]) + self.stored
+        except (OSError, ValueError, KeyError, TypeError):
+            walked, size = 0.0, 0
+        if time.time() - walked < self.prune_every and (not self.max_bytes or size <= self.max_bytes):
+            kept = Pruned(bytes=size, dropped=0)
+        else:
+            walked, kept = time.time(), prune(root, self.max_bytes, self.expiration_secs)
+        self.stored = 0  # counted in now
+        with contextlib.suppress(OSError):
+            _write_atomic(stamp, json.dumps({"bytes": kept.bytes, "at": walked}).encode())
         if self.stats is not None:
             self.stats.set_value(STAT_CACHE_BYTES, kept.bytes)
             self.stats.set_value(STAT_CACHE_DROPPED, kept.dropped)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    staging = path.with_name(f"{path.name}.{os.getpid()}{TEMPORARY}")
+    staging.write_bytes(data)
+    os.replace(staging, path)
 
 
 @dataclass(frozen=True)
@@ -266,6 +294,7 @@ def close_page_cache(workers: ExtractionWorkers, crawler: Crawler) -> None:
     if crawler.stats is not None:
         crawler.stats.set_value(STAT_PAGES_REUSED, workers.stats["pages_reused"])
     if workers.cache is not None:
-        kept = workers.cache.prune(crawler.settings.getint("OITCHECK_HTTP_CACHE_BYTES"))
-        if crawler.stats is not None:
+        kept = workers.cache.prune(crawler.settings.getint("OITCHECK_HTTP_CACHE_BYTES"),
+                                   crawler.settings.getfloat("OITCHECK_HTTP_CACHE_PRUNE_SECS"))
+        if crawler.stats is not None and kept is not None:
             crawler.stats.set_value(STAT_PAGE_CACHE_BYTES, kept)

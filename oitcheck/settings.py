@@ -193,7 +193,12 @@ HTTPCACHE_STORAGE = "oitcheck.httpcache.AtomicFilesystemCacheStorage"
 # An entry no run has confirmed for this long is dropped (a nightly run confirms it every night).
 HTTPCACHE_EXPIRATION_SECS = 14 * 86400
 # The HTTP cache's size bound in bytes (0: none): the entries confirmed longest ago are dropped after a crawl.
+# One agency's site is typically 10-200 MB with its documents: a province's audit-many wants a larger bound
+# (--http-cache-mb), or each agency's entries are dropped before its next night.
 OITCHECK_HTTP_CACHE_BYTES = 1024 ** 3
+# The bound is checked by walking the whole cache at the end of a crawl, at most once in this many seconds (the
+# agencies of one audit-many share the cache: each one's end would walk every agency's entries).
+OITCHECK_HTTP_CACHE_PRUNE_SECS = 3600.0
 # Links to other hosts that worked are not checked again for this many days (0: check every run).
 OITCHECK_LINK_CACHE_DAYS = 7.0
 # Link checking manners (oitcheck.middlewares): a HEAD answered with one of these is asked again with GET;

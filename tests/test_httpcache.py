@@ -159,3 +159,21 @@ def test_the_storage_reports_its_size_when_the_crawl_ends(cache):
     assert isinstance(cache.storage, AtomicFilesystemCacheStorage)
     cache.spider_closed(cache.crawler.spider)
     assert cache.stats.get_value("oitcheck/http/cache_bytes") > len(BODY)
+
+
+def test_the_whole_cache_is_walked_at_most_once_an_interval_the_size_still_reported(tmp_path: Path):
+    """audit-many's agencies share the cache: the next agencies' ends add what they wrote to the last count."""
+    settings = {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(tmp_path / "httpcache")}
+    crawler = make_crawler(CrawlOptions(cache_dir=tmp_path), **settings)
+    cache = build_from_crawler(RevalidatingCacheMiddleware, crawler)
+    cache.spider_opened(crawler.spider)
+    fetch(cache, page({"ETag": '"v1"'}))
+    cache.spider_closed(crawler.spider)
+    walked = cache.stats.get_value("oitcheck/http/cache_bytes")
+    expired = _stored(tmp_path / "httpcache", "ee05", 10, 1_000_000.0)  # long expired, left for the next walk
+    fetch(cache, page({"ETag": '"v1"'}, body=b"<html>more</html>"), url=f"{URL}?2")
+    cache.spider_closed(crawler.spider)
+    assert expired.exists() and cache.stats.get_value("oitcheck/http/cache_bytes") == walked + len(b"<html>more</html>")
+    cache.storage.prune_every = 0  # the interval has passed
+    cache.spider_closed(crawler.spider)
+    assert not expired.exists()
