@@ -256,7 +256,11 @@ class RevalidationAwareThrottle(AutoThrottle):
     its latency is that server's real cost of the request."""
 
     def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
-        super()._adjust_delay(slot, latency, response.replace(status=200) if response.status == 304 else response)
+        if response.status != 304:
+            super()._adjust_delay(slot, latency, response)
+            return
+        target = latency / self.target_concurrency  # Scrapy's rule for a 200, as it stands there
+        slot.delay = min(max(self.mindelay, target, (slot.delay + target) / 2.0), self.maxdelay)
 
 
 class TransferCounter:

@@ -336,7 +336,8 @@ class ExtractionWorkers:
     def _key(self, body: bytes, kind: str) -> str:
         ocr = self.limits.ocr
         digest = hashlib.sha256(body).hexdigest()
-        return f"{digest}-{kind}-{code_version()}-ocr{int(ocr.enabled)}-{ocr.max_pages}-{ocr.dpi}"
+        limits = f"t{self._budget(kind):g}-m{self.limits.memory_mb}"  # a failure under other limits may not recur
+        return f"{digest}-{kind}-{code_version()}-ocr{int(ocr.enabled)}-{ocr.max_pages}-{ocr.dpi}-{limits}"
 
     def _page_key(self, html: str, url: str, encoding: str | None) -> str:
         """The page's text, its URL (its links resolve against it) and encoding, and the parser's version."""
