@@ -202,7 +202,8 @@ class ExtractionWorkers:
             self.stats["pages_reused"] += 1
             return cached
         facts = await self._parse(html, url, encoding)
-        if self.cache is not None and facts.get("quality") != "unreadable":
+        # not a page read only in part because its parse ran out of time: that depends on the machine's load
+        if self.cache is not None and facts.get("quality") != "unreadable" and "partial" not in facts:
             self.cache.put(key, facts)
         return facts
 
