@@ -26,9 +26,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "oitcheck"
 
 
+def cache_root(settings: Any) -> Path | None:
+    """The cache folder a crawl's settings ask for (``OITCHECK_CACHE_DIR``): None with ``--no-cache``."""
+    folder = settings.get("OITCHECK_CACHE_DIR")
+    if folder == "":
+        return None
+    return default_cache_dir() if folder is None else Path(folder)
+
+
 class DocumentCache:
-    def __init__(self, root: Path, max_age_days: float = DEFAULT_MAX_AGE_DAYS) -> None:
-        self.root = root / "documents"
+    """Extraction results as JSON files under ``root/folder`` (``documents``: document facts and QR codes by the
+    file's hash; ``pages``: a page's parse by its text, URL and encoding)."""
+
+    def __init__(self, root: Path, max_age_days: float = DEFAULT_MAX_AGE_DAYS, folder: str = "documents") -> None:
+        self.root = root / folder
         self.max_age_s = max_age_days * 86400
 
     def _path(self, key: str) -> Path:
@@ -52,3 +63,33 @@ class DocumentCache:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(facts, out, ensure_ascii=False)
             os.replace(temporary, path)
+
+    def prune(self, max_bytes: int, every_s: float = 0) -> int | None:
+        """Drop expired entries, then the oldest until the folder holds at most ``max_bytes`` (0: no bound);
+        returns the bytes kept. Leftovers of killed writes (``*.tmp``) go too. Not again within ``every_s``
+        seconds of the last time (None then): the agencies of one audit-many share the folder."""
+        now = time.time()
+        stamp = self.root / "pruned"
+        with contextlib.suppress(OSError):
+            if now - stamp.stat().st_mtime < every_s:
+                return None
+        with contextlib.suppress(OSError):
+            self.root.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        entries: list[tuple[float, int, Path]] = []
+        for path in self.root.glob("*/*.*"):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if path.suffix == ".tmp" or now - info.st_mtime > self.max_age_s:
+                path.unlink(missing_ok=True)
+                continue
+            entries.append((info.st_mtime, info.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if not max_bytes or total <= max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+        return total

@@ -52,9 +52,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--insecure-tls", action="store_true", help="read pages behind invalid TLS certificates "
                         "(common on agency sites); the certificates are still reported")
     parser.add_argument("--no-ocr", action="store_true", help="do not OCR scanned PDF pages (Tesseract)")
-    parser.add_argument("--cache-dir", type=Path, help="where OCR results are kept between runs "
+    parser.add_argument("--cache-dir", type=Path, help="where OCR results, extracted facts and the answers asked "
+                        "for again with If-None-Match / If-Modified-Since are kept between runs "
                         "(default $OITCHECK_CACHE_DIR or ~/.cache/oitcheck)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the OCR and link caches")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write any cache: a fresh audit "
+                        "that downloads and reads everything")
+    parser.add_argument("--http-cache-days", type=float, default=defaults.HTTPCACHE_EXPIRATION_SECS / 86400,
+                        metavar="DAYS", help="a stored answer no run has confirmed for this many days is dropped "
+                        f"(default {defaults.HTTPCACHE_EXPIRATION_SECS / 86400:g}); stored answers are never used "
+                        "without asking the server")
+    parser.add_argument("--http-cache-mb", type=float, default=defaults.OITCHECK_HTTP_CACHE_BYTES / 2 ** 20,
+                        metavar="MB", help="the size bound of those stored answers (default "
+                        f"{defaults.OITCHECK_HTTP_CACHE_BYTES / 2 ** 20:g}; 0: none): the ones confirmed longest ago "
+                        "are dropped after a crawl. A province's audit-many wants about 100 MB per agency")
     parser.add_argument("--recheck-after", type=float, default=float(defaults.OITCHECK_LINK_CACHE_DAYS), metavar="DAYS",
                         help="links to other hosts that worked are checked again after this many days "
                              f"(default {defaults.OITCHECK_LINK_CACHE_DAYS:g}; 0: every run); broken ones are always "
@@ -127,6 +137,7 @@ def crawl_options(args: argparse.Namespace) -> CrawlOptions:
                         progress=progress, obey_robots=not args.ignore_robots, verbose=args.verbose,
                         ocr=not args.no_ocr, cache_dir="" if args.no_cache else args.cache_dir,
                         link_cache_days=args.recheck_after, insecure_tls=args.insecure_tls,
+                        http_cache_days=args.http_cache_days, http_cache_bytes=round(args.http_cache_mb * 2 ** 20),
                         time_limit=args.time_limit, host_max_requests=args.host_requests,
                         allowed_networks=list(args.allow_network), render=not args.no_render)
 

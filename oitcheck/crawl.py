@@ -6,6 +6,7 @@ runs each agency in a child process.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,11 @@ from scrapy.settings import Settings
 from oitcheck import settings as default_settings
 from oitcheck.browser import browser_path
 from oitcheck.budgets import skips_from
+from oitcheck.cache import default_cache_dir
 from oitcheck.errors import CrawlFailed
+from oitcheck.httpcache import STAT_BYTES, STAT_CACHE_BYTES, STAT_PAGES_REUSED, STAT_REVALIDATED
 from oitcheck.interrupt import InterruptibleProcess, signal_words
-from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord
+from oitcheck.records import TIME_LIMIT_REASON, CrawlResult, PageRecord, ProbeRecord, ResourceRecord, Transfer
 from oitcheck.render import ERROR_STAT, RENDERED_STAT, render_settings
 from oitcheck.shapes import probe_key
 from oitcheck.spiders.site import SiteSpider
@@ -40,6 +43,9 @@ class CrawlOptions:
     ocr: bool = default_settings.OITCHECK_OCR
     cache_dir: str | Path | None = default_settings.OITCHECK_CACHE_DIR  # None: the default cache folder; "": none
     link_cache_days: float = default_settings.OITCHECK_LINK_CACHE_DAYS
+    # days a stored answer is kept for conditional requests without being confirmed (oitcheck.httpcache)
+    http_cache_days: float = default_settings.HTTPCACHE_EXPIRATION_SECS / 86400
+    http_cache_bytes: int = default_settings.OITCHECK_HTTP_CACHE_BYTES  # its size bound (0: none)
     insecure_tls: bool = default_settings.OITCHECK_INSECURE_TLS  # read pages behind bad certificates (reported)
     follow_links: bool = default_settings.OITCHECK_FOLLOW_LINKS  # False: one page and what shows on it
     time_limit: float = default_settings.OITCHECK_TIME_LIMIT  # whole crawl, seconds (0: none)
@@ -70,6 +76,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         "OITCHECK_OCR": options.ocr,
         "OITCHECK_CACHE_DIR": None if options.cache_dir is None else str(options.cache_dir),
         "OITCHECK_LINK_CACHE_DAYS": options.link_cache_days,
+        **http_cache_settings(options),
         "OITCHECK_INSECURE_TLS": options.insecure_tls,
         "OITCHECK_FOLLOW_LINKS": options.follow_links,
         "CLOSESPIDER_TIMEOUT": options.time_limit,
@@ -84,6 +91,32 @@ def build_settings(options: CrawlOptions) -> Settings:
     }, priority="cmdline")
     settings.update(render_settings(settings), priority="cmdline")
     return settings
+
+
+def http_cache_settings(options: CrawlOptions) -> dict[str, Any]:
+    """The HTTP cache in the cache folder's ``httpcache/``; none with ``--no-cache`` or when the environment variable
+    OITCHECK_HTTP_CACHE is 0 (the test suite's default: its servers come and go on reused ports, where a stored
+    answer of one test's site would be revalidated against another's files by date)."""
+    if options.cache_dir == "" or os.environ.get("OITCHECK_HTTP_CACHE") == "0":
+        return {"HTTPCACHE_ENABLED": False}
+    root = default_cache_dir() if options.cache_dir is None else Path(options.cache_dir)
+    return {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str((root / "httpcache").absolute()),
+            "HTTPCACHE_EXPIRATION_SECS": max(1, round(options.http_cache_days * 86400)),
+            "OITCHECK_HTTP_CACHE_BYTES": options.http_cache_bytes}
+
+
+def transfer_from(stats: Any, cached: bool) -> Transfer:
+    """The crawl's traffic and reuse from its stats (HTTP cache, page worker, document pipeline)."""
+    def count(key: str) -> int:
+        return int(stats.get_value(key) or 0)
+
+    revalidated = count(STAT_REVALIDATED)
+    return Transfer(requests=count("downloader/request_count"), revalidated=revalidated,
+                    downloaded=max(0, count("downloader/response_count") - revalidated),
+                    bytes_received=count(STAT_BYTES),
+                    reused=count(STAT_PAGES_REUSED) + count("oitcheck/extraction/cached")
+                    + count("oitcheck/extraction/qr_reused"),
+                    http_cache_bytes=count(STAT_CACHE_BYTES) if cached else None)
 
 
 def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
@@ -121,6 +154,8 @@ def run_crawl(start_url: str, options: CrawlOptions) -> CrawlResult:
     if process.interrupted_by is not None:  # a crawl stopped at once has no finish reason: never a report
         result.finish_reason = ""
         result.interrupted_by = signal_words(process.interrupted_by)
+    if crawler.stats is not None:  # after every spider_closed handler: the caches were pruned, reuse counted
+        result.transfer = transfer_from(crawler.stats, crawler.settings.getbool("HTTPCACHE_ENABLED"))
     result.tls_problems = dict((crawler.stats.get_value("oitcheck/tls_problems") if crawler.stats else None) or {})
     if failures:  # the crawl could not even start (a bad setting, a broken component): not an interruption
         error = failures[0].value

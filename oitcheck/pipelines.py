@@ -7,12 +7,11 @@ Keeping only text and facts lets a 2,000-page crawl stay small in memory. The pa
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 
-from oitcheck.cache import DocumentCache, default_cache_dir
+from oitcheck.cache import DocumentCache, cache_root
 from oitcheck.extract.documents import IMAGE_KINDS, READABLE, extract_document
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
@@ -36,14 +35,14 @@ class DocumentPipeline:
         limits = WorkerLimits(workers=settings.getint("OITCHECK_WORKERS"),
                               seconds=settings.getfloat("OITCHECK_DOCUMENT_SECONDS"),
                               memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB"), ocr=ocr)
-        cache_dir = settings.get("OITCHECK_CACHE_DIR")
-        cache = None if cache_dir == "" else DocumentCache(Path(cache_dir) if cache_dir else default_cache_dir())
+        root = cache_root(settings)
+        cache = None if root is None else DocumentCache(root)
         pipeline = cls(ExtractionWorkers(limits, cache), crawler)
         crawler.signals.connect(pipeline.interrupted, signal=INTERRUPTED)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
-        self.workers.start()
+        self.workers.start_early()
 
     def close_spider(self, spider: Any = None) -> None:
         if self.crawler is not None and self.crawler.stats is not None:

@@ -268,6 +268,19 @@ class Skip:
 
 
 @dataclass
+class Transfer:
+    """What the crawl asked servers and what it cost them, and what was reused instead of read again
+    (``oitcheck.httpcache``): a nightly re-audit of an unchanged site is mostly 304s and reuse."""
+
+    requests: int = 0  # requests sent to servers
+    revalidated: int = 0  # answered 304 Not Modified: the stored answer was used
+    downloaded: int = 0  # answered in full (any status)
+    bytes_received: int = 0  # headers and bodies received
+    reused: int = 0  # pages, documents and pictures whose extraction was reused (the same bytes as before)
+    http_cache_bytes: int | None = None  # the HTTP cache's size after the crawl (None: no cache, --no-cache)
+
+
+@dataclass
 class CrawlResult:
     """Everything the crawl saw: parsed pages and every other fetch, keyed by canonical URL."""
 
@@ -285,6 +298,7 @@ class CrawlResult:
     rendered: int = 0  # pages rendered in a headless browser because they were empty without it (oitcheck.render)
     render_error: str | None = None  # why pages that needed rendering were not rendered (no browser, a crash)
     interrupted_by: str | None = None  # "Ctrl-C" or the signal's name when a signal stopped the crawl
+    transfer: Transfer = field(default_factory=Transfer)  # requests, 304s, bytes, reuse (oitcheck.httpcache)
 
     def __post_init__(self) -> None:
         self._index: dict[str, Record] | None = None

@@ -87,6 +87,11 @@ DOWNLOADER_MIDDLEWARES = {
     "oitcheck.redirects.MetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "oitcheck.sizecap.CappedHttpCompressionMiddleware": 590,
+    # Conditional requests (oitcheck.httpcache): Scrapy's place for its cache (900), nearest the network, so the
+    # guard (50), robots.txt (100), retries, redirects, the size cap and decompression all see a 304's stored
+    # answer exactly as they would see the download it stands for.
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "oitcheck.httpcache.RevalidatingCacheMiddleware": 900,
 }
 # Pages empty without JavaScript are fetched again through a headless browser (oitcheck.render); before Scrapy's
 # DepthMiddleware (900) in the output order, so the page's second request keeps its depth.
@@ -103,6 +108,10 @@ DOWNLOADER = "oitcheck.interrupt.HaltingDownloader"
 EXTENSIONS = {
     "oitcheck.extensions.ProgressLine": 500,
     "oitcheck.sizecap.DownloadSizeCap": 100,  # a body past its cap is cut there, its answer kept (link check)
+    "oitcheck.httpcache.TransferCounter": 110,  # bytes received, for the report's crawl block
+    # AutoThrottle, with a 304 (a re-audit's usual answer) allowed to lower the delay as a 200 does
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "oitcheck.httpcache.RevalidationAwareThrottle": 0,
 }
 
 LOG_LEVEL = "ERROR"
@@ -175,6 +184,21 @@ OITCHECK_OCR_MAX_PAGES = 5
 OITCHECK_OCR_SECONDS = 90.0
 # Where OCR results are kept between runs, by file hash; None: the default (~/.cache/oitcheck), "": no cache.
 OITCHECK_CACHE_DIR = None
+# Nightly re-audits (oitcheck.httpcache): every URL answered with an ETag or Last-Modified is kept in the cache
+# folder's httpcache/ and asked for again with If-None-Match / If-Modified-Since, never trusted unasked; a 304 gives
+# the stored answer, and what was extracted from it is reused (by content hash). Off with --no-cache.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "oitcheck.httpcache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "oitcheck.httpcache.AtomicFilesystemCacheStorage"
+# An entry no run has confirmed for this long is dropped (a nightly run confirms it every night).
+HTTPCACHE_EXPIRATION_SECS = 14 * 86400
+# The HTTP cache's size bound in bytes (0: none): the entries confirmed longest ago are dropped after a crawl.
+# One agency's site is typically 10-200 MB with its documents: a province's audit-many wants a larger bound
+# (--http-cache-mb), or each agency's entries are dropped before its next night.
+OITCHECK_HTTP_CACHE_BYTES = 1024 ** 3
+# The bound is checked by walking the whole cache at the end of a crawl, at most once in this many seconds (the
+# agencies of one audit-many share the cache: each one's end would walk every agency's entries).
+OITCHECK_HTTP_CACHE_PRUNE_SECS = 3600.0
 # Links to other hosts that worked are not checked again for this many days (0: check every run).
 OITCHECK_LINK_CACHE_DAYS = 7.0
 # Link checking manners (oitcheck.middlewares): a HEAD answered with one of these is asked again with GET;

@@ -226,3 +226,27 @@ def test_pages_are_parsed_in_the_worker_and_a_page_that_overruns_is_only_that_pa
     slow, fine = asyncio.run(scenario())
     assert slow["quality"] == "unreadable" and slow["cause"] == "timeout"
     assert fine["title"] == "ข่าวประชาสัมพันธ์" and fine["links"][0]["url"] == "http://127.0.0.1/o1"
+
+
+def test_a_page_seen_before_byte_for_byte_at_its_url_is_not_parsed_again(tmp_path: Path):
+    """The parse is kept by the page's text, its URL (its links resolve against it) and the parser's version; a
+    re-audit's unchanged pages start no worker at all."""
+    page = "<html><head><title>ข่าวประชาสัมพันธ์</title></head><body><a href='o1.html'>โครงสร้าง</a></body></html>"
+    cache = DocumentCache(tmp_path, folder="pages")
+
+    async def read(url: str, html: str = page) -> tuple[dict, dict, bool]:
+        workers = ExtractionWorkers(WorkerLimits(workers=1), cache)
+        workers.start_early()
+        try:
+            return await workers.page(html, url), dict(workers.stats), workers.pool is not None
+        finally:
+            workers.close()
+
+    first, stats, started = asyncio.run(read("http://a.example/news/"))
+    assert started and stats["pages_reused"] == 0 and first["links"][0]["url"] == "http://a.example/news/o1.html"
+    again, stats, started = asyncio.run(read("http://a.example/news/"))
+    assert again == first and stats["pages_reused"] == 1 and not started
+    elsewhere, stats, _ = asyncio.run(read("http://a.example/about/"))
+    assert stats["pages_reused"] == 0 and elsewhere["links"][0]["url"] == "http://a.example/about/o1.html"
+    changed, stats, _ = asyncio.run(read("http://a.example/news/", page.replace("โครงสร้าง", "อำนาจหน้าที่")))
+    assert stats["pages_reused"] == 0 and changed["links"][0]["text"] == "อำนาจหน้าที่"

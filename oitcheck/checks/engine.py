@@ -165,7 +165,7 @@ def crawl_summary(crawl: CrawlResult, coverage: Coverage | None = None, ghosts: 
                         errors=crawl.errors, duration_s=crawl.duration_s, beyond_cap=crawl.beyond_cap,
                         not_fetched=crawl.not_fetched, ocr=ocr, truncated_by=crawl.budgets_hit,
                         skipped=crawl.skipped, unfinished=crawl.unfinished, coverage=coverage or Coverage(),
-                        ghost_pages=ghosts, inventory_total=len(crawl.pages),
+                        ghost_pages=ghosts, inventory_total=len(crawl.pages), transfer=crawl.transfer,
                         inventory=tuple(PageSeen(url=page.url, status=page.status, depth=page.depth,
                                                  title=page.title[:TITLE_CHARS])
                                         for page in sorted(crawl.pages, key=_shallow_first)[:INVENTORY_CAP]),

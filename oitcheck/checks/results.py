@@ -18,7 +18,7 @@ from oitcheck.checks.decisions import Acceptance
 from oitcheck.checks.evidence import Candidate
 from oitcheck.checks.layout_fit import LayoutUsed
 from oitcheck.checks.rejections import TEXT_CHARS, Looked, Rejected, Rejection
-from oitcheck.records import Budget, Skip
+from oitcheck.records import Budget, Skip, Transfer
 
 if TYPE_CHECKING:
     from oitcheck.checks.fixes import Fix
@@ -247,6 +247,7 @@ class CrawlSummary:
     coverage: Coverage = field(default_factory=Coverage)  # whether the crawl read enough to judge the site
     inventory: tuple[PageSeen, ...] = ()  # the pages read, by depth then URL, at most INVENTORY_CAP
     inventory_total: int = 0  # pages read, before the cap
+    transfer: Transfer = field(default_factory=Transfer)  # requests, 304s, bytes received, extraction reused
 
 
 @dataclass

@@ -19,6 +19,7 @@ failure (cause ``pool``), every other task of that pool is run again on the new 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -30,6 +31,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -41,7 +43,7 @@ from oitcheck.extract.html import parse_page
 from oitcheck.extract.ocr import OcrOptions
 from oitcheck.extract.qr import decode_qr, decode_svgs
 
-EXTRACTOR_VERSION = 2  # bump when extraction changes, so cached results are not reused
+EXTRACTOR_VERSION = 3  # bump when extraction changes, so cached results are not reused
 # How often a task waiting for its result checks that its pool is still alive: a broken pool never
 # resolves the tasks still queued in it. A liveness check, not a time limit on the task.
 HEALTH_CHECK_SECONDS = 1.0
@@ -114,12 +116,15 @@ class ExtractionWorkers:
     pool is replaced (see the module docstring)."""
 
     def __init__(self, limits: WorkerLimits, cache: DocumentCache | None = None) -> None:
+        """``cache``: results kept by content hash (documents and QR codes, or pages' parses), reused when the
+        very same bytes come again (a 304's stored body, or a server that sends no validators)."""
         self.limits = limits
         self.cache = cache
         self.pool: ProcessPool | None = None
         self.generation = 0  # the current pool's number; each restart or close moves on
         self.stats = {"documents": 0, "ocr_pages": 0, "cached": 0, "timeouts": 0, "crashes": 0, "memory": 0,
-                      "errors": 0, "restarts": 0, "reruns": 0, "stopped": 0}
+                      "errors": 0, "restarts": 0, "reruns": 0, "stopped": 0,
+                      "pages_reused": 0, "qr_reused": 0}
         self._pending: set[_Task] = set()
         self._blamed: set[_Task] = set()
         self._stopped: set[int] = set()  # generations closed on purpose
@@ -136,6 +141,14 @@ class ExtractionWorkers:
                                 initializer=_start_worker, initargs=(self.limits.memory_mb,),
                                 context=multiprocessing.get_context("spawn"))
         self.pool.schedule(os.getpid)  # a no-op: makes pebble start its workers
+
+    def start_early(self) -> None:
+        """Start the workers now, unless the cache already holds results: on a re-audit most files or all of them
+        are reused, and a pool that may never be needed costs a second of CPU to start (its imports); it then
+        starts with the first file that needs reading."""
+        if self.cache is not None and self.cache.root.is_dir() and any(self.cache.root.iterdir()):
+            return
+        self.start()
 
     def close(self) -> None:
         """Stop the workers now, killing those still reading (pebble's stop and join wait for no task); tasks
@@ -168,14 +181,33 @@ class ExtractionWorkers:
         return facts
 
     async def qr_codes(self, body: bytes) -> list[str]:
+        key = f"{hashlib.sha256(body).hexdigest()}-qr-{code_version()}"
+        if self.cache is not None and (cached := self.cache.get(key)) is not None:
+            self.stats["qr_reused"] += 1
+            return list(cached.get("codes") or [])
         found = await self._run(decode_qr, (body,), self.limits.image_seconds, "")
-        return found if isinstance(found, list) else []
+        if not isinstance(found, list):
+            return []
+        if self.cache is not None:
+            self.cache.put(key, {"codes": found})
+        return found
 
     async def page(self, html: str, url: str, encoding: str | None = None) -> dict[str, Any]:
         """``parse_page`` of one HTML page, or an unreadable verdict when it fails or overruns.
 
         A huge page that overruns (a generated list of 200,000 links) is parsed again as far as its first
         ``page_head_chars``, the way a visitor sees its top: the facts then say ``partial`` and why."""
+        key = self._page_key(html, url, encoding)
+        if self.cache is not None and (cached := self.cache.get(key)) is not None:
+            self.stats["pages_reused"] += 1
+            return cached
+        facts = await self._parse(html, url, encoding)
+        # not a page read only in part because its parse ran out of time: that depends on the machine's load
+        if self.cache is not None and facts.get("quality") != "unreadable" and "partial" not in facts:
+            self.cache.put(key, facts)
+        return facts
+
+    async def _parse(self, html: str, url: str, encoding: str | None) -> dict[str, Any]:
         seconds, head_chars = self.limits.seconds, self.limits.page_head_chars
         facts = await self._run(parse_page, (html, url, encoding), seconds, f"parsing took longer than {seconds:.0f} s")
         if facts.get("cause") != "timeout" or len(html) <= head_chars:
@@ -305,7 +337,26 @@ class ExtractionWorkers:
     def _key(self, body: bytes, kind: str) -> str:
         ocr = self.limits.ocr
         digest = hashlib.sha256(body).hexdigest()
-        return f"{digest}-{kind}-v{EXTRACTOR_VERSION}-ocr{int(ocr.enabled)}-{ocr.max_pages}-{ocr.dpi}"
+        limits = f"t{self._budget(kind):g}-m{self.limits.memory_mb}"  # a failure under other limits may not recur
+        return f"{digest}-{kind}-{code_version()}-ocr{int(ocr.enabled)}-{ocr.max_pages}-{ocr.dpi}-{limits}"
+
+    def _page_key(self, html: str, url: str, encoding: str | None) -> str:
+        """The page's text, its URL (its links resolve against it) and encoding, and the parser's version."""
+        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass"))
+        digest.update(f"\0{url}\0{encoding}\0{self.limits.page_head_chars}\0{self.limits.seconds}".encode(
+            "utf-8", "surrogatepass"))
+        return f"{digest.hexdigest()}-page-{code_version()}"
+
+
+@functools.cache
+def code_version() -> str:
+    """``EXTRACTOR_VERSION`` and a digest of the extraction code and the Thai word lists it reads: any change to
+    them is a new version, so no result of the old code is reused (a forgotten bump cannot serve stale facts)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(str(EXTRACTOR_VERSION).encode())
+    for path in sorted([*(package / "extract").glob("*.py"), *(package / "checklists").glob("*.th.yaml")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"v{EXTRACTOR_VERSION}-{digest.hexdigest()[:16]}"
 
 
 def _finished(future: Future[Any] | None) -> bool:
@@ -324,7 +375,10 @@ def _retire(pool: ProcessPool) -> None:
 
 
 def _worth_caching(facts: dict[str, Any]) -> bool:
-    """OCR results and files that timed out, crashed or ran out of memory: the costly ones a nightly run
-    should not redo (not a pool's break, which may have been another file's)."""
-    return bool(facts.get("ocr", {}).get("pages")) or facts.get("cause") in (
-        FailureCause.TIMEOUT, FailureCause.CRASH, FailureCause.MEMORY)
+    """Every file's facts, so the same bytes are never read twice (a nightly run's documents are mostly the same),
+    failures included when they are the file's own (a timeout, crash, memory or reader error); not a pool's break
+    or a stopped crawl, which may have been another file's or no file's fault, nor a scan OCR could not read on
+    this machine (Tesseract missing or failing: installed later, it should read it)."""
+    if (facts.get("ocr") or {}).get("status") in ("unavailable", "failed"):
+        return False
+    return facts.get("cause") not in (FailureCause.POOL, FailureCause.STOPPED)

@@ -53,6 +53,7 @@ def build_report(outcome: AuditOutcome, *, name: str, url: str, started_at: date
             "coverage": crawl.coverage.to_json(),
             "inventory": [asdict(page) for page in crawl.inventory],
             "inventory_total": crawl.inventory_total,
+            **asdict(crawl.transfer),
         },
         "items": [_item(result, checklist.messages) for result in outcome.items],
         "scores": outcome.scores,

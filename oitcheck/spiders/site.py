@@ -29,6 +29,7 @@ from oitcheck.extract.css import css_pictures, page_names, selector_used
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
 from oitcheck.extract.html import parse_page
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
+from oitcheck.httpcache import close_page_cache, page_cache
 from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import is_status_only
 from oitcheck.net import canonical, site_of
@@ -102,10 +103,10 @@ class SiteSpider(scrapy.Spider):
         spider.link_cache = link_cache_from(settings)
         spider.stylesheet_maxsize = settings.getint("OITCHECK_STYLESHEET_MAXSIZE")
         spider.host_requests = HostQuota(settings.getint("OITCHECK_HOST_MAX_REQUESTS"), crawler)
-        if settings.getbool("OITCHECK_PARSE_IN_WORKER"):
+        if settings.getbool("OITCHECK_PARSE_IN_WORKER"):  # a page seen before, byte for byte, is not parsed again
             spider.page_workers = ExtractionWorkers(WorkerLimits(
                 workers=1, seconds=settings.getfloat("OITCHECK_PAGE_SECONDS"),
-                memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB"), max_tasks=5000))
+                memory_mb=settings.getint("OITCHECK_WORKER_MEMORY_MB"), max_tasks=5000), page_cache(settings))
             crawler.signals.connect(spider._opened, signal=signals.spider_opened)
             crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -310,11 +311,12 @@ class SiteSpider(scrapy.Spider):
     def _opened(self, spider: Any = None) -> None:
         """Start the page worker now: its imports then overlap robots.txt and the homepage's download."""
         if self.page_workers is not None:
-            self.page_workers.start()
+            self.page_workers.start_early()
 
     def _closed(self, spider: Any = None) -> None:
         if self.page_workers is not None:
             self.page_workers.close()
+            close_page_cache(self.page_workers, self.crawler)
 
     async def parse_home(self, response: Response) -> AsyncIterator[Any]:
         """The homepage and the pages in its frames: ``parse``, then the pictures their stylesheets name

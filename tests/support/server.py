@@ -18,6 +18,11 @@ broken, slow and odd servers agencies run:
   ones the route's content with 200 (overloaded and rate-limiting servers); without ``times`` every
   request gets ``status``, and ``retry_after`` alone only adds the header.
 
+``_site.json`` ``{"validators": "none"}`` makes the server send no ``Last-Modified`` and ignore
+``If-Modified-Since`` (every answer in full); ``"etag"`` adds an ``ETag`` (size and modification time, as
+Apache's) and answers a matching ``If-None-Match`` with 304; by default files carry ``Last-Modified`` and
+``If-Modified-Since`` is honoured (Python's own server). ``SiteServer.bytes_sent`` counts what was sent.
+
 ``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
 ``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
 homepage itself with 200), ``"php"`` (PHP's built-in server: the homepage with 200 for an unknown folder or
@@ -29,8 +34,9 @@ re-read when they change, so a site may be written after its server started (the
 server's port to write cross-host links).
 
 Every request is counted, so tests can check how politely a crawler behaved: ``SiteServer.hits`` maps
-each path (without the query) to the requests it received, in order, as ``Hit(method, at)``
-(``at``: ``time.monotonic()`` when it arrived); ``SiteServer.methods(path)`` lists just the methods;
+each path (without the query) to the requests it received, in order, as ``Hit(method, at, conditional)``
+(``at``: ``time.monotonic()`` when it arrived; ``conditional``: its If-None-Match or If-Modified-Since);
+``SiteServer.methods(path)`` lists just the methods;
 ``SiteServer.max_in_flight`` is the most requests it was answering at once.
 """
 
@@ -61,6 +67,7 @@ class Hit(NamedTuple):
 
     method: str
     at: float  # time.monotonic() when it arrived
+    conditional: str = ""  # the If-None-Match or If-Modified-Since it carried ("" when none)
 
 
 class _Traffic:
@@ -71,12 +78,13 @@ class _Traffic:
         self.hits: dict[str, list[Hit]] = {}
         self.in_flight = 0
         self.max_in_flight = 0
+        self.bytes_sent = 0
 
-    def arrive(self, method: str, path: str) -> int:
+    def arrive(self, method: str, path: str, conditional: str = "") -> int:
         """Count a request; returns how many requests this path has had, this one included."""
         with self.lock:
             hits = self.hits.setdefault(path, [])
-            hits.append(Hit(method, time.monotonic()))
+            hits.append(Hit(method, time.monotonic(), conditional))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.lock.notify_all()
@@ -85,6 +93,25 @@ class _Traffic:
     def leave(self) -> None:
         with self.lock:
             self.in_flight -= 1
+
+
+class _CountingWriter(io.RawIOBase):
+    """The connection's writer, counting the bytes a server sends (headers and bodies) into its traffic."""
+
+    def __init__(self, inner: Any, traffic: _Traffic) -> None:
+        self.inner, self.traffic = inner, traffic
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        written = self.inner.write(data)
+        with self.traffic.lock:
+            self.traffic.bytes_sent += len(data)
+        return written
+
+    def flush(self) -> None:
+        self.inner.flush()
 
 
 class _JsonFile:
@@ -176,7 +203,8 @@ class _Handler(StaticHandler):
         self._counted(super().do_HEAD)
 
     def _counted(self, handle: Any) -> None:
-        self.hit_number = self.traffic.arrive(self.command, unquote(urlsplit(self.path).path))
+        conditional = self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since") or ""
+        self.hit_number = self.traffic.arrive(self.command, unquote(urlsplit(self.path).path), conditional)
         try:
             handle()
         finally:
@@ -206,7 +234,37 @@ class _Handler(StaticHandler):
             return self._send(int(head), {"headers": {"Allow": "GET"}}, None, 0)
         if route is not None:
             return self._send_route(route)
+        validators = site.get("validators")
+        if validators == "none":  # a server that sends no Last-Modified and answers every request in full
+            del self.headers["If-Modified-Since"]
+        elif validators == "etag" and (tag := self._etag()) and self.headers.get("If-None-Match") == tag:
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.end_headers()
+            return None
         return super().send_head()
+
+    def _etag(self) -> str | None:
+        """The file's ETag as Apache makes it (size and modification time), for ``{"validators": "etag"}``."""
+        path = Path(self.translate_path(self.path))
+        path = path / "index.html" if path.is_dir() else path
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
+
+    def send_header(self, keyword: str, value: str) -> None:
+        validators = self.site_file.get().get("validators")
+        if keyword == "Last-Modified" and validators == "none":
+            return
+        super().send_header(keyword, value)
+        if keyword == "Last-Modified" and validators == "etag" and (tag := self._etag()):
+            super().send_header("ETag", tag)
+
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = _CountingWriter(self.wfile, self.traffic)
 
     def is_servable(self, path: Path) -> bool:
         """The behaviour files are the server's, not the site's."""
@@ -330,6 +388,12 @@ class SiteServer(StaticServer):
         """Every request received so far."""
         with self.traffic.lock:
             return sum(len(hits) for hits in self.traffic.hits.values())
+
+    @property
+    def bytes_sent(self) -> int:
+        """Bytes sent to clients so far, headers and bodies."""
+        with self.traffic.lock:
+            return self.traffic.bytes_sent
 
     @property
     def max_in_flight(self) -> int:
