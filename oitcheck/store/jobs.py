@@ -107,8 +107,9 @@ class Jobs:
                      "state": JobState.QUEUED, "attempt": 0, "collected": False} for s in specs]
             if not rows:
                 return 0
-            done = c.execute(pg_insert(jobs).values(rows).on_conflict_do_nothing(constraint="jobs_run_agency"))
-            return int(done.rowcount or 0)
+            added = c.execute(pg_insert(jobs).values(rows).on_conflict_do_nothing(constraint="jobs_run_agency")
+                              .returning(jobs.c.id))
+            return len(added.all())
 
         return self._do(work)
 
@@ -126,8 +127,8 @@ class Jobs:
                 return None
             attempt = row.attempt + 1
             leased = c.execute(pg_insert(leases).values(server=row.server, job_id=row.id, attempt=attempt)
-                               .on_conflict_do_nothing()).rowcount
-            if not leased:  # another claimer took the server in between: this job waits for it
+                               .on_conflict_do_nothing().returning(leases.c.server)).first()
+            if leased is None:  # another claimer took the server in between: this job waits for it
                 return None
             c.execute(update(jobs).where(jobs.c.id == row.id).values(
                 state=JobState.CLAIMED, attempt=attempt, node=node, claimed_at=func.now(), heartbeat_at=func.now(),
