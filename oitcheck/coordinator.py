@@ -127,6 +127,7 @@ def run_on_nodes(todo: list[Agency], everyone: list[Agency], out: Path, shared: 
     jobs = Jobs(run.store.engine, run.store.shown)
     run_id = run.run_id
     by_key = {identity(a): a for a in everyone}
+    jobs.drop_queued(run_id, set(by_key))
     jobs.add(run_id, [JobSpec(identity(a), a.row, servers[a.row], agency_request(shared, a, out).to_json())
                       for a in todo])
     while True:
@@ -167,8 +168,10 @@ def _requeue_lost(jobs: Jobs, run: ManyRun, nodes: list[Node]) -> None:
     a node that answers (it restarted), or silent beyond the stale limit."""
     assert run.run_id is not None
     by_url = {n.url: n for n in nodes}
-    for live in jobs.live(run.run_id, STALE_S):  # read after the nodes' lists: an ended job finished before
-        node = by_url.get(live.node)
+    for live in jobs.live(None, STALE_S):  # read after the nodes' lists: an ended job finished before
+        if live.run_id != run.run_id and not live.stale:
+            continue  # a dead run's job still beating on its node: it finishes into that run and frees its server
+        node = by_url.get(live.node) if live.run_id == run.run_id else None
         name = scrapyd_job_id(run.run_id, live.job_id, live.attempt)
         answering = node is not None and node.answering
         if answering and name not in node.known:

@@ -70,6 +70,7 @@ class Live:
     node: str
     state: JobState
     stale: bool  # no heartbeat within the limit asked
+    run_id: int
 
 
 @dataclass(frozen=True)
@@ -189,15 +190,22 @@ class Jobs:
 
         return self._do(work)
 
-    def live(self, run_id: int, stale_after: float) -> list[Live]:
-        """The run's jobs out on nodes, each marked stale when its last heartbeat is older than ``stale_after``
-        seconds by the database's clock."""
+    def live(self, run_id: int | None, stale_after: float) -> list[Live]:
+        """The jobs out on nodes (of run ``run_id``; None: of every run, a dead coordinator's too, whose leases
+        would otherwise keep their servers from every later run), each marked stale when its last heartbeat is
+        older than ``stale_after`` seconds by the database's clock."""
         limit = text("now() - make_interval(secs => :secs)").bindparams(secs=float(stale_after))
-        query = select(jobs.c.id, jobs.c.attempt, jobs.c.row, jobs.c.node, jobs.c.state,
-                       (jobs.c.heartbeat_at < limit).label("stale")).where(
-            jobs.c.run_id == run_id, jobs.c.state.in_(LIVE)).order_by(jobs.c.row)
-        return self._do(lambda c: [Live(r.id, r.attempt, r.row, r.node or "", JobState(r.state), bool(r.stale))
-                                   for r in c.execute(query)])
+        query = select(jobs.c.id, jobs.c.attempt, jobs.c.row, jobs.c.node, jobs.c.state, jobs.c.run_id,
+                       (jobs.c.heartbeat_at < limit).label("stale")).where(jobs.c.state.in_(LIVE))
+        if run_id is not None:
+            query = query.where(jobs.c.run_id == run_id)
+        return self._do(lambda c: [Live(r.id, r.attempt, r.row, r.node or "", JobState(r.state), bool(r.stale),
+                                        r.run_id) for r in c.execute(query.order_by(jobs.c.run_id, jobs.c.row))])
+
+    def drop_queued(self, run_id: int, keep: set[str]) -> int:
+        """Forget the run's queued jobs of agencies not in ``keep`` (a resumed run's CSV lost them)."""
+        return self._do(lambda c: int(c.execute(delete(jobs).where(
+            jobs.c.run_id == run_id, jobs.c.state == JobState.QUEUED, jobs.c.agency.not_in(keep))).rowcount or 0))
 
     def finished(self, run_id: int) -> list[Finished]:
         """The run's finished jobs not collected yet."""

@@ -126,3 +126,16 @@ def test_a_claimed_job_goes_stale_by_the_databases_clock(table):
     assert (live.job_id, live.state, live.stale) == (claim.job_id, JobState.CLAIMED, False)
     [live] = jobs.live(run, stale_after=-1)  # any heartbeat is older than "one second from now"
     assert live.stale
+
+
+def test_a_dead_runs_lease_is_freed_once_stale_and_a_resumed_csv_drops_lost_agencies(table):
+    store, jobs, dead = table
+    jobs.add(dead, _specs(["a", "b"]))
+    held = jobs.claim(dead, "node1")
+    run = store.start_run("audit-many", "/tmp/other")
+    jobs.add(run, _specs(["a"]))
+    assert jobs.claim(run, "node2") is None  # server a is still leased to the dead run's job
+    [old] = [live for live in jobs.live(None, stale_after=-1) if live.run_id == dead]
+    assert old.stale and jobs.requeue(old.job_id, old.attempt, "its coordinator is gone")
+    assert jobs.claim(run, "node2").row == 1 and held.row == 1
+    assert jobs.drop_queued(dead, {"agency1.go.th"}) == 1  # agency2 left the CSV: its queued job goes
