@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -104,13 +105,18 @@ def _call(url: str, form: dict[str, str] | None = None) -> dict[str, Any] | None
 
 
 def check_nodes(urls: list[str], slots: int) -> list[Node]:
-    """The nodes, each asked once whether it runs the oitcheck project; BadInput when none does."""
+    """The nodes that answer with the oitcheck project (a warning on stderr for each other one, left out of the
+    run); BadInput when none does."""
     nodes = [Node(url, slots) for url in urls]
     ready = [n for n in nodes if PROJECT in ((_call(f"{n.url}/listprojects.json") or {}).get("projects") or ())]
     if not ready:
         raise BadInput(f"no Scrapyd node at {', '.join(urls)} answers with the project {PROJECT!r} (see README: "
-                       "scrapyd.conf [settings] oitcheck = oitcheck.node.settings)")
-    return nodes
+                       "scrapy.cfg [settings] oitcheck = oitcheck.node.settings)")
+    for node in nodes:
+        if node not in ready:
+            print(f"warning: Scrapyd node {node.url} does not answer with the project {PROJECT!r}: left out of "
+                  "this run", file=sys.stderr)
+    return ready
 
 
 def scrapyd_job_id(run_id: int, job_id: int, attempt: int) -> str:

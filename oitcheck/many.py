@@ -200,7 +200,9 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
         run.stopped(exc)
         if isinstance(exc, KeyboardInterrupt):
             stop = Terminated if isinstance(exc, Terminated) else Interrupted
-            raise stop(f"the audits under way were stopped and no summary written; {len(results)} agencies' "
+            under_way = ("the audits under way were stopped" if nodes is None else
+                         "the audits under way on the nodes finish into the history database")
+            raise stop(f"{under_way} and no summary written; {len(results)} agencies' "
                        f"results are in {out} (see {out / LOG_NAME})"
                        + ("; --resume continues the run" if run.run_id is not None else "")) from exc
         raise
