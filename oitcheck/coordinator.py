@@ -14,6 +14,7 @@ entry is built exactly as for a local run (``many.outcome_entry``), so the summa
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -48,10 +49,19 @@ def node_urls(text: str) -> list[str]:
     urls = [u.strip().rstrip("/") for u in text.split(",") if u.strip()]
     for url in urls:
         if urllib.parse.urlsplit(url).scheme not in ("http", "https") or not urllib.parse.urlsplit(url).netloc:
-            raise BadInput(f"--scrapyd {url!r} is not a Scrapyd URL like http://127.0.0.1:6800")
+            raise BadInput(f"--scrapyd {shown(url)!r} is not a Scrapyd URL like http://127.0.0.1:6800")
     if not urls or len(set(urls)) != len(urls):
         raise BadInput("--scrapyd needs one or more different Scrapyd URLs, separated by commas")
     return urls
+
+
+def shown(url: str) -> str:
+    """A node's URL for logs and messages: without its password."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:***@{parts.hostname}"
+                                                  + (f":{parts.port}" if parts.port else "")))
 
 
 def require_postgresql(db: str | None) -> None:
@@ -94,10 +104,18 @@ class Node:
 
 
 def _call(url: str, form: dict[str, str] | None = None) -> dict[str, Any] | None:
-    """A Scrapyd API call; None when the node does not answer or answers with an error."""
+    """A Scrapyd API call (``user:password@`` in the node's URL: HTTP basic authentication, as Scrapyd's
+    ``username``/``password`` ask); None when the node does not answer or answers with an error."""
+    parts = urllib.parse.urlsplit(url)
+    headers = {}
+    if parts.username is not None:
+        secret = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
+        url = urllib.parse.urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
     data = None if form is None else urllib.parse.urlencode(form).encode()
     try:
-        with urllib.request.urlopen(url, data=data, timeout=HTTP_TIMEOUT_S) as response:  # noqa: S310 - http(s)
+        request = urllib.request.Request(url, data=data, headers=headers)
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:  # noqa: S310 - http(s) only
             answer = json.loads(response.read(1_000_000))
     except (OSError, ValueError):  # refused, timed out, reset, not JSON
         return None
@@ -110,12 +128,12 @@ def check_nodes(urls: list[str], slots: int) -> list[Node]:
     nodes = [Node(url, slots) for url in urls]
     ready = [n for n in nodes if PROJECT in ((_call(f"{n.url}/listprojects.json") or {}).get("projects") or ())]
     if not ready:
-        raise BadInput(f"no Scrapyd node at {', '.join(urls)} answers with the project {PROJECT!r} (see README: "
-                       "scrapy.cfg [settings] oitcheck = oitcheck.node.settings)")
+        raise BadInput(f"no Scrapyd node at {', '.join(map(shown, urls))} answers with the project {PROJECT!r} "
+                       "(see README: scrapy.cfg [settings] oitcheck = oitcheck.node.settings)")
     for node in nodes:
         if node not in ready:
-            print(f"warning: Scrapyd node {node.url} does not answer with the project {PROJECT!r}: left out of "
-                  "this run", file=sys.stderr)
+            print(f"warning: Scrapyd node {shown(node.url)} does not answer with the project {PROJECT!r}: left "
+                  "out of this run", file=sys.stderr)
     return ready
 
 
@@ -151,7 +169,7 @@ def run_on_nodes(todo: list[Agency], everyone: list[Agency], out: Path, shared: 
         _requeue_lost(jobs, run, nodes)
         for node in nodes:
             for _ in range(node.free):
-                claim = jobs.claim(run_id, node.url)
+                claim = jobs.claim(run_id, shown(node.url))  # the job table never keeps a node's password
                 if claim is None:
                     break
                 agency = by_key[claim.agency]
@@ -161,9 +179,9 @@ def run_on_nodes(todo: list[Agency], everyone: list[Agency], out: Path, shared: 
                 name = scrapyd_job_id(run_id, claim.job_id, claim.attempt)
                 if node.schedule(name, args):
                     node.known.add(name)
-                    run.log.write(f"start {agency.folder} {agency.url} on {node.url} attempt {claim.attempt}")
+                    run.log.write(f"start {agency.folder} {agency.url} on {shown(node.url)} attempt {claim.attempt}")
                 else:
-                    jobs.requeue(claim.job_id, claim.attempt, f"{node.url} refused the job")
+                    jobs.requeue(claim.job_id, claim.attempt, f"{shown(node.url)} refused the job")
                     node.answering, node.free = False, 0
                     break
         time.sleep(POLL_S)
@@ -173,7 +191,7 @@ def _requeue_lost(jobs: Jobs, run: ManyRun, nodes: list[Node]) -> None:
     """Queue again the attempts that can no longer finish: ended on their node without finishing, unknown to
     a node that answers (it restarted), or silent beyond the stale limit."""
     assert run.run_id is not None
-    by_url = {n.url: n for n in nodes}
+    by_url = {shown(n.url): n for n in nodes}
     for live in jobs.live(None, STALE_S):  # read after the nodes' lists: an ended job finished before
         if live.run_id != run.run_id and not live.stale:
             continue  # a dead run's job still beating on its node: it finishes into that run and frees its server

@@ -22,7 +22,7 @@ from oitcheck import settings as defaults
 from oitcheck.agencies import Agency, AgencyStatus, identity, read_agencies, unique_agencies
 from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
-from oitcheck.coordinator import Node, check_nodes, require_postgresql, run_on_nodes
+from oitcheck.coordinator import Node, check_nodes, require_postgresql, run_on_nodes, shown
 from oitcheck.errors import BadInput, Interrupted, OitcheckError, ReportsNotSaved, SiteUnreachable, Terminated
 from oitcheck.fiscal import audit_dates
 from oitcheck.report.schema import validate_summary
@@ -162,7 +162,7 @@ def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_un
     options = {"checklist": shared.checklist, "kind": shared.kind, "year": shared.year,
                "as_of": None if shared.as_of is None else shared.as_of.isoformat(), "jobs": jobs,
                "agency_time_limit": time_limit, "fail_under": fail_under,
-               **({"scrapyd": scrapyd} if scrapyd else {})}
+               **({"scrapyd": [shown(url) for url in scrapyd]} if scrapyd else {})}
     with controlled_run(out, csv_path, shared, resume, options) as run:
         agencies = unique_agencies(agencies, lambda text: note(run.log, text, "warning"))
         return audit_all(agencies, out, jobs, replace(shared, run_id=run.run_id), fail_under, time_limit, run, nodes)

@@ -160,3 +160,18 @@ def test_scrapyd_mode_refuses_sqlite_and_bad_node_urls_in_one_line(tmp_path):
                           "--scrapyd", "ftp://node", "--db", "postgresql://x@127.0.0.1:1/x"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "is not a Scrapyd URL" in bad.stderr
+
+
+def test_a_node_behind_scrapyds_basic_authentication_is_reached_with_the_urls_credentials(tmp_path):
+    from oitcheck.coordinator import check_nodes, shown
+    from oitcheck.errors import BadInput
+
+    node = ScrapydNode(tmp_path / "node", slots=1, auth="oit:s3cret").start()
+    try:
+        with_password = f"http://oit:s3cret@127.0.0.1:{node.port}"
+        assert [n.url for n in check_nodes([with_password], 1)] == [with_password]
+        with pytest.raises(BadInput, match="answers with the project") as refused:
+            check_nodes([f"http://oit:wrong@127.0.0.1:{node.port}"], 1)
+        assert "wrong" not in str(refused.value) and shown(with_password).endswith(f"oit:***@127.0.0.1:{node.port}")
+    finally:
+        node.stop()

@@ -5,6 +5,7 @@ README tells an operator to."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -43,13 +44,17 @@ def free_port() -> int:
 class ScrapydNode:
     """One Scrapyd process (leader of its own process group, so its jobs can be stopped with it)."""
 
-    def __init__(self, folder: Path, slots: int, env: dict[str, str] | None = None) -> None:
+    def __init__(self, folder: Path, slots: int, env: dict[str, str] | None = None, auth: str = "") -> None:
+        """``auth``: "user:password" for Scrapyd's HTTP basic authentication."""
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "scrapyd.conf").write_text(CONF.format(port=self.port, slots=slots, folder=folder),
-                                             encoding="utf-8")
+        self.auth = auth
+        user, _, password = auth.partition(":")
+        conf = CONF.format(port=self.port, slots=slots, folder=folder) + (
+            f"username = {user}\npassword = {password}\n" if auth else "")
+        (folder / "scrapyd.conf").write_text(conf, encoding="utf-8")
         (folder / "scrapy.cfg").write_text(PROJECT_CFG, encoding="utf-8")
         root = str(Path(__file__).resolve().parents[2])  # this checkout's oitcheck, in the jobs too
         self.env = {**os.environ, **(env or {}),
@@ -70,8 +75,10 @@ class ScrapydNode:
         return self
 
     def call(self, endpoint: str) -> dict | None:
+        headers = {"Authorization": "Basic " + base64.b64encode(self.auth.encode()).decode()} if self.auth else {}
         try:
-            with urllib.request.urlopen(f"{self.url}/{endpoint}", timeout=10) as answer:
+            with urllib.request.urlopen(urllib.request.Request(f"{self.url}/{endpoint}", headers=headers),
+                                        timeout=10) as answer:
                 return json.loads(answer.read())
         except (OSError, ValueError):
             return None
