@@ -28,7 +28,7 @@ from tests.support.scrapyd import ScrapydNode  # noqa: E402
 AGENCIES = 20
 KINDS = ("per_item", "menu_pages", "index_table", "legacy_cp874")
 SAFETY_NET_S = 900  # only a hang reaches it: every wait ends on a state
-FAST = {"OITCHECK_JOB_HEARTBEAT": "1", "OITCHECK_JOB_STALE": "5", "OITCHECK_COORDINATOR_POLL": "0.3",
+FAST = {"OITCHECK_JOB_HEARTBEAT": "1", "OITCHECK_JOB_STALE": "10", "OITCHECK_COORDINATOR_POLL": "0.3",
         "OITCHECK_PDF": "0"}
 OPTIONS = ["--allow-private", "--as-of", AS_OF, "--no-pdf", "--no-render", "--jobs", "2"]
 
