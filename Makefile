@@ -11,7 +11,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,scrapyd]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -29,8 +29,10 @@ wheel-check:
 # Benchmarks (traffic to 127.0.0.x only): oitcheck against LinkChecker on a synthetic 2000-page agency site, then
 # both on the same planted link pages (bench/links.py: broken links found, missed and false alarms per category),
 # the hostile sites, then nightly audit-many with history on 50 local agency sites (bench/history.py), then the
-# province summary of 300 agencies' generated reports (bench/summary.py: < 2 s, summary.html < 2 MB), then one
-# site's nightly re-audit with conditional requests (bench/incremental.py: the second run's bytes and CPU).
+# province summary of 300 agencies' generated reports (bench/summary.py: < 2 s, summary.html < 2 MB), one site's
+# nightly re-audit with conditional requests (bench/incremental.py: the second run's bytes and CPU), then
+# audit-many over one Scrapyd node against two on 50 agencies whose sites hold each answer 0.3 s (bench/scaleout.py:
+# the speed-up, and what bounds it).
 bench: $(STAMP)
 	test -x $(BIN)/linkchecker || $(BIN)/pip install --quiet linkchecker
 	$(BIN)/python -c "import dateparser, pypdf" 2>/dev/null || $(BIN)/pip install --quiet dateparser pypdf
@@ -40,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/incremental.py
+	$(BIN)/python bench/scaleout.py
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.testbed.run --jobs 2

@@ -56,6 +56,9 @@ class AuditRequest:
     db: str | None = None
     run_id: int | None = None
     pdf: bool = default_settings.OITCHECK_PDF  # write report.pdf (--no-pdf: not)
+    # False: the store is read (decisions, changes) but the audit not recorded; a Scrapyd node's job records it
+    # itself, with the job's end, in one transaction (oitcheck.node)
+    record: bool = True
 
     def to_json(self) -> str:
         """The request as JSON: dates as ISO strings, paths as strings, with its format's version."""
@@ -65,7 +68,8 @@ class AuditRequest:
         return json.dumps({"version": REQUEST_VERSION, "url": self.url, "out": str(self.out), "name": self.name,
                            "checklist": self.checklist, "kind": self.kind, "year": self.year,
                            "as_of": None if self.as_of is None else self.as_of.isoformat(), "crawl": crawl,
-                           "token": self.token, "db": self.db, "run_id": self.run_id, "pdf": self.pdf},
+                           "token": self.token, "db": self.db, "run_id": self.run_id, "pdf": self.pdf,
+                           "record": self.record},
                           ensure_ascii=False)
 
     @classmethod
@@ -82,8 +86,9 @@ class AuditRequest:
                 crawl["cache_dir"] = Path(crawl["cache_dir"])
             year, as_of, token = data["year"], data["as_of"], data.get("token")
             db, run_id, pdf = data.get("db"), data.get("run_id"), data.get("pdf", default_settings.OITCHECK_PDF)
-            if type(pdf) is not bool:
-                raise ValueError(f"pdf {pdf!r} is not true or false")
+            recorded = data.get("record", True)
+            if type(pdf) is not bool or type(recorded) is not bool:
+                raise ValueError(f"pdf {pdf!r} or record {recorded!r} is not true or false")
             if db is not None and not isinstance(db, str) or run_id is not None and type(run_id) is not int:
                 raise ValueError(f"db {db!r} or run_id {run_id!r} is not a URL and a run number")
             if year is not None and type(year) is not int:
@@ -95,7 +100,8 @@ class AuditRequest:
                 raise ValueError(f"checklist {checklist!r} or kind {kind!r} is not a string")
             return cls(url=str(data["url"]), out=Path(data["out"]), name=data["name"], checklist=checklist,
                        kind=kind, year=year, as_of=None if as_of is None else date.fromisoformat(as_of),
-                       crawl=CrawlOptions(**crawl), token=token, db=db, run_id=run_id, pdf=pdf)
+                       crawl=CrawlOptions(**crawl), token=token, db=db, run_id=run_id, pdf=pdf,
+                       record=recorded)
         except KeyError as exc:
             raise BadInput(f"unusable audit request: no {exc} field") from None
         except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
@@ -198,7 +204,8 @@ def _audit(request: AuditRequest, prepared: Prepared) -> tuple[dict[str, Any], d
     # $OITCHECK_PDF=0 turns report.pdf off for every audit (the test suite's many audits)
     pdf = request.pdf and os.environ.get("OITCHECK_PDF", "1") != "0"
     paths = save_reports(report, prepared.out, prepared.checklist.messages, host, pdf=pdf)
-    record(store, report, request.run_id, paths.get("report.json"))
+    if request.record:
+        record(store, report, request.run_id, paths.get("report.json"))
     return report, paths
 
 

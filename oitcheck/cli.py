@@ -103,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument("--out", type=Path, default=Path("reports/many"),
                       help="output folder: one folder per agency plus summary.json and summary.html "
                       "(default reports/many)")
-    many.add_argument("--jobs", type=positive, default=2, help="agencies audited at once (default 2)")
+    many.add_argument("--jobs", type=positive, default=2, help="agencies audited at once (default 2); with "
+                      "--scrapyd, on each node (its Scrapyd max_proc)")
+    many.add_argument("--scrapyd", metavar="URL[,URL...]", default=None,
+                      help="spread the audits over these Scrapyd nodes (project oitcheck, see README); needs "
+                      "--db postgresql://... shared by every node")
     many.add_argument("--agency-time-limit", type=positive_seconds, default=defaults.OITCHECK_AGENCY_TIME_LIMIT,
                       metavar="SECONDS", help="stop an agency's audit (its whole process group) after this long and "
                       f"list it as not audited (default {defaults.OITCHECK_AGENCY_TIME_LIMIT:g})")
@@ -264,8 +268,11 @@ def run_many_command(args: argparse.Namespace) -> int:
                           as_of=args.as_of, crawl=crawl_options(args),
                           db=history_url(args, args.out / "history.sqlite"),
                           pdf=defaults.OITCHECK_PDF and not args.no_pdf)
+    from oitcheck.coordinator import node_urls
+
+    nodes = node_urls(args.scrapyd) if args.scrapyd is not None else None
     summary, status = run_many(args.csv, args.out, args.jobs, shared, args.fail_under, args.agency_time_limit,
-                               args.resume)
+                               args.resume, nodes)
     print(f"{summary['audited']}/{len(summary['agencies'])} agencies audited, {summary['passed']} at or above "
           f"{summary['pass_mark']:g}; mean OIT {summary['mean_oit']}")
     print(args.out / "summary.html")

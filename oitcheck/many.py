@@ -22,6 +22,7 @@ from oitcheck import settings as defaults
 from oitcheck.agencies import Agency, AgencyStatus, identity, read_agencies, unique_agencies
 from oitcheck.checks.checklist import choose, load
 from oitcheck.children import ChildOutcome, ChildProcesses
+from oitcheck.coordinator import Node, check_nodes, require_postgresql, run_on_nodes, shown
 from oitcheck.errors import BadInput, Interrupted, OitcheckError, ReportsNotSaved, SiteUnreachable, Terminated
 from oitcheck.fiscal import audit_dates
 from oitcheck.report.schema import validate_summary
@@ -52,14 +53,21 @@ def crawl_budget(crawl_limit: float, agency_limit: float) -> float:
     return soft if crawl_limit <= 0 else min(crawl_limit, soft)
 
 
-def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float | None = None,
-              children: ChildProcesses | None = None) -> dict[str, Any]:
-    """Audit one agency in a child process (``oitcheck.audit_child``, the request as JSON on its stdin, with a
-    fresh token); summarise its outcome from the report carrying that token, and from nothing else."""
+def attempt_request(agency: Agency, out: Path, shared: AuditRequest, time_limit: float | None) -> AuditRequest:
+    """One attempt at the agency's audit: its request with a fresh token and the crawl's budget within
+    ``time_limit``."""
     request = replace(agency_request(shared, agency, out), token=secrets.token_hex(16))
     if time_limit:
         request = replace(request, crawl=replace(request.crawl, time_limit=crawl_budget(request.crawl.time_limit,
                                                                                         time_limit)))
+    return request
+
+
+def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float | None = None,
+              children: ChildProcesses | None = None) -> dict[str, Any]:
+    """Audit one agency in a child process (``oitcheck.audit_child``, the request as JSON on its stdin, with a
+    fresh token); summarise its outcome from the report carrying that token, and from nothing else."""
+    request = attempt_request(agency, out, shared, time_limit)
     command = [sys.executable, "-m", "oitcheck.audit_child", "-"]
     entry = agency.entry()
     try:
@@ -67,7 +75,15 @@ def audit_one(agency: Agency, out: Path, shared: AuditRequest, time_limit: float
     except OSError as exc:
         return {**entry, "status": AgencyStatus.ERROR, "exit": None, "oit": None,
                 "error": f"the audit process could not start: {exc}"}
-    report = fresh_report(request.out / "report.json", request.token)
+    return outcome_entry(agency, request, done, fresh_report(request.out / "report.json", request.token),
+                         time_limit)
+
+
+def outcome_entry(agency: Agency, request: AuditRequest, done: ChildOutcome, report: dict[str, Any] | None,
+                  time_limit: float | None) -> dict[str, Any]:
+    """The agency's summary entry from how its audit process ended and the report carrying its token (None:
+    none), wherever the audit ran (a child here, or a Scrapyd node's job)."""
+    entry = agency.entry()
     if done.timed_out:
         return {**entry, "status": AgencyStatus.TIME_LIMIT, "exit": done.returncode, "oit": None,
                 "error": f"time limit ({time_limit:g} s): stopped, no report"}
@@ -122,14 +138,15 @@ def failure_reason(done: ChildOutcome) -> str:
 
 def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_under: float | None,
              time_limit: float | None = defaults.OITCHECK_AGENCY_TIME_LIMIT,
-             resume: bool = False) -> tuple[dict[str, Any], int]:
+             resume: bool = False, scrapyd: list[str] | None = None) -> tuple[dict[str, Any], int]:
     """Audit every agency of the CSV with the options of ``shared`` (its URL, name and folder are replaced per
     agency), each stopped after ``time_limit`` seconds; write the summary. Returns it and the exit status: 1
     when one is below ``fail_under`` or was not audited; SiteUnreachable (3) when none was audited.
 
     Everything that is wrong for every agency (the CSV, the options, the folder) is refused before any audit
     (exit 2); another run holding the folder or the history database is RunLocked (exit 4); ``resume``
-    continues the newest unfinished run of ``out``."""
+    continues the newest unfinished run of ``out``. ``scrapyd``: the Scrapyd nodes' URLs, each given ``jobs``
+    agencies at once (``oitcheck.coordinator``; the history database must be PostgreSQL)."""
     from oitcheck.audit import check_options
 
     agencies = read_agencies(csv_path)
@@ -138,18 +155,23 @@ def run_many(csv_path: Path, out: Path, jobs: int, shared: AuditRequest, fail_un
         check_writable(out)
     except OSError as exc:
         raise BadInput(f"cannot write to output folder {out}: {exc.strerror or exc}") from None
+    nodes = None
+    if scrapyd:
+        require_postgresql(shared.db)
+        nodes = check_nodes(scrapyd, jobs)
     options = {"checklist": shared.checklist, "kind": shared.kind, "year": shared.year,
                "as_of": None if shared.as_of is None else shared.as_of.isoformat(), "jobs": jobs,
-               "agency_time_limit": time_limit, "fail_under": fail_under}
+               "agency_time_limit": time_limit, "fail_under": fail_under,
+               **({"scrapyd": [shown(url) for url in scrapyd]} if scrapyd else {})}
     with controlled_run(out, csv_path, shared, resume, options) as run:
         agencies = unique_agencies(agencies, lambda text: note(run.log, text, "warning"))
-        return audit_all(agencies, out, jobs, replace(shared, run_id=run.run_id), fail_under, time_limit, run)
+        return audit_all(agencies, out, jobs, replace(shared, run_id=run.run_id), fail_under, time_limit, run, nodes)
 
 
 def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest, fail_under: float | None,
-              time_limit: float | None, run: ManyRun) -> tuple[dict[str, Any], int]:
-    """``run_many`` once the run holds its locks: the agencies ``run`` did not finish before, each entry kept in
-    the store as it ends; then the summary over them all."""
+              time_limit: float | None, run: ManyRun, nodes: list[Node] | None = None) -> tuple[dict[str, Any], int]:
+    """``run_many`` once the run holds its locks: the agencies ``run`` did not finish before (here, or on the
+    Scrapyd ``nodes``), each entry kept in the store as it ends; then the summary over them all."""
     keys = {agency.row: identity(agency) for agency in agencies}
     results = [{**run.finished[keys[a.row]], "row": a.row} for a in agencies if keys[a.row] in run.finished]
     for result in results:
@@ -162,7 +184,11 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
         return audit_one(agency, out, shared, time_limit, children)
 
     try:
-        for number, result in enumerate(run_spread(todo, jobs, server_keys(todo), work), start=len(results) + 1):
+        if nodes is None:
+            finishing = run_spread(todo, jobs, server_keys(todo), work)
+        else:
+            finishing = run_on_nodes(todo, agencies, out, shared, time_limit, run, nodes, server_keys(todo))
+        for number, result in enumerate(finishing, start=len(results) + 1):
             run.record(keys[result["row"]], result)  # first: an agency the log says ended is kept for --resume
             results.append(result)
             score = "-" if result.get("oit") is None else f"{result['oit']:.2f}"
@@ -174,7 +200,9 @@ def audit_all(agencies: list[Agency], out: Path, jobs: int, shared: AuditRequest
         run.stopped(exc)
         if isinstance(exc, KeyboardInterrupt):
             stop = Terminated if isinstance(exc, Terminated) else Interrupted
-            raise stop(f"the audits under way were stopped and no summary written; {len(results)} agencies' "
+            under_way = ("the audits under way were stopped" if nodes is None else
+                         "the audits under way on the nodes finish into the history database")
+            raise stop(f"{under_way} and no summary written; {len(results)} agencies' "
                        f"results are in {out} (see {out / LOG_NAME})"
                        + ("; --resume continues the run" if run.run_id is not None else "")) from exc
         raise

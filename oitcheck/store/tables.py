@@ -8,7 +8,22 @@ migrated database and this metadata agree.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -124,4 +139,39 @@ run_agencies = Table(
     Column("agency", String(512), primary_key=True),  # net.agency_key
     Column("entry", JSON, nullable=False),  # the agency's entry in summary.json
     Column("finished_at", String(32), nullable=False),
+)
+
+# Added by the third migration: audit-many over Scrapyd nodes (oitcheck.store.jobs). PostgreSQL only in use.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("agency", String(512), nullable=False),  # net.agency_key
+    Column("row", Integer, nullable=False),  # the CSV row: claimed in CSV order
+    Column("server", String(255), nullable=False),  # the address of the agency's server (spread.server_keys)
+    Column("request", Text, nullable=False),  # the AuditRequest as JSON, without token (each attempt gets one)
+    Column("state", String(16), nullable=False),  # queued | claimed | running | done
+    Column("attempt", Integer, nullable=False),  # raised at each claim: only the newest attempt may finish it
+    Column("node", Text),  # the Scrapyd URL the attempt was scheduled on
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True)),  # the database's clock, never a node's
+    Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", JSON),  # how the audit process ended: returncode, stderr's tail, timed_out, token
+    Column("collected", Boolean, nullable=False, default=False),  # its files are in the coordinator's OUT
+    UniqueConstraint("run_id", "agency", name="jobs_run_agency"),
+    Index("jobs_state", "run_id", "state", "row"),
+)
+
+job_files = Table(
+    "job_files", metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(255), primary_key=True),  # report.json, report.html, ...
+    Column("content", LargeBinary, nullable=False),
+)
+
+leases = Table(
+    "leases", metadata,
+    Column("server", String(255), primary_key=True),  # one row per server address: one audit on it at once
+    Column("job_id", Integer, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("attempt", Integer, nullable=False),
 )
