@@ -9,20 +9,35 @@ read as ``postgresql+psycopg://``).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from oitcheck.errors import BadInput
+from oitcheck.errors import BadInput, HistoryNotSaved
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 60_000  # a writer waits this long for another (an audit's whole record is one transaction)
+
+T = TypeVar("T")
+
+
+def in_transaction(engine: Engine, where: str, work: Callable[[Connection], T]) -> T:
+    """``work`` in one transaction of ``engine``; a database error is one line naming the database (``where``):
+    HistoryNotSaved (exit 5), never a traceback."""
+    try:
+        with engine.begin() as connection:
+            return work(connection)
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise HistoryNotSaved(f"history database {where}: {reason}") from None
 
 
 def default_path() -> Path:

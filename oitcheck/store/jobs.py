@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import SQLAlchemyError
 
-from oitcheck.errors import BadInput, HistoryNotSaved
+from oitcheck.errors import BadInput
+from oitcheck.store.database import in_transaction
 from oitcheck.store.record import record_audit
 from oitcheck.store.tables import job_files, jobs, leases
 
@@ -93,12 +93,7 @@ class Jobs:
         self.shown = shown
 
     def _do(self, work: Callable[[Connection], T]) -> T:
-        try:
-            with self.engine.begin() as connection:
-                return work(connection)
-        except SQLAlchemyError as exc:
-            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
-            raise HistoryNotSaved(f"history database {self.shown}: {reason}") from None
+        return in_transaction(self.engine, self.shown, work)
 
     def add(self, run_id: int, specs: list[JobSpec]) -> int:
         """Queue the agencies of ``specs`` the run has no job for yet (a resumed run keeps its jobs)."""

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import SQLAlchemyError
 
 from oitcheck.checks.decisions import Decisions
-from oitcheck.errors import HistoryNotSaved
 from oitcheck.store import changes, decisions, history, record, retention, runs
-from oitcheck.store.database import connect, resolve_url, shown, sqlite_path
+from oitcheck.store.database import connect, in_transaction, resolve_url, shown, sqlite_path
 
 T = TypeVar("T")
 
@@ -35,12 +33,7 @@ class Store:
         return None if path is None else path.with_name(path.name + ".lock")
 
     def _do(self, work: Callable[[Connection], T]) -> T:
-        try:
-            with self.engine.begin() as connection:
-                return work(connection)
-        except SQLAlchemyError as exc:
-            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
-            raise HistoryNotSaved(f"history database {self.shown}: {reason}") from None
+        return in_transaction(self.engine, self.shown, work)
 
     @contextmanager
     def advisory_lock(self, name: str) -> Iterator[bool]:
