@@ -19,7 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check oitcheck tests
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 # The package as users install it: a wheel built from the files git tracks, installed (not editable) into a fresh
 # venv outside the checkout, audits the demo from another folder; its verdicts must match demo/expected.json.
