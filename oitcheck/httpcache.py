@@ -293,8 +293,9 @@ def page_cache(settings: BaseSettings) -> DocumentCache | None:
     return None if root is None else DocumentCache(root, max_age_days=days, folder="pages")
 
 
-def close_page_cache(workers: ExtractionWorkers, crawler: Crawler) -> None:
-    """The page worker's reuse counted in the crawl's stats, and its cache folder pruned to the size bound."""
+def close_page_workers(workers: ExtractionWorkers, crawler: Crawler) -> None:
+    """Close the page worker, count its reuse in the crawl's stats and prune its cache folder to the size bound."""
+    workers.close()
     if crawler.stats is not None:
         crawler.stats.set_value(STAT_PAGES_REUSED, workers.stats["pages_reused"])
     if workers.cache is not None:

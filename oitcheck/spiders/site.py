@@ -29,7 +29,7 @@ from oitcheck.extract.css import css_pictures, page_names, selector_used
 from oitcheck.extract.documents import DOCUMENT_KINDS, IMAGE_KINDS, kind_from_url, sniff_kind
 from oitcheck.extract.html import parse_page
 from oitcheck.extract.workers import ExtractionWorkers, WorkerLimits
-from oitcheck.httpcache import close_page_cache, page_cache
+from oitcheck.httpcache import close_page_workers, page_cache
 from oitcheck.linkcache import LinkCache, link_cache_from
 from oitcheck.middlewares import is_status_only
 from oitcheck.net import canonical, site_of
@@ -309,14 +309,12 @@ class SiteSpider(scrapy.Spider):
         return {"error": facts.get("error") or "unparseable"} if facts.get("quality") == "unreadable" else facts
 
     def _opened(self, spider: Any = None) -> None:
-        """Start the page worker now: its imports then overlap robots.txt and the homepage's download."""
-        if self.page_workers is not None:
-            self.page_workers.start_early()
+        """Start the page worker now (connected only when there is one): its imports then overlap robots.txt and
+        the homepage's download."""
+        self.page_workers.start_early()  # type: ignore[union-attr]
 
     def _closed(self, spider: Any = None) -> None:
-        if self.page_workers is not None:
-            self.page_workers.close()
-            close_page_cache(self.page_workers, self.crawler)
+        close_page_workers(self.page_workers, self.crawler)  # type: ignore[arg-type]
 
     async def parse_home(self, response: Response) -> AsyncIterator[Any]:
         """The homepage and the pages in its frames: ``parse``, then the pictures their stylesheets name
