@@ -2,7 +2,8 @@
 CLI, by a server that honours validators (Python's own: Last-Modified, If-Modified-Since -> 304) and by one that
 ignores them. The second audit asks "has it changed?", gets 304s, reuses what was extracted and reaches the same
 verdicts; a document changed between runs is read again, its verdict changes, and the re-audit then equals a fresh
-``--no-cache`` audit. One set of audits for the module."""
+``--no-cache`` audit. The honouring server keeps connections open, as agencies' Apache and nginx do, and the crawl
+asks over few of them. One set of audits for the module."""
 
 from __future__ import annotations
 
@@ -42,15 +43,18 @@ def _audits(tmp: Path, host: str, validators: str | None, change: bool) -> dict[
     shutil.copytree(DEMO_SITE, site)
     if validators:
         (site / "_site.json").write_text(json.dumps({"validators": validators}), encoding="utf-8")
+    else:
+        (site / "_site.json").write_text(json.dumps({"keep_alive": True}), encoding="utf-8")
     cache = str(tmp / "cache")
     found: dict[str, Any] = {}
     saved = os.environ.pop("OITCHECK_HTTP_CACHE", None)  # conftest turns conditional requests off for other tests
     try:
         with SiteServer(site, host=host) as server:
             for run in ("first", "second"):
-                asked = server.requests
+                asked, connected = server.requests, server.connections
                 result, found[run] = audit(server.url, tmp / run, "--cache-dir", cache, "--no-history")
                 assert result.returncode == 0, result.stderr
+                found[f"{run}_traffic"] = (server.requests - asked, server.connections - connected)
                 found[f"{run}_conditional"] = conditional_hits(server, asked)
                 found[f"{run}_html"] = (tmp / run / "report.html").read_text(encoding="utf-8")
             if change:  # new bytes and a later modification time, as an agency's upload gives
@@ -88,6 +92,13 @@ def test_the_second_audit_asks_has_it_changed_and_reuses_what_was_read(honoured)
     assert second["reused"] >= second["pages"] + second["documents"]
     assert second["bytes_received"] < first["bytes_received"] / 10
     assert verdicts(honoured["second"]) == verdicts(honoured["first"])
+
+
+def test_a_server_that_keeps_connections_open_is_asked_over_few_of_them(honoured, ignored):
+    requests, connections = honoured["second_traffic"]
+    assert connections * 2 < requests  # one connection per slot, reused: the conditional requests cost no handshakes
+    requests, connections = ignored["second_traffic"]
+    assert connections >= requests  # HTTP/1.0 answers close their connection: a new one per request
 
 
 def test_a_document_changed_between_runs_is_read_again_and_its_verdict_changes(honoured):

@@ -22,6 +22,8 @@ broken, slow and odd servers agencies run:
 ``If-Modified-Since`` (every answer in full); ``"etag"`` adds an ``ETag`` (size and modification time, as
 Apache's) and answers a matching ``If-None-Match`` with 304; by default files carry ``Last-Modified`` and
 ``If-Modified-Since`` is honoured (Python's own server). ``SiteServer.bytes_sent`` counts what was sent.
+``{"keep_alive": true}`` keeps connections open between requests (HTTP/1.1 persistent connections, as Apache and
+nginx do by default); by default every answer closes its connection (HTTP/1.0, Python's own server).
 
 ``_site.json`` sets what unknown paths get: ``{"not_found": "plain"}`` (404, the default),
 ``"soft"`` (200 with a Thai "page not found" text), ``"home"`` (302 to the homepage), ``"home200"`` (the
@@ -79,6 +81,7 @@ class _Traffic:
         self.in_flight = 0
         self.max_in_flight = 0
         self.bytes_sent = 0
+        self.connections = 0
 
     def arrive(self, method: str, path: str, conditional: str = "") -> int:
         """Count a request; returns how many requests this path has had, this one included."""
@@ -265,6 +268,10 @@ class _Handler(StaticHandler):
     def setup(self) -> None:
         super().setup()
         self.wfile = _CountingWriter(self.wfile, self.traffic)
+        with self.traffic.lock:
+            self.traffic.connections += 1
+        if self.site_file.get().get("keep_alive"):  # every answer below carries its length, or closes
+            self.protocol_version = "HTTP/1.1"
 
     def is_servable(self, path: Path) -> bool:
         """The behaviour files are the server's, not the site's."""
@@ -394,6 +401,12 @@ class SiteServer(StaticServer):
         """Bytes sent to clients so far, headers and bodies."""
         with self.traffic.lock:
             return self.traffic.bytes_sent
+
+    @property
+    def connections(self) -> int:
+        """Connections accepted so far (fewer than ``requests`` only with ``keep_alive``)."""
+        with self.traffic.lock:
+            return self.traffic.connections
 
     @property
     def max_in_flight(self) -> int:
