@@ -8,7 +8,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oitcheck import settings as default_settings
@@ -25,7 +25,9 @@ from oitcheck.records import CrawlResult, PageRecord
 from oitcheck.report.model import build_report
 from oitcheck.report.schema import validate_report
 from oitcheck.report.writers import check_writable, remove_created, save_reports
-from oitcheck.store import Store
+
+if TYPE_CHECKING:
+    from oitcheck.store import Store
 
 REQUEST_VERSION = 3  # of AuditRequest's JSON form; raise it when a field changes meaning
 # How a crawl that ended by itself says so: it ran out of work ("finished") or a budget stopped it early

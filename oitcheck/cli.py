@@ -236,9 +236,11 @@ def run_audit(args: argparse.Namespace) -> int:
 def history_url(args: argparse.Namespace, default: Path | None = None) -> str | None:
     """The history database of an audit (None: --no-history): --db, $OITCHECK_DB, else ``default`` (audit-many:
     OUT/history.sqlite), else the per-user file."""
+    if args.no_history:
+        return None
     from oitcheck.store import resolve_url
 
-    return None if args.no_history else resolve_url(args.db, default)
+    return resolve_url(args.db, default)
 
 
 def run_request(request: AuditRequest, fail_under: float | None = None, require_coverage: bool = False) -> int:

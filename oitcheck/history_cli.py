@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from oitcheck.argtypes import count, iso_date
+from oitcheck.checks.decisions import ACCEPT, PIN
 from oitcheck.errors import BadInput
-from oitcheck.store.decisions import ACCEPT, PIN
 
 COMMANDS = ("history", "pin", "unpin", "accept", "unaccept", "decisions", "prune")
 

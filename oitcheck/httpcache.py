@@ -49,7 +49,7 @@ TEMPORARY = ".tmp"
 STAT_REVALIDATED = "oitcheck/http/revalidated"  # 304: the stored response was used
 STAT_BYTES = "oitcheck/http/bytes_received"  # headers and bodies received from servers
 STAT_CACHE_BYTES = "oitcheck/http/cache_bytes"  # the HTTP cache's size on disk after pruning
-STAT_PAGES_REUSED = "oitcheck/extraction/pages_reused"  # pages whose parse was reused (same text, URL, encoding)
+STAT_PAGES_REUSED = "oitcheck/extraction/pages_reused"  # pages (and stylesheets) whose reading was reused (same text)
 STAT_PAGE_CACHE_BYTES = "oitcheck/extraction/page_cache_bytes"
 STAT_CACHE_DROPPED = "oitcheck/http/cache_dropped"  # entries dropped at the end (expired, or past the size bound)
 
@@ -96,16 +96,26 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
         super().open_spider(spider)
         self.stats = spider.crawler.stats
 
+    def _get_request_path(self, spider: Spider, request: Request) -> str:
+        """Scrapy's layout (``root/<spider>/<xx>/<fingerprint>``) with plain string paths: a re-audit asks for it
+        three times for each of its 2,000 URLs."""
+        key = self._fingerprinter.fingerprint(request).hex()
+        return os.path.join(self.cachedir, spider.name, key[0:2], key)
+
     def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
-        folder = Path(self._get_request_path(spider, request))
+        folder = self._get_request_path(spider, request)
         try:
-            meta = self._read_meta(spider, request)
-            if meta is None:
-                return None
-            body = (folder / "response_body").read_bytes()
+            try:
+                stamp = os.stat(os.path.join(folder, META_FILE)).st_mtime
+            except FileNotFoundError:
+                return None  # never stored
+            if 0 < self.expiration_secs < time.time() - stamp:
+                return None  # expired: fetched in full, and stored again
+            meta = pickle.loads(_read(os.path.join(folder, META_FILE)))  # noqa: S301 - our own entry
+            body = _read(os.path.join(folder, "response_body"))
             if len(body) != meta.get("body_length"):
                 raise ValueError("torn entry")
-            headers = Headers(pickle.loads((folder / "response_headers.pickle").read_bytes()))  # noqa: S301
+            headers = Headers(pickle.loads(_read(os.path.join(folder, "response_headers.pickle"))))  # noqa: S301
         except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError, KeyError, AttributeError):
             if self.stats is not None:
                 self.stats.inc_value("oitcheck/http/cache_torn")
@@ -163,6 +173,11 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
         if self.stats is not None:
             self.stats.set_value(STAT_CACHE_BYTES, kept.bytes)
             self.stats.set_value(STAT_CACHE_DROPPED, kept.dropped)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

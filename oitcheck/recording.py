@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oitcheck.checks.decisions import Decisions
 from oitcheck.errors import HistoryNotSaved
 from oitcheck.fiscal import today
-from oitcheck.store import Store, open_store
+
+if TYPE_CHECKING:  # SQLAlchemy and Alembic are imported only by an audit that keeps history
+    from oitcheck.store import Store
 
 
 def open_history(db: str | None) -> Store | None:
     """The store at URL ``db``, migrated (None: --no-history); BadInput (exit 2) when it cannot be opened."""
-    return None if db is None else open_store(db)
+    if db is None:
+        return None
+    from oitcheck.store import open_store
+
+    return open_store(db)
 
 
 def decisions_of(store: Store | None, url: str) -> Decisions:

@@ -12,6 +12,7 @@ they replaced had, and ``from_dict`` reads it (and the facts the parse and docum
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -233,8 +234,14 @@ class ProbeRecord:
 
 
 def _known(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _field_names(cls)
     return {k: v for k, v in data.items() if k in names}
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    """Once per class: a re-audit rebuilds 40,000 links from the extraction cache."""
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 def _as(cls: type[T], value: T | Mapping[str, Any]) -> T:

@@ -250,3 +250,28 @@ def test_a_page_seen_before_byte_for_byte_at_its_url_is_not_parsed_again(tmp_pat
     assert stats["pages_reused"] == 0 and elsewhere["links"][0]["url"] == "http://a.example/about/o1.html"
     changed, stats, _ = asyncio.run(read("http://a.example/news/", page.replace("โครงสร้าง", "อำนาจหน้าที่")))
     assert stats["pages_reused"] == 0 and changed["links"][0]["text"] == "อำนาจหน้าที่"
+
+
+def test_a_stylesheet_seen_before_is_not_read_again(tmp_path: Path):
+    """A theme's stylesheet is the same every night: its pictures and imports are kept by its text, URL and size
+    cap, so a re-audit of an unchanged site starts no worker for it."""
+    css = "@import url('print.css');\n.eit-banner { background: url('img/eit-qr.png') }\n"
+    cache = DocumentCache(tmp_path, folder="pages")
+
+    async def read(url: str, text: str = css) -> tuple[tuple, dict, bool]:
+        workers = ExtractionWorkers(WorkerLimits(workers=1), cache)
+        workers.start_early()
+        try:
+            return await workers.stylesheet(text, url, 100_000), dict(workers.stats), workers.pool is not None
+        finally:
+            workers.close()
+
+    first, stats, started = asyncio.run(read("http://a.example/theme/site.css"))
+    named, imports = first
+    assert started and stats["pages_reused"] == 0
+    assert named == [("http://a.example/theme/img/eit-qr.png", ".eit-banner")]
+    assert imports == ["http://a.example/theme/print.css"]
+    again, stats, started = asyncio.run(read("http://a.example/theme/site.css"))
+    assert again == first and stats["pages_reused"] == 1 and not started
+    changed, stats, _ = asyncio.run(read("http://a.example/theme/site.css", css.replace("eit-qr", "eit-qr-2569")))
+    assert stats["pages_reused"] == 0 and changed[0][0][0] == "http://a.example/theme/img/eit-qr-2569.png"

@@ -12,6 +12,8 @@ from datetime import date
 
 from oitcheck.net import canonical
 
+PIN, ACCEPT = "pin", "accept"  # the kinds of decision, as the store keeps them
+
 
 @dataclass(frozen=True)
 class Pin:

@@ -222,8 +222,17 @@ class ExtractionWorkers:
         """``css_pictures`` of a stylesheet's first ``max_bytes``, under the page time limit: a hostile
         megabyte of CSS costs seconds of tokenizing, better spent here than in the crawl's process.
         ([], []) when it fails or overruns."""
-        found = await self._run(css_pictures, (css_head(css, max_bytes), url, max_bytes), self.limits.seconds, "")
-        return found if isinstance(found, tuple) else ([], [])
+        head = css_head(css, max_bytes)
+        key = self._text_key("stylesheet", head, url, str(max_bytes))
+        if self.cache is not None and (cached := self.cache.get(key)) is not None:
+            self.stats["pages_reused"] += 1  # a theme's stylesheet: a re-audit starts no worker for it
+            return [tuple(pair) for pair in cached["named"]], list(cached["imports"])
+        found = await self._run(css_pictures, (head, url, max_bytes), self.limits.seconds, "")
+        if not isinstance(found, tuple):
+            return [], []
+        if self.cache is not None:
+            self.cache.put(key, {"named": found[0], "imports": found[1]})
+        return found
 
     async def svg_qr_codes(self, svgs: list[str]) -> list[str]:
         found = await self._run(decode_svgs, (svgs,), self.limits.image_seconds, "")
@@ -342,10 +351,15 @@ class ExtractionWorkers:
 
     def _page_key(self, html: str, url: str, encoding: str | None) -> str:
         """The page's text, its URL (its links resolve against it) and encoding, and the parser's version."""
-        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass"))
-        digest.update(f"\0{url}\0{encoding}\0{self.limits.page_head_chars}\0{self.limits.seconds}".encode(
-            "utf-8", "surrogatepass"))
-        return f"{digest.hexdigest()}-page-{code_version()}"
+        limits = self.limits
+        return self._text_key("page", html, url, str(encoding), str(limits.page_head_chars), str(limits.seconds))
+
+    @staticmethod
+    def _text_key(kind: str, text: str, *context: str) -> str:
+        """A cache key for what ``kind`` read from ``text`` in ``context``, in this version of the readers."""
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+        digest.update("".join(f"\0{part}" for part in context).encode("utf-8", "surrogatepass"))
+        return f"{digest.hexdigest()}-{kind}-{code_version()}"
 
 
 @functools.cache

@@ -9,12 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from oitcheck.checks.decisions import Acceptance, Decisions, Pin
+from oitcheck.checks.decisions import ACCEPT, PIN, Acceptance, Decisions, Pin
 from oitcheck.net import agency_key
 from oitcheck.store.record import agency_id, now
 from oitcheck.store.tables import agencies, audits, decisions
-
-PIN, ACCEPT = "pin", "accept"
 
 
 @dataclass(frozen=True)
