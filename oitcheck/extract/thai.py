@@ -7,9 +7,12 @@ stray spaces; matching must see through all of that, so every text is compared i
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 
+from pythainlp import thai_tonemarks
 from pythainlp.util import normalize as _pythainlp_normalize
+from pythainlp.util import remove_dup_spaces, remove_zw
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -34,9 +37,39 @@ def normalise(text: str | None) -> str:
     return _normalise_short(text) if len(text) <= _MEMO_CHARS else _normalise(text)
 
 
+def _repairs() -> tuple[re.Pattern[str], ...]:
+    """Where pythainlp's ``normalize`` would change a text after its space steps: each of its later steps is a
+    substitution, and a text none of their patterns matches comes out as it went in. Ten searches are a sixth
+    of the cost of its twenty-odd substitutions (``(ch *)+ch`` for each vowel is one back-reference here), and
+    most texts need none. Empty (every text through ``normalize``) if this pythainlp keeps them elsewhere."""
+    try:
+        module = importlib.import_module("pythainlp.util.normalize")
+        patterns = [module._RE_REMOVE_SPACES_BEFORE_NONBASE.pattern,  # noqa: SLF001 - its own patterns, read
+                    *(pattern for pattern, _ in module._REORDER_PAIRS),  # noqa: SLF001
+                    f"([{module._NOREPEAT_CHARS}]) *\\1",  # noqa: SLF001 - a vowel or sign repeated
+                    f"[{thai_tonemarks}]{{2}}",  # a run of tone marks (its last one is kept)
+                    module._RE_REMOVE_DANGLINGS.pattern,  # noqa: SLF001
+                    module._RE_REMOVE_DANGLINGS_AFTER_SPACE.pattern]  # noqa: SLF001
+        return tuple(re.compile(pattern) for pattern in patterns)
+    except (AttributeError, TypeError, ValueError, re.error):
+        return ()
+
+
+_REPAIRS = _repairs()
+
+
+def thai_repairs(text: str) -> str:
+    """pythainlp's ``normalize`` (zero-width characters, doubled spaces, vowel order, repeated marks), the same
+    result, without its substitutions when none of them applies."""
+    spaced = remove_dup_spaces(remove_zw(text))
+    if _REPAIRS and not any(pattern.search(spaced) for pattern in _REPAIRS):
+        return spaced
+    return _pythainlp_normalize(text)
+
+
 def _normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
-    text = _pythainlp_normalize(text)
+    text = thai_repairs(text)
     text = thai_digits_to_arabic(text).lower()
     return _SPACE.sub(" ", text).strip()
 
@@ -72,4 +105,4 @@ def repair_extracted(text: str) -> str:
         return ""
     text = text.translate(_PUA_THAI)
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
-    return _pythainlp_normalize(text)
+    return thai_repairs(text)
