@@ -8,6 +8,7 @@ so the component checks can read years and keywords, and the report can say wher
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -68,8 +69,10 @@ class Candidate:
         return (0 if self.other_section is None else 1, -self.score, self.depth if self.depth is not None else 99)
 
 
+@functools.lru_cache(maxsize=65536)
 def file_name(url: str) -> str:
-    """The decoded last path segment, with separators turned into spaces for matching."""
+    """The decoded last path segment, with separators turned into spaces for matching (cached: a menu's links
+    repeat on every page)."""
     name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
     name = re.sub(r"\.[a-z0-9]{2,5}$", "", name, flags=re.I)
     return re.sub(r"[_+.]+|(?<!\d)-|-(?!\d)", " ", name).strip()
