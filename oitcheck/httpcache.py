@@ -149,7 +149,7 @@ class AtomicFilesystemCacheStorage(FilesystemCacheStorage):
         """After a 304: the entry's clock restarts (the expiry counts from the last confirmation). Its body and
         headers stay as stored: a 304 carries no new body, and the validators it repeats are those stored."""
         with contextlib.suppress(OSError):
-            os.utime(Path(self._get_request_path(spider, request)) / META_FILE)
+            os.utime(os.path.join(self._get_request_path(spider, request), META_FILE))
 
     def close_spider(self, spider: Spider) -> None:
         """Prune, unless a crawl pruned less than ``OITCHECK_HTTP_CACHE_PRUNE_SECS`` ago and what was written since

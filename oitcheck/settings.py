@@ -92,11 +92,17 @@ DOWNLOADER_MIDDLEWARES = {
     # answer exactly as they would see the download it stands for.
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "oitcheck.httpcache.RevalidatingCacheMiddleware": 900,
+    # Off: the spider follows other hosts' links on purpose (no allowed_domains; oitcheck.budgets bounds them) and
+    # never logs in (no http_user); each would cost two middleware calls on every request of every night.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 # Pages empty without JavaScript are fetched again through a headless browser (oitcheck.render); before Scrapy's
 # DepthMiddleware (900) in the output order, so the page's second request keeps its depth.
 SPIDER_MIDDLEWARES = {
     "oitcheck.render.RenderMiddleware": 100,
+    # Off: a development aid (warns when a spider copies Scrapy's internal meta keys), a call on every output.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {
     "oitcheck.pipelines.DocumentPipeline": 300,
