@@ -54,7 +54,11 @@ DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
+# No way into a running audit from outside: Scrapy's telnet console, and its remote control (on by default since
+# Scrapy 2.19: a local HTTP server that runs any Python code sent with the token it writes to a job file in the
+# user's home). An audit reads hostile sites; nothing else on the machine should be able to drive it.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 DNS_TIMEOUT = 10
 
 # Breadth-first, so click depth is the shortest path and a page cap keeps the shallow pages.

@@ -107,3 +107,12 @@ def test_the_start_url_is_checked_by_the_crawls_own_rules(tmp_path, monkeypatch)
     monkeypatch.setenv("OITCHECK_ALLOWED_NETWORKS", "intranet")
     with pytest.raises(BadInput, match="not a network"):
         prepare(AuditRequest(url="http://127.0.0.1:9/", out=tmp_path / "f"))
+
+
+def test_nothing_outside_an_audit_can_drive_it():
+    """Scrapy's remote control (on by default since 2.19: a local server that runs any Python code sent with the
+    token it writes to a job file in the user's state folder) and its telnet console are off in every crawl."""
+    from oitcheck.crawl import CrawlOptions, build_settings
+
+    settings = build_settings(CrawlOptions())
+    assert not settings.getbool("REMOTE_CONTROL_ENABLED") and not settings.getbool("TELNETCONSOLE_ENABLED")
