@@ -19,6 +19,7 @@ Links of every kind a browser follows, spelled as it sends them, and the dead on
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -346,6 +347,6 @@ PAGE_WORDS = 300
 
 
 def page_words(text: str) -> list[str]:
-    """The first words of a page's main text, digits dropped (counters and dates change between two
+    """The first words of a page's main text, lowercased, digits dropped (counters and dates change between two
     loads of one page): enough to tell whether two answers are the same page."""
-    return _WORD.findall(text.lower())[:PAGE_WORDS]
+    return [match.group() for match in itertools.islice(_WORD.finditer(text.lower()), PAGE_WORDS)]

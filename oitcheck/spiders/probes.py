@@ -99,12 +99,14 @@ class Prober:
         url = page.where
         if urlsplit(url).query or (self.home is not None and canonical(url) == canonical(self.home[0])):
             return False  # a query string's links resolve as its script's: no ghost paths
-        words = tuple(page_words(page.main_text or page.text))
         host = site_of(url)
         answer = self.answers.get(probe_key(host, url_shape(url))) or self.answers.get(host)
-        if answer is not None and same_page(page.title, words, *answer):
+        # its words only when a title matches (same_page compares titles first): most pages match neither
+        if answer is not None and page.title == answer[0] and same_page(
+                page.title, page_words(page.main_text or page.text), *answer):
             return True
-        if self.home is None or not same_page(page.title, words, self.home[1], self.home[2]):
+        if self.home is None or page.title != self.home[1] or not same_page(
+                page.title, page_words(page.main_text or page.text), self.home[1], self.home[2]):
             return False
         return _folder(url) != _folder(self.home[0])  # at the homepage's own folder its links resolve alike
 
