@@ -175,3 +175,24 @@ def test_the_footer_name_cannot_leave_its_css_string():
     assert '"' not in quoted[1:-1] and "<" not in quoted and "}" not in quoted
     name = 'x"; } </style><script>alert(1)</script> ก'
     assert quoted.count("\\") == sum(1 for c in name if not (c.isascii() and c.isalnum()))
+
+
+@needs_chromium
+@needs_poppler
+def test_the_printed_report_runs_no_script_and_loads_nothing(printed, tmp_path):
+    """Crawled text in the report is escaped; should an escape ever fail, report.html's own policy still keeps a
+    script from running and a picture from loading, in the browser that prints it as in a visitor's."""
+    from oitcheck.report.pdf import print_pdf
+    from tests.support.server import SiteServer
+
+    _, out, _, _ = printed
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    (tmp_path / "site").mkdir()
+    with SiteServer(tmp_path / "site") as server:
+        hostile = (f"<img src='{server.url}beacon.png'><link rel=stylesheet href='{server.url}beacon.css'>"
+                   "<p id=p>ไม่มีสคริปต์</p><script>document.getElementById('p').textContent = 'SCRIPT RAN'</script>")
+        (tmp_path / "r.pdf").write_bytes(print_pdf(html.replace("</body>", hostile + "</body>")))
+        assert server.requests == 0
+    text = _poppler("pdftotext", tmp_path / "r.pdf")
+    assert "ไม่มีสคริปต์" in text and "SCRIPT RAN" not in text
