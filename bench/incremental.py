@@ -13,6 +13,8 @@ printer's browser); bytes the server sent (its own count, headers and bodies) an
 requests the server answered; 304s and extraction reused (report.json's crawl block). The second run's verdicts
 (every item's status and score, the broken links) must equal the first's. Targets (issue 18): the second run
 under 10% of the first's bytes and under 30% of its CPU. Traffic goes to 127.0.0.1 only.
+Also measured, as the peer in the same run: plain Scrapy revalidating the same URLs through its own cache
+middleware with a callback that does nothing (bench/revalidate_floor.py): the floor under any Scrapy re-audit.
 Results: printed, and bench/results/incremental.json.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import platform
 import shutil
 import subprocess
@@ -96,6 +99,21 @@ def verdicts(report: dict[str, Any]) -> dict[str, Any]:
             "scores": report["scores"], "broken": sorted(link["url"] for link in report["links"]["broken"])}
 
 
+def floor(work: Path, cache: Path) -> dict[str, Any]:
+    """bench/revalidate_floor.py on every URL the first audit stored in its HTTP cache (each entry's meta names
+    it): once to fill its own cache, once measured."""
+    urls = sorted(pickle.loads(meta.read_bytes())["url"] for meta in cache.glob("httpcache/*/*/*/pickled_meta"))  # noqa: S301
+    listing = work / "floor-urls.txt"
+    listing.write_text("\n".join(urls), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    # as a module: run as a script, bench/ would come first on its path and this file would shadow Twisted's
+    # "incremental" package
+    command = [sys.executable, "-m", "bench.revalidate_floor", str(listing), str(work / "floor-cache")]
+    for _ in range(2):
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def pair(work: Path, server: SiteServer, max_pages: int, number: int) -> tuple[Run, Run, bool]:
     """A first audit with an empty cache folder, then the second night's: (first, second, same verdicts)."""
     cache = work / f"cache-{number}"
@@ -118,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         (work / "site" / "www" / "_site.json").write_text(json.dumps({"keep_alive": True}), encoding="utf-8")
         with SiteServer(work / "site" / "www") as server:
             pairs = [pair(work, server, info.pages + len(info.broken) + 100, n) for n in range(max(1, args.repeat))]
+            peer = floor(work, work / "cache-0")
         shares = sorted(pairs, key=lambda p: p[1].cpu_s / max(0.01, p[0].cpu_s))
         first, second, _ = shares[len(shares) // 2]
         runs = [first, second]
@@ -130,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                   "bytes_share": round(bytes_share, 4), "cpu_share": round(cpu_share, 3),
                   "cpu_shares": [round(b.cpu_s / max(0.01, a.cpu_s), 3) for a, b, _ in pairs],
                   "all_pairs": [[asdict(a), asdict(b)] for a, b, _ in pairs],
-                  "bytes_target_met": bytes_share < BYTES_TARGET, "cpu_target_met": cpu_share < CPU_TARGET}
+                  "bytes_target_met": bytes_share < BYTES_TARGET, "cpu_target_met": cpu_share < CPU_TARGET,
+                  "scrapy_floor": peer}
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"nightly re-audit, {pages}-page bench site ({result['machine']}); {len(pairs)} pairs of nights, "
@@ -143,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
               f"(target < {CPU_TARGET:.0%}), {second.wall_s / max(0.01, first.wall_s):.1%} of the wall time; "
               f"verdicts {'identical' if same else 'DIFFERENT'}; "
               f"HTTP cache {(second.http_cache_bytes or 0) / 1e6:.1f} MB")
+        print(f"peer: plain Scrapy revalidating the {peer['requests']} URLs the first night stored, through its own "
+              f"cache middleware, doing nothing with the answers: {peer['cpu_s']:.1f} s CPU "
+              f"({peer['cpu_s'] / max(0.01, first.cpu_s):.1%} of the first night); the second night's "
+              f"{second.cpu_s:.1f} s is {second.cpu_s / max(0.01, peer['cpu_s']):.2f}x it, rules and reports included")
         ok = same and all(run.exit_status in (0, 1) for run in runs)
         return 0 if ok else 1
     finally:
