@@ -25,7 +25,7 @@ from tests.support.server import SiteServer
 pytest.importorskip("scrapyd")
 from tests.support.scrapyd import ScrapydNode  # noqa: E402
 
-AGENCIES = 20
+AGENCIES = 12  # enough for two nodes with two slots each to be busy when one is killed
 KINDS = ("per_item", "menu_pages", "index_table", "legacy_cp874")
 SAFETY_NET_S = 900  # only a hang reaches it: every wait ends on a state
 FAST = {"OITCHECK_JOB_HEARTBEAT": "1", "OITCHECK_JOB_STALE": "10", "OITCHECK_COORDINATOR_POLL": "0.3",
@@ -47,7 +47,7 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 @pytest.fixture(scope="module")
 def spread(tmp_path_factory) -> Iterator[dict[str, Any]]:
-    """One local audit-many and one over two nodes (the second node killed mid-run) of the same 20 agencies."""
+    """One local audit-many and one over two nodes (the second node killed mid-run) of the same AGENCIES agencies."""
     with postgres_server() as server:
         if server is None:
             pytest.skip("PostgreSQL is not installed (Debian package postgresql)")
