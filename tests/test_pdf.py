@@ -1,5 +1,6 @@
 """report.pdf: report.html printed to A4 by a real headless Chromium, Thai set in the bundled Sarabun, and the
-print stylesheet as the browser applies it. Two browser launches in all: the PDF, and one page for the layout."""
+print stylesheet as the browser applies it. Three browser launches in all: the PDF, one page for the layout, and a
+report with a hostile script and beacon printed."""
 
 from __future__ import annotations
 
