@@ -8,6 +8,7 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fpdf import FPDF
@@ -234,21 +235,16 @@ def test_a_page_seen_before_byte_for_byte_at_its_url_is_not_parsed_again(tmp_pat
     page = "<html><head><title>ข่าวประชาสัมพันธ์</title></head><body><a href='o1.html'>โครงสร้าง</a></body></html>"
     cache = DocumentCache(tmp_path, folder="pages")
 
-    async def read(url: str, html: str = page) -> tuple[dict, dict, bool]:
-        workers = ExtractionWorkers(WorkerLimits(workers=1), cache)
-        workers.start_early()
-        try:
-            return await workers.page(html, url), dict(workers.stats), workers.pool is not None
-        finally:
-            workers.close()
+    def read(url: str, html: str = page) -> tuple[dict, dict, bool]:
+        return _one_night(cache, lambda workers: workers.page(html, url))
 
-    first, stats, started = asyncio.run(read("http://a.example/news/"))
+    first, stats, started = read("http://a.example/news/")
     assert started and stats["pages_reused"] == 0 and first["links"][0]["url"] == "http://a.example/news/o1.html"
-    again, stats, started = asyncio.run(read("http://a.example/news/"))
+    again, stats, started = read("http://a.example/news/")
     assert again == first and stats["pages_reused"] == 1 and not started
-    elsewhere, stats, _ = asyncio.run(read("http://a.example/about/"))
+    elsewhere, stats, _ = read("http://a.example/about/")
     assert stats["pages_reused"] == 0 and elsewhere["links"][0]["url"] == "http://a.example/about/o1.html"
-    changed, stats, _ = asyncio.run(read("http://a.example/news/", page.replace("โครงสร้าง", "อำนาจหน้าที่")))
+    changed, stats, _ = read("http://a.example/news/", page.replace("โครงสร้าง", "อำนาจหน้าที่"))
     assert stats["pages_reused"] == 0 and changed["links"][0]["text"] == "อำนาจหน้าที่"
 
 
@@ -258,20 +254,29 @@ def test_a_stylesheet_seen_before_is_not_read_again(tmp_path: Path):
     css = "@import url('print.css');\n.eit-banner { background: url('img/eit-qr.png') }\n"
     cache = DocumentCache(tmp_path, folder="pages")
 
-    async def read(url: str, text: str = css) -> tuple[tuple, dict, bool]:
-        workers = ExtractionWorkers(WorkerLimits(workers=1), cache)
-        workers.start_early()
-        try:
-            return await workers.stylesheet(text, url, 100_000), dict(workers.stats), workers.pool is not None
-        finally:
-            workers.close()
+    def read(url: str, text: str = css) -> tuple[tuple, dict, bool]:
+        return _one_night(cache, lambda workers: workers.stylesheet(text, url, 100_000))
 
-    first, stats, started = asyncio.run(read("http://a.example/theme/site.css"))
+    first, stats, started = read("http://a.example/theme/site.css")
     named, imports = first
     assert started and stats["pages_reused"] == 0
     assert named == [("http://a.example/theme/img/eit-qr.png", ".eit-banner")]
     assert imports == ["http://a.example/theme/print.css"]
-    again, stats, started = asyncio.run(read("http://a.example/theme/site.css"))
+    again, stats, started = read("http://a.example/theme/site.css")
     assert again == first and stats["pages_reused"] == 1 and not started
-    changed, stats, _ = asyncio.run(read("http://a.example/theme/site.css", css.replace("eit-qr", "eit-qr-2569")))
+    changed, stats, _ = read("http://a.example/theme/site.css", css.replace("eit-qr", "eit-qr-2569"))
     assert stats["pages_reused"] == 0 and changed[0][0][0] == "http://a.example/theme/img/eit-qr-2569.png"
+
+
+def _one_night(cache: DocumentCache, reading: Any) -> tuple[Any, dict, bool]:
+    """``reading(workers)`` by a new set of workers over ``cache``, as one audit would: (what it read, the workers'
+    stats, whether a worker process was started)."""
+    async def run() -> tuple[Any, dict, bool]:
+        workers = ExtractionWorkers(WorkerLimits(workers=1), cache)
+        workers.start_early()
+        try:
+            return await reading(workers), dict(workers.stats), workers.pool is not None
+        finally:
+            workers.close()
+
+    return asyncio.run(run())
