@@ -60,16 +60,20 @@ def shown(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.password is None:
         return url
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:***@{parts.hostname}"
-                                                  + (f":{parts.port}" if parts.port else "")))
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:***@{_host(parts)}"))
+
+
+def _host(parts: urllib.parse.SplitResult) -> str:
+    """The URL's host and port as written, without its credentials (an IPv6 address keeps its brackets)."""
+    return parts.netloc.rpartition("@")[2]
 
 
 def require_postgresql(db: str | None) -> None:
     """The nodes share the run through PostgreSQL: one line, exit 2, for SQLite or --no-history."""
     if db is None or not db.startswith("postgresql"):
-        shown = "--no-history" if db is None else db.split("://", 1)[0]
+        given = "--no-history" if db is None else db.split("://", 1)[0]
         raise BadInput(f"--scrapyd needs a PostgreSQL history database (--db postgresql://USER@HOST:PORT/DB) that "
-                       f"every node reaches, not {shown}")
+                       f"every node reaches, not {given}")
 
 
 @dataclass
@@ -111,7 +115,7 @@ def _call(url: str, form: dict[str, str] | None = None) -> dict[str, Any] | None
     if parts.username is not None:
         secret = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
         headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
-        url = urllib.parse.urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
+        url = urllib.parse.urlunsplit(parts._replace(netloc=_host(parts)))
     data = None if form is None else urllib.parse.urlencode(form).encode()
     try:
         request = urllib.request.Request(url, data=data, headers=headers)
